@@ -1,0 +1,137 @@
+"""Who a statement is attributed to: reporting cues and the noun phrase that names the source.
+
+Rules over spaCy's dependency parse: the subject of a reporting verb ("The UN says …", "…, he
+said"), the object of "according to", noun cues ("amid reports of …"). Passive and impersonal
+cues ("is said to have", "it emerged") keep the cue but name no source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kg.lexicon import IMPERSONAL_SUBJECTS, NOUN_CUES, REPORTING_VERBS
+
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis", "prep"}
+_KEEP_PREP_HEADS = {"head", "chief", "director", "director-general", "office", "ministry", "mayor"}
+_RELATIVE = {"who", "which", "that", "whom"}
+
+
+@dataclass(frozen=True)
+class Cue:
+    token: Token
+    text: str
+    subject: Span | None  # None: impersonal or passive, no source named
+    impersonal: bool = False
+
+
+def noun_phrase(head: Token) -> Span:
+    """The head's phrase without relative clauses, appositions or trailing commas."""
+    keep = {head.i}
+
+    def walk(tok: Token) -> None:
+        for child in tok.children:
+            keep_prep = (
+                child.dep_ == "prep" and child.lower_ == "of" and tok.lower_ in _KEEP_PREP_HEADS
+            )
+            # "the regional governor Ivan Sydorenko": a name right after its title, no comma.
+            keep_name = child.dep_ == "appos" and child.left_edge.i == tok.i + 1
+            if child.dep_ in _CUT_DEPS and not (keep_prep or keep_name):
+                continue
+            keep.add(child.i)
+            walk(child)
+
+    walk(head)
+    start, end = min(keep), max(keep) + 1
+    return head.doc[start:end]
+
+
+def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
+    """(subject phrase, passive?) of a verb, climbing to the governing verb for participles."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return noun_phrase(verb.head), False
+            return noun_phrase(child), child.dep_ == "nsubjpass"
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return None, True
+    if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
+        return subject_of(verb.head, depth + 1)
+    # A broken parse ("WHO chief Tedros … said"): the name written right before the verb.
+    for ent in verb.doc.ents:
+        if ent.label_ in ("PERSON", "ORG") and verb.i - 2 <= ent.end <= verb.i:
+            return ent, False
+    return None, False
+
+
+def _cue_text(tok: Token) -> str:
+    aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass") and c.i < tok.i]
+    words = [*aux, tok]
+    if any(c.dep_ == "xcomp" and c.lower_ in ("to",) for c in tok.children):
+        words.append(tok.nbor(1))
+    return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+
+
+def find_cues(
+    sent: Span, verbs: frozenset[str] = REPORTING_VERBS, skip: Callable[[Token], bool] | None = None
+) -> list[Cue]:
+    """Reporting cues of a sentence, each with the phrase naming its source (if any)."""
+    cues: list[Cue] = []
+    for tok in sent:
+        if skip is not None and skip(tok):
+            continue
+        lower = tok.lower_
+        if lower == "according" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to":
+            to = tok.nbor(1)
+            objs = [c for c in to.children if c.dep_ == "pobj"] or [
+                c for c in tok.children if c.dep_ == "pobj"
+            ]
+            if objs:
+                cues.append(Cue(tok, "according to", noun_phrase(objs[0])))
+        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
+            subject, passive = subject_of(tok)
+            if passive:
+                cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
+            elif subject is not None and subject.text.lower() in IMPERSONAL_SUBJECTS:
+                cues.append(Cue(tok, f"{subject.text} {tok.text}", None, impersonal=True))
+            elif subject is not None:
+                cues.append(Cue(tok, _cue_text(tok), subject))
+        elif tok.pos_ == "NOUN" and lower in NOUN_CUES and tok.tag_ == "NNS":
+            cues.append(Cue(tok, f"{lower} of", tok.doc[tok.i : tok.i + 1]))
+    return cues
+
+
+def _in(tok: Token, span: Span | None) -> bool:
+    return span is not None and span.start <= tok.i < span.end
+
+
+def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
+    """The cue a number falls under: one governing its clause, else 'according to', else nearest."""
+    usable = [c for c in cues if not _in(tok, c.subject) and c.token.i != tok.i]
+    ancestors = list(tok.ancestors)
+    governing = sorted(
+        (c for c in usable if c.token in ancestors), key=lambda c: ancestors.index(c.token)
+    )
+    # A named source above a passive one wins: "The UN says 364 have been confirmed killed".
+    named = [c for c in governing if c.subject is not None]
+    if named:
+        return named[0]
+    according = [c for c in usable if c.text == "according to"]
+    if according:
+        return according[0]
+    if governing:
+        return governing[0]
+    # A parenthetical cue of the main clause: "…, he said" / "…, officials said."
+    verbal = [c for c in usable if not c.text.endswith(" of") and _main_clause(c.token)]
+    if verbal:
+        return min(verbal, key=lambda c: abs(c.token.i - tok.i))
+    return None
+
+
+def _main_clause(tok: Token) -> bool:
+    if tok.dep_ in ("ROOT", "parataxis"):
+        return True
+    return tok.head.dep_ == "ROOT" and tok.dep_ in ("ccomp", "conj")

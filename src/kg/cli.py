@@ -1,0 +1,270 @@
+"""The `kg` command line: build, query, export and serve a conflict-news knowledge graph."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.settings import get_settings
+
+app = typer.Typer(
+    help="Build knowledge graphs of who said which figure in war and conflict news.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        envvar="KG_STORE",
+        help="Store directory (default: KG_STORE, else a per-user data directory).",
+        show_default=False,
+    ),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def open_store(path: Path | None, read_only: bool = False):
+    from kg.store import KGStore, StoreError
+
+    target = path or get_settings().store
+    if read_only and not (target / "CURRENT").exists():
+        raise fail(f"no store at {target} (run `kg build` first, or pass --store)")
+    try:
+        return KGStore(target, read_only=read_only)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .html, .jsonl) or folders.")],
+    store: StoreOption = None,
+    batch_size: Annotated[int, typer.Option(help="Texts per spaCy batch.")] = 0,
+) -> None:
+    """Ingest articles, extract entities, quotes and figure claims, and store one graph per document."""
+    from kg.build import build_paths
+    from kg.ingest import expand
+    from kg.nlp import PipelineError
+
+    settings = get_settings()
+    kg_store = open_store(store)
+    files = [p for p in expand(paths) if isinstance(p, Path)]
+    progress = Progress(
+        TextColumn("[bold]building"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("", total=len(files) or None)
+
+        def on_error(error: Any) -> None:
+            progress.console.print(
+                f"[yellow]skipped[/yellow] {error}", highlight=False, soft_wrap=True
+            )
+
+        def on_document(ex: Any) -> None:
+            progress.update(task, advance=1, description=ex.document.id)
+
+        try:
+            report = build_paths(
+                paths,
+                kg_store,
+                settings.pipeline,
+                batch_size=batch_size or settings.batch_size,
+                on_error=on_error,
+                on_document=on_document,
+            )
+        except PipelineError as exc:
+            raise fail(str(exc)) from None
+    out.print(
+        f"built {report.documents} document(s): {report.figures} figure claims, "
+        f"{report.quotes} quotations, {report.triples} triples into {kg_store.path}"
+        + (f"; {len(report.errors)} input(s) skipped" if report.errors else ""),
+        highlight=False,
+    )
+    if report.errors and not report.documents:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(
+    doc: Annotated[str, typer.Argument(help="Document id (its file name).")],
+    store: StoreOption = None,
+) -> None:
+    """Drop a document's graph from the store."""
+    kg_store = open_store(store)
+    if not kg_store.remove_document(doc):
+        raise fail(f"no document {doc!r} in {kg_store.path}")
+    kg_store.flush()
+    out.print(f"removed {doc}", highlight=False)
+
+
+def _print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        columns = list(rows[0]) if rows else []
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        # A terminal table shows what a person reads; IRIs, sentences and offsets are in json/csv.
+        hidden = {"sentence", "start", "end", "source_text", "speaker_text", "cue"}
+        columns = [
+            c for c in (rows[0] if rows else []) if not c.endswith("_iri") and c not in hidden
+        ]
+        if len(columns) > 1 and columns[0] in ("entity", "a", "b"):
+            columns = [c for c in columns if c not in ("entity", "a", "b")]
+        table = Table(show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+        out.print(table)
+        out.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A canned query (see `kg queries`).")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="A parameter as key=value.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Run a canned query from queries/ with bound parameters."""
+    from kg.queries import ParameterError, load_queries, run
+
+    if fmt not in ("table", "json", "csv"):
+        raise fail(f"unknown format {fmt!r}; choose table, json or csv")
+    queries = load_queries()
+    if name not in queries:
+        raise fail(f"no query named {name!r}; known: {', '.join(queries)}")
+    values: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise fail(f"--param takes key=value, not {item!r}")
+        values[key.strip()] = value
+    kg_store = open_store(store, read_only=True)
+    try:
+        rows = run(kg_store, queries[name], values)
+    except ParameterError as exc:
+        raise fail(str(exc)) from None
+    _print_rows(rows, fmt)
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the canned queries and their parameters."""
+    from kg.queries import load_queries
+
+    for q in load_queries().values():
+        out.print(f"[bold]{q.name}[/bold]: {q.description}", highlight=False)
+        for p in q.parameters:
+            kind = p.type + (f"({'|'.join(p.values)})" if p.values else "")
+            flags = "required" if p.required else "optional"
+            out.print(f"    {p.name} {kind} {flags} — {p.description}", highlight=False)
+
+
+@app.command()
+def sparql(
+    text: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read one.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL SELECT over the union of all document graphs (prefixes kg:, schema:, … predefined)."""
+    from kg.store import StoreError
+
+    if text.startswith("@"):
+        try:
+            text = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"cannot read {text[1:]}: {exc.strerror}") from None
+    kg_store = open_store(store, read_only=True)
+    try:
+        rows = kg_store.select(text)
+    except (SyntaxError, StoreError, OSError, ValueError) as exc:
+        raise fail(f"query failed: {str(exc).splitlines()[0]}") from None
+    _print_rows(rows, fmt)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Argument(help="gexf, graphml, nquads, trig, turtle or ntriples.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    store: StoreOption = None,
+) -> None:
+    """Export the graph for Gephi and other tools, or dump the store as RDF."""
+    from kg.export import FORMATS, export_file
+
+    if fmt not in FORMATS:
+        raise fail(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    kg_store = open_store(store, read_only=True)
+    try:
+        export_file(kg_store, fmt, output)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    out.print(f"wrote {output}", highlight=False)
+
+
+@app.command()
+def stats(store: StoreOption = None) -> None:
+    """Count documents, figure claims, quotations, mentions and entities in the store."""
+    kg_store = open_store(store, read_only=True)
+    for key, value in kg_store.stats().items():
+        out.print(f"{key:>14}  {value}", highlight=False)
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the SPARQL endpoint, canned queries and exports over HTTP."""
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = get_settings().model_copy(
+        update={k: v for k, v in {"store": store, "host": host, "port": port}.items() if v}
+    )
+    kg_store = open_store(settings.store)
+    application = create_app(settings, kg_store)
+    out.print(
+        f"kg serving {settings.store} at http://{settings.host}:{settings.port}/ "
+        f"(API docs at /docs, SPARQL at /sparql)",
+        highlight=False,
+    )
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""One node per real-world entity: canonical names and deterministic keys.
+
+The key of an entity depends only on its type, its normalised canonical name and the curated
+gazetteer, never on which other documents were built before, so documents built in any order
+(or in parallel) give the same graph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg.lexicon import TITLES
+from kg.resources import data_file
+
+ENTITY_TYPES = ("Person", "Organisation", "ArmedForce", "Place", "Source")
+
+
+@dataclass
+class Entity:
+    key: str  # "<type>/<slug>", the tail of its IRI
+    type: str
+    label: str
+    aliases: set[str] = field(default_factory=set)
+    doc_scoped: bool = False  # unnamed sources ("officials") are not merged across documents
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, possessives and punctuation; fold transliteration endings."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"'s\b|'\B", "", text)
+    text = re.sub(r"[^\w\s-]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    # Zelenskiy / Zelenskyy / Zelenskyi → zelensky; -ii → -y (Vitalii → Vitaly).
+    return re.sub(r"(?:iy|yy|yi|ii|ij)\b", "y", text)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "unnamed"
+
+
+def strip_determiner(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+
+
+def strip_titles(name: str) -> str:
+    """'Mayor Oleksandr Markushin' → 'Oleksandr Markushin'; keeps a lone surname as it is."""
+    words = name.split()
+    while len(words) > 1 and fold(words[0]).rstrip(".") in TITLES:
+        words.pop(0)
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    type: str
+    name: str
+    speaks_for: str | None = None
+    country: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+class Gazetteer:
+    """Curated names from data/gazetteer.json, looked up by folded alias."""
+
+    def __init__(self, raw: dict) -> None:
+        self.by_alias: dict[str, GazetteerEntry] = {}
+        for item in raw["entities"]:
+            entry = GazetteerEntry(
+                item["type"],
+                item["name"],
+                item.get("speaks_for"),
+                item.get("country"),
+                tuple(item.get("aliases", [])),
+            )
+            for alias in [item["name"], *item.get("aliases", [])]:
+                self.by_alias.setdefault(fold(strip_determiner(alias)), entry)
+        self.demonyms: dict[str, str] = {fold(k): v for k, v in raw["demonyms"].items()}
+        self.force_nouns: frozenset[str] = frozenset(raw["force_nouns"])
+        self.armed_forces_of: dict[str, GazetteerEntry] = {
+            e.country: e for e in self.by_alias.values() if e.type == "ArmedForce" and e.country
+        }
+
+    def lookup(self, text: str) -> GazetteerEntry | None:
+        return self.by_alias.get(fold(strip_determiner(text)))
+
+
+@lru_cache
+def gazetteer() -> Gazetteer:
+    return Gazetteer(json.loads(data_file("gazetteer.json").read_text(encoding="utf-8")))
+
+
+def make_entity(type_: str, label: str, alias: str | None = None) -> Entity:
+    entity = Entity(f"{type_.lower()}/{slug(label)}", type_, label)
+    if alias and alias != label:
+        entity.aliases.add(alias)
+    if type_ == "Person" and len(label.split()) > 1:
+        entity.aliases.add(label.split()[-1])  # "Boychenko" finds Vadym Boychenko
+    return entity
+
+
+def from_gazetteer(entry: GazetteerEntry, alias: str) -> Entity:
+    entity = make_entity(entry.type, entry.name, alias)
+    entity.aliases.update(entry.aliases)
+    return entity
+
+
+def unnamed_source(doc_id: str, phrase: str) -> Entity:
+    """'officials', 'sources', 'another official': kept apart per document, never merged."""
+    label = strip_determiner(phrase)
+    entity = Entity(f"source/{slug(doc_id)}/{slug(label)}", "Source", label, doc_scoped=True)
+    return entity
+
+
+class PersonIndex:
+    """Links lone surnames and first names to the full name given elsewhere in the document."""
+
+    def __init__(self) -> None:
+        self.full_by_part: dict[str, str] = {}
+
+    def register(self, name: str) -> None:
+        parts = name.split()
+        if len(parts) >= 2:
+            self.full_by_part.setdefault(fold(parts[-1]), name)
+            self.full_by_part.setdefault(fold(parts[0]), name)
+
+    def canonical(self, name: str) -> str:
+        if len(name.split()) == 1:
+            return self.full_by_part.get(fold(name), name)
+        return name
+
+
+def person_entity(raw: str, index: PersonIndex) -> Entity:
+    name = strip_titles(raw.strip().rstrip("'’s").strip())
+    name = re.sub(r"['’]s$", "", name)
+    gaz = gazetteer()
+    if (entry := gaz.lookup(name)) and entry.type == "Person":
+        return from_gazetteer(entry, raw)
+    full = index.canonical(name)
+    if full != name and (entry := gaz.lookup(full)) and entry.type == "Person":
+        return from_gazetteer(entry, raw)
+    return make_entity("Person", full, raw)

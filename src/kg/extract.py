@@ -1,0 +1,397 @@
+"""From Documents to Extractions: entities, quotes, figures and who gave them.
+
+Data flows one way: blocks of text go through `nlp.pipe` in batches, then the rules of
+figures.py, quotes.py and attribution.py run over each parsed document.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kg.attribution import Cue, cue_for, find_cues
+from kg.blocks import Block, blocks
+from kg.document import Document
+from kg.entities import (
+    Entity,
+    PersonIndex,
+    fold,
+    from_gazetteer,
+    gazetteer,
+    make_entity,
+    person_entity,
+    strip_determiner,
+    unnamed_source,
+)
+from kg.figures import figures_in_sentence
+from kg.lexicon import (
+    ORG_ROLES,
+    PERSON_PRONOUNS,
+    PERSON_ROLES,
+    PLURAL_PRONOUNS,
+    SPEECH_VERBS,
+    TITLES,
+)
+from kg.model import Extraction, Figure, Mention, Quote, Sentence
+from kg.quotes import QuoteSpan, find_quotes
+
+_NE_TYPES = {"PERSON": "Person", "ORG": "Organisation", "GPE": "Place", "LOC": "Place"}
+
+
+@dataclass
+class _Context:
+    """Per-document state the rules share: who was mentioned where, in which role."""
+
+    doc: Document
+    out: Extraction
+    parsed: list[tuple[Block, Doc]]
+    block_of: dict[int, int] = field(default_factory=dict)  # id(spaCy Doc) → block start
+    quotes: list[QuoteSpan] = field(default_factory=list)
+    by_span: dict[tuple[int, int], Entity] = field(default_factory=dict)
+    person_positions: list[int] = field(default_factory=list)
+    person_at: list[Entity] = field(default_factory=list)
+    roles: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
+    orgs: list[tuple[int, Entity]] = field(default_factory=list)
+
+    def in_quote(self, pos: int) -> QuoteSpan | None:
+        for q in self.quotes:
+            if q.start <= pos < q.end:
+                return q
+        return None
+
+    def last_person(self, pos: int) -> Entity | None:
+        i = bisect.bisect_left(self.person_positions, pos)
+        return self.person_at[i - 1] if i else None
+
+
+def _entity_for_ent(ent: Span, index: PersonIndex) -> Entity | None:
+    text = ent.text.strip()
+    if not text or any(c.isdigit() for c in text) or len(text) > 80:
+        return None
+    gaz = gazetteer()
+    entry = gaz.lookup(text) or gaz.lookup(text.removesuffix("'s").removesuffix("’s"))
+    if entry is not None:
+        return from_gazetteer(entry, text)
+    kind = _NE_TYPES.get(ent.label_)
+    if kind is None:
+        return None
+    if kind == "Person":
+        if len(text.split()) == 1 and fold(text) in TITLES:
+            return None
+        return person_entity(text, index)
+    label = strip_determiner(text).removesuffix("'s").removesuffix("’s")
+    if label.islower():
+        return None  # "city council", "the ministry": not a name; roles resolve them
+    if kind == "Organisation" and label.split()[-1].lower() in gaz.force_nouns:
+        kind = "ArmedForce"
+    return make_entity(kind, label, text)
+
+
+def _armed_force(tok: Token) -> tuple[Entity, int] | None:
+    """'Russian troops', "Moscow's forces" → the armed forces of that country."""
+    gaz = gazetteer()
+    if tok.lower_ not in gaz.force_nouns or tok.pos_ != "NOUN":
+        return None
+    for child in tok.children:
+        if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < tok.i:
+            word = fold(child.text + ("'s" if child.dep_ == "poss" else ""))
+            country = gaz.demonyms.get(word) or gaz.demonyms.get(fold(child.text))
+            if country:
+                entry = gaz.armed_forces_of.get(country)
+                if entry is not None:
+                    return from_gazetteer(entry, f"{child.text} {tok.text}"), child.idx
+                label = f"Armed forces of {country}"
+                return make_entity("ArmedForce", label, f"{child.text} {tok.text}"), child.idx
+    return None
+
+
+def _widen_person(ent: Span) -> Span:
+    """The small model often tags only the surname: take in the given names before it."""
+    start = ent.start
+    while start > 0:
+        tok = ent.doc[start - 1]
+        if tok.pos_ != "PROPN" or tok.dep_ != "compound" or fold(tok.text) in TITLES:
+            break
+        if not tok.text[:1].isupper() or tok.ent_type_ not in ("", "PERSON"):
+            break
+        start -= 1
+    return ent.doc[start : ent.end] if start != ent.start else ent
+
+
+def _entities(sdoc: Doc) -> list[Span]:
+    return [_widen_person(e) if e.label_ == "PERSON" else e for e in sdoc.ents]
+
+
+def _collect_entities(ctx: _Context) -> None:
+    index = PersonIndex()
+    for _, sdoc in ctx.parsed:
+        for ent in _entities(sdoc):
+            if ent.label_ == "PERSON":
+                name = ent.text.strip()
+                words = name.split()
+                while len(words) > 1 and fold(words[0]) in TITLES:
+                    words.pop(0)
+                index.register(" ".join(words))
+    for block, sdoc in ctx.parsed:
+        for ent in _entities(sdoc):
+            entity = _entity_for_ent(ent, index)
+            if entity is None:
+                continue
+            start, end = block.start + ent.start_char, block.start + ent.end_char
+            _add_mention(ctx, entity, start, end, ent.text, _sentence(block, ent.sent))
+            if entity.type == "Person":
+                for role in _roles_before(ent):
+                    ctx.roles.setdefault(role, []).append((start, ctx.out.entities[entity.key]))
+        for tok in sdoc:
+            found = _armed_force(tok)
+            if found:
+                entity, char = found
+                start = block.start + char
+                end = block.start + tok.idx + len(tok)
+                text = ctx.doc.text[start:end]
+                _add_mention(ctx, entity, start, end, text, _sentence(block, tok.sent))
+    people = sorted(
+        (m.start, ctx.out.entities[m.entity])
+        for m in ctx.out.mentions
+        if ctx.out.entities[m.entity].type == "Person" and not ctx.in_quote(m.start)
+    )
+    ctx.person_positions = [p for p, _ in people]
+    ctx.person_at = [e for _, e in people]
+    ctx.orgs = sorted(
+        (m.start, ctx.out.entities[m.entity])
+        for m in ctx.out.mentions
+        if ctx.out.entities[m.entity].type in ("Organisation", "ArmedForce")
+    )
+
+
+def _add_mention(
+    ctx: _Context, entity: Entity, start: int, end: int, text: str, sentence: Sentence
+) -> None:
+    entity = ctx.out.add_entity(entity)
+    ctx.by_span[(start, end)] = entity
+    ctx.out.mentions.append(Mention(entity.key, start, end, text, sentence))
+
+
+def _roles_before(ent: Span) -> list[str]:
+    """Titles written before a name ('Mariupol mayor Vadym Boychenko' → mayor)."""
+    roles = []
+    for tok in ent:
+        if fold(tok.text) in PERSON_ROLES:
+            roles.append(fold(tok.text))
+    i = ent.start - 1
+    while i >= 0 and i >= ent.start - 4:
+        tok = ent.doc[i]
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or tok.ent_type_ == "PERSON":
+            break
+        if fold(tok.text) in PERSON_ROLES:
+            roles.append(fold(tok.text))
+        i -= 1
+    return roles
+
+
+def resolve_actor(ctx: _Context, phrase: Span, pos: int) -> Entity | None:
+    """The entity a source or speaker phrase names; None when it names nobody."""
+    text = phrase.text.strip()
+    low = text.lower()
+    if low in PERSON_PRONOUNS:
+        return ctx.last_person(pos)
+    if low in PLURAL_PRONOUNS or low in ("it", "i", "this", "that", "there"):
+        return None
+    gaz = gazetteer()
+    entry = gaz.lookup(text)
+    if entry is not None:
+        if entry.speaks_for and (country := gaz.lookup(entry.speaks_for)):
+            return ctx.out.add_entity(from_gazetteer(country, text))
+        return ctx.out.add_entity(from_gazetteer(entry, text))
+    # A mention names the source only when it covers the phrase's head ("Ukrainian officials"
+    # are not Ukraine; "the city's Mayor Oleksandr Markushin" is Markushin).
+    offset = ctx.block_of[id(phrase.doc)]
+    heads = [phrase.root, *(c for c in phrase.root.children if c.dep_ == "appos" and c in phrase)]
+    found = next(
+        (e for t in heads if (e := _entity_covering(ctx, offset + t.idx)) is not None), None
+    )
+    if found is not None:
+        if found.type == "Place":
+            speaks = gaz.lookup(found.label)
+            if speaks and speaks.speaks_for and (country := gaz.lookup(speaks.speaks_for)):
+                return ctx.out.add_entity(from_gazetteer(country, text))
+        return found
+    name = _name_after_titles(phrase)
+    if name is not None:
+        return ctx.out.add_entity(person_entity(name, PersonIndex()))
+    head = phrase.root
+    has_proper = any(t.pos_ == "PROPN" for t in phrase)
+    definite = phrase[0].lower_ in ("the", "this", "that")
+    if definite and not has_proper and not any(t.dep_ == "poss" for t in phrase):
+        role = fold(head.text)
+        if role in PERSON_ROLES:
+            candidates = [e for p, e in ctx.roles.get(role, []) if p < pos]
+            return candidates[-1] if candidates else ctx.last_person(pos)
+        if role in ORG_ROLES:
+            for p, e in reversed(ctx.orgs):
+                if p < pos and role in fold(e.label):
+                    return e
+    return ctx.out.add_entity(unnamed_source(ctx.doc.id, text))
+
+
+def _name_after_titles(phrase: Span) -> str | None:
+    """'Deputy Mayor Taras Koval' → 'Taras Koval' when the tagger missed the name."""
+    words = [t for t in phrase if t.pos_ != "DET"]
+    while words and fold(words[0].text) in TITLES:
+        words.pop(0)
+    if not 2 <= len(words) <= 3:
+        return None
+    if not all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.text.isalpha() for t in words):
+        return None
+    name = " ".join(t.text for t in words)
+    return None if gazetteer().lookup(name) else name
+
+
+def _entity_covering(ctx: _Context, pos: int) -> Entity | None:
+    for (start, end), entity in ctx.by_span.items():
+        if start <= pos < end:
+            return entity
+    return None
+
+
+def _sentence(block: Block, sent: Span) -> Sentence:
+    return Sentence(block.start + sent.start_char, block.start + sent.end_char, sent.text)
+
+
+def _quotes(ctx: _Context) -> None:
+    previous: Quote | None = None
+    for q in ctx.quotes:
+        block, sdoc = _block_for(ctx, q.start)
+        if block is None or sdoc is None:
+            continue
+        rel = q.start - block.start
+        sent = next((s for s in sdoc.sents if s.start_char <= rel < s.end_char), None)
+        if sent is None:
+            continue
+        quote = Quote(q.start, q.end, ctx.doc.text[q.start : q.end], _sentence(block, sent))
+        if q.continues and previous is not None:
+            quote.speaker, quote.speaker_text, quote.cue = (
+                previous.speaker,
+                previous.speaker_text,
+                previous.cue,
+            )
+        else:
+            cue = _speech_cue(ctx, q, block, sdoc)
+            if cue is not None and cue.subject is not None:
+                quote.speaker_text = cue.subject.text
+                quote.speaker = resolve_actor(ctx, cue.subject, q.start)
+                quote.cue = cue.text
+        ctx.out.quotes.append(quote)
+        previous = quote
+
+
+def _block_for(ctx: _Context, pos: int) -> tuple[Block | None, Doc | None]:
+    for block, sdoc in ctx.parsed:
+        if block.start <= pos < block.end:
+            return block, sdoc
+    return None, None
+
+
+def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
+    """The speech verb nearest the quote, outside any quotation, in its block or the one before."""
+
+    def inside(tok: Token) -> bool:
+        return ctx.in_quote(block.start + tok.idx) is not None
+
+    cues = [c for s in sdoc.sents for c in find_cues(s, SPEECH_VERBS, inside)]
+    cues = [c for c in cues if c.subject is not None and c.text != "according to"]
+    if cues:
+
+        def distance(c: Cue) -> int:
+            pos = block.start + c.token.idx
+            return q.start - pos if pos < q.start else pos - q.end + 1
+
+        return min(cues, key=distance)
+    # "He said:" as a paragraph of its own, the quotation in the next.
+    i = next(i for i, (b, _) in enumerate(ctx.parsed) if b is block)
+    if i > 0 and not ctx.doc.text[block.start : q.start].strip(" \"“‘'"):
+        prev_block, prev_doc = ctx.parsed[i - 1]
+        if ctx.doc.text[prev_block.start : prev_block.end].rstrip().endswith(":"):
+            sents = list(prev_doc.sents)
+            found = [c for c in find_cues(sents[-1], SPEECH_VERBS) if c.subject is not None]
+            return found[-1] if found else None
+    return None
+
+
+def _figures(ctx: _Context) -> None:
+    for block, sdoc in ctx.parsed:
+        previous: str | None = None
+        for sent in sdoc.sents:
+            candidates = figures_in_sentence(sent, previous)
+            if not candidates:
+                continue
+            previous = candidates[-1].category
+            cues = find_cues(sent)
+            sentence = _sentence(block, sent)
+            for cand in candidates:
+                n = cand.number
+                start = sentence.start + n.hedge_start
+                end = sentence.start + n.end
+                fig = Figure(
+                    start=start,
+                    end=end,
+                    text=ctx.doc.text[start:end],
+                    value=n.value,
+                    qualifier=n.qualifier,
+                    category=cand.category,
+                    measure=cand.measure,
+                    sentence=sentence,
+                )
+                _attribute(ctx, fig, cand.token, cues, block)
+                ctx.out.figures.append(fig)
+
+
+def _attribute(ctx: _Context, fig: Figure, tok: Token, cues: list[Cue], block: Block) -> None:
+    quoted = ctx.in_quote(fig.start)
+    if quoted is not None:
+        quote = next((q for q in ctx.out.quotes if q.start == quoted.start), None)
+        if quote is not None and quote.speaker is not None:
+            fig.source, fig.source_text, fig.cue = quote.speaker, quote.speaker_text, quote.cue
+        return
+    cue = cue_for(tok, [c for c in cues if not ctx.in_quote(block.start + c.token.idx)])
+    if cue is None:
+        return
+    fig.cue = cue.text
+    if cue.subject is not None and not cue.impersonal:
+        fig.source_text = cue.subject.text
+        fig.source = resolve_actor(ctx, cue.subject, block.start + cue.subject.start_char)
+
+
+def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction:
+    """Run every rule over one parsed document."""
+    ctx = _Context(doc, Extraction(doc), parsed)
+    ctx.block_of = {id(sdoc): block.start for block, sdoc in parsed}
+    ctx.quotes = find_quotes(doc.text, [(b.start, b.end) for b, _ in parsed])
+    _collect_entities(ctx)
+    _quotes(ctx)
+    _figures(ctx)
+    return ctx.out
+
+
+def extract(docs: Iterable[Document], nlp: Language, batch_size: int = 32) -> Iterator[Extraction]:
+    """Parse the blocks of all documents in one `nlp.pipe` stream, then apply the rules per document."""
+
+    def stream() -> Iterator[tuple[str, tuple[Document, Block | None, bool]]]:
+        for doc in docs:
+            doc_blocks = blocks(doc)
+            if not doc_blocks:
+                yield "", (doc, None, True)
+            for i, block in enumerate(doc_blocks):
+                yield doc.text[block.start : block.end], (doc, block, i == len(doc_blocks) - 1)
+
+    parsed: list[tuple[Block, Doc]] = []
+    for sdoc, (doc, block, last) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size):
+        if block is not None:
+            parsed.append((block, sdoc))
+        if last:
+            yield extract_parsed(doc, parsed)
+            parsed = []

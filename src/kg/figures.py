@@ -1,0 +1,223 @@
+"""Decide which numbers in a sentence are figure claims, and what they count.
+
+A number is a figure only when the sentence says what it counts in terms of conflict outcomes
+or forces (killed, injured, displaced, trapped, captured, troops, equipment, territory). Ages,
+durations, distances, dates, addresses and a city's population are ruled out by their context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kg.lexicon import (
+    EQUIPMENT_HEADS,
+    EQUIPMENT_NOUNS,
+    MONTHS,
+    NOT_COUNT_UNITS,
+    OUTCOME_LEMMAS,
+    PEOPLE_NOUNS,
+    PEOPLE_ONLY_OUTCOMES,
+    SETTLEMENT_WORDS,
+    STREET_WORDS,
+    TERRITORY_WORDS,
+    TROOP_NOUNS,
+)
+from kg.numbers import NumberSpan, find_numbers
+
+CATEGORIES = (
+    "killed", "injured", "displaced", "trapped", "captured", "troops", "equipment", "territory",
+    "other",
+)  # fmt: skip
+
+_HEDGE_WORDS = r"(?:some |about |around |over |more than |nearly |almost |roughly |just )?"
+_UNIT_AFTER = re.compile(
+    r"^\s*-?\s*(?:and a half\s+)?("
+    + "|".join(sorted(NOT_COUNT_UNITS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+_MONTH_AFTER = re.compile(r"^\s+(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\.?\s+$", re.IGNORECASE)
+_STREET_AFTER = re.compile(
+    r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:" + "|".join(STREET_WORDS) + r")\b", re.IGNORECASE
+)
+_AGE_BEFORE = re.compile(r"(?:[A-Z][\w'’-]+,\s*$)|(?:\b(?:aged|age of|ages of)\s+$)")
+_AGE_AFTER = re.compile(r"^\s*(?:,|\)|$|;)")
+_POPULATION_BEFORE = re.compile(
+    r"\b(?:(?:" + "|".join(SETTLEMENT_WORDS) + r")\s+of\s+" + _HEDGE_WORDS + r"|"
+    r"(?:represents|representing|home to|population of|population is|population was|"
+    r"serves|serving)\s+" + _HEDGE_WORDS + r")$",
+    re.IGNORECASE,
+)
+_PART_OF_PREVIOUS = re.compile(r"\b(?:including|among them|among whom|of whom|of which)\s+$", re.I)
+_OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
+_ONE_OF_AFTER = re.compile(r"^\s+(?:of|another|side|way|day|point|time|thing)\b", re.IGNORECASE)
+_NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class FigureCandidate:
+    number: NumberSpan  # offsets relative to the sentence
+    category: str
+    measure: str
+    token: Token
+
+
+def is_excluded(sentence: str, n: NumberSpan) -> bool:
+    """Context rules that make a number something other than a count."""
+    before, after = sentence[: n.hedge_start], sentence[n.end :]
+    written = sentence[n.start : n.end]
+    if _UNIT_AFTER.match(after) or _MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
+        return True
+    if re.fullmatch(r"\d{4}", written) and 1800 <= n.value <= 2100:
+        return True  # a year
+    if _STREET_AFTER.match(after) or re.search(r"\b[A-Z]{2}\s+$", before):
+        return True  # street number, US state + ZIP
+    if _AGE_BEFORE.search(before) and _AGE_AFTER.match(after) and n.value < 120:
+        return True
+    if _POPULATION_BEFORE.search(before):
+        return True
+    return n.value == 1 and (_ONE_OF_AFTER.match(after) or _NEGATED_ONE.search(before))
+
+
+def _counted_noun(tok: Token) -> Token | None:
+    if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
+        return tok.head
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.head == tok:
+        return nxt
+    return None
+
+
+def _outcome(token: Token, people_ok: bool) -> str | None:
+    lemma = token.lemma_.lower()
+    if lemma in ("get", "make", "break") and any(
+        c.dep_ == "prt" and c.lower_ in ("out", "away", "through") for c in token.children
+    ):
+        return "displaced" if people_ok else None
+    category = OUTCOME_LEMMAS.get(lemma) or OUTCOME_LEMMAS.get(token.lower_)
+    if category and (lemma not in PEOPLE_ONLY_OUTCOMES or people_ok):
+        return category
+    return None
+
+
+def _head_verb(tok: Token) -> Token | None:
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
+            return tok
+        if tok.head is tok:
+            return None
+        tok = tok.head
+    return tok if tok.pos_ in ("VERB", "AUX") else None
+
+
+def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
+    """Words that say what happened to what is counted, nearest first."""
+    out: list[Token] = []
+    anchor = noun or tok
+    out += [c for c in anchor.children if c.dep_ in ("acl", "relcl", "amod", "appos")]
+    verb = _head_verb(anchor)
+    if verb is not None:
+        out.append(verb)
+        out += [
+            c
+            for c in verb.children
+            if c.dep_ in ("xcomp", "acomp", "attr", "oprd", "dobj", "advcl", "ccomp", "prt")
+        ]
+        # "The death toll rose to 364", "refugee surge will hit one million".
+        if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
+            for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+                out += [t for t in subj.subtree if t.pos_ == "NOUN"]
+    return out
+
+
+def categorise(
+    tok: Token, n: NumberSpan, window: list[Token], previous: str | None, inherits: bool
+) -> tuple[str | None, Token | None, Token | None]:
+    """(category, counted noun, word that decided it)."""
+    noun = _counted_noun(tok)
+    if inherits and previous:
+        return previous, noun, None
+    noun_words = set()
+    if noun is not None:
+        noun_words = {noun.lower_, noun.lemma_.lower()} | {
+            c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
+        }
+    people_ok = noun is None or bool(noun_words & (PEOPLE_NOUNS | TROOP_NOUNS))
+    if noun is not None:
+        head = noun.lower_
+        modifiers = noun_words - {head, noun.lemma_.lower()}
+        generic_hardware = head in EQUIPMENT_NOUNS and head not in EQUIPMENT_HEADS
+        if head in EQUIPMENT_HEADS or (generic_hardware and modifiers & EQUIPMENT_NOUNS):
+            return "equipment", noun, None
+        if generic_hardware and modifiers & {"weapons", "weapon", "military"}:
+            return "equipment", noun, None
+        if cat := _outcome(noun, people_ok):
+            return cat, noun, None
+    # Words right after the number first ("2,000 civilians dead", "and 527 injured"), then the
+    # verbs governing what is counted, then the rest of the clause.
+    near = window[:3]
+    for cand in [*near, *_verb_candidates(tok, noun), *window[3:]]:
+        if cat := _outcome(cand, people_ok):
+            return cat, noun, cand
+    if noun is not None and noun_words & TROOP_NOUNS:
+        return "troops", noun, None
+    if n.is_percent and any(t.lemma_.lower() in TERRITORY_WORDS for t in [*window, tok.head]):
+        return "territory", noun, None
+    return None, noun, None
+
+
+def _measure(noun: Token | None, decider: Token | None, number_tokens: set[int]) -> str:
+    words: list[Token] = []
+    if noun is not None:
+        first = min(number_tokens)
+        words = [
+            t
+            for t in noun.subtree
+            if t.i <= noun.i
+            and t.i > first
+            and t.dep_
+            not in ("det", "predet", "nummod", "quantmod", "punct", "prep", "case", "advmod", "cc")
+            and not t.like_num
+            and (t.head == noun or t == noun or t.head.head == noun)
+        ]
+    text = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+    if decider is not None and (noun is None or decider.i not in {t.i for t in words}):
+        text = f"{text} {decider.text}".strip()
+    return text
+
+
+def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureCandidate]:
+    """Figure candidates in one spaCy sentence; offsets relative to the sentence text."""
+    text = sent.text
+    numbers = [n for n in find_numbers(text) if not is_excluded(text, n)]
+    out: list[FigureCandidate] = []
+    starts = [n.start for n in numbers]
+    for index, n in enumerate(numbers):
+        span = sent.char_span(n.start, n.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        tok = span[-1]
+        next_start = starts[index + 1] if index + 1 < len(numbers) else len(text)
+        window = [
+            t for t in sent[tok.i - sent.start + 1 :] if t.idx - sent.start_char < next_start
+        ][:8]
+        inherits = bool(
+            _PART_OF_PREVIOUS.search(text[: n.hedge_start]) or _OF_THEM_AFTER.match(text[n.end :])
+        )
+        category, noun, decider = categorise(tok, n, window, previous, inherits)
+        if category is None:
+            continue
+        previous = category
+        hedged = sent.char_span(n.hedge_start, n.end, alignment_mode="expand") or span
+        measure = _measure(noun, decider, {t.i for t in hedged})
+        out.append(FigureCandidate(n, category, measure, tok))
+    return out

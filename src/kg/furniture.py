@@ -1,0 +1,105 @@
+"""Find page furniture (navigation, audio players, donation appeals, unrelated headline lists).
+
+Scraped news pages keep their furniture; its numbers ("15 miles apart", postcodes, donation
+addresses) must not become figure claims. We return character ranges instead of cutting the
+text, so every offset the extractor writes still points into the original document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+# Lines that are navigation or player chrome whatever the page.
+_CHROME = re.compile(
+    r"^\s*(?:read more\b|see more\b|more latest news|latest news|more topics|"
+    r"highlights & opinion|the news explained|listen to this article|loading audio|"
+    r"follow all of\b|sign up\b|advertisement\b|share this article|share or comment|"
+    r"click here\b|watch:|watch again|watch live|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*$|"
+    r".*\|\s*updated:|.*\|\s*watch\b)",
+    re.IGNORECASE,
+)
+# Donation appeals: the outlet asking readers for money, with addresses and postcodes.
+_DONATION = re.compile(
+    r"\b(?:donat(?:e|ed|ion|ions|ing)|cheques?|checks payable|payable to|gift aid|"
+    r"bank transfer|give swiftly|generosity|raise money)\b",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"[.!?:;\"”’')\]…]\s*$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
+# Words that mark a headline or caption as being about armed conflict at all.
+_CONFLICT = re.compile(
+    r"\b(?:war|wars|warfare|military|troops?|soldiers?|forces|army|armies|missiles?|rockets?|"
+    r"shell(?:s|ed|ing)?|bomb(?:s|ed|ing|ings)?|invasion|invade[sd]?|ceasefire|cease-fire|"
+    r"siege|besieged|tanks?|artillery|drones?|nato|refugees?|air ?strikes?|airstrikes?|"
+    r"front ?line|occupied|occupation|evacuat\w+|humanitarian|casualt(?:y|ies)|killed|"
+    r"wounded|injured|militia|insurgents?|rebels?|offensive|sanctions?|conflict|battles?|"
+    r"fighting|combat|ambush(?:ed)?|convoy|strikes?|genocide|war crimes?)\b",
+    re.IGNORECASE,
+)
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, str]]:
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        yield pos, pos + len(body), body
+        pos += len(line)
+
+
+def _salient_terms(text: str) -> set[str]:
+    """Capitalised words the article's own sentences repeat: its places, people and sides."""
+    counts: Counter[str] = Counter()
+    for _, _, line in _lines(text):
+        if _TERMINAL.search(line) and len(_WORD.findall(line)) >= 8:
+            counts.update(w for w in _CAPITALISED.findall(line))
+    return {w for w, n in counts.items() if n >= 2}
+
+
+def is_chrome(line: str) -> bool:
+    return bool(_CHROME.match(line)) or bool(_DONATION.search(line))
+
+
+def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
+    """Return the (start, end) ranges of `text` that are page furniture."""
+    salient = _salient_terms(text)
+    ranges: list[tuple[int, int]] = list(skip)
+    lines = list(_lines(text))
+    for n, (start, end, line) in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if is_chrome(stripped):
+            ranges.append((start, end))
+            continue
+        runs_on = n + 1 < len(lines) and lines[n + 1][2][:1].islower()
+        headline_like = (
+            not runs_on and not _TERMINAL.search(stripped) and len(_WORD.findall(stripped)) <= 30
+        )
+        if headline_like and not _is_topical(stripped, salient):
+            ranges.append((start, end))
+    return _merge(ranges)
+
+
+def _is_topical(line: str, salient: set[str]) -> bool:
+    if _CONFLICT.search(line):
+        return True
+    return any(w in salient for w in _CAPITALISED.findall(line))
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def overlaps(
+    ranges: tuple[tuple[int, int], ...] | list[tuple[int, int]], start: int, end: int
+) -> bool:
+    return any(s < end and start < e for s, e in ranges)

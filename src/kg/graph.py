@@ -1,0 +1,116 @@
+"""Turn one Extraction into the RDF graph of its document (see ontology/kg.ttl)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kg.entities import Entity
+from kg.model import Extraction, Sentence
+from kg.vocab import KG, NIF, PREFIXES, SCHEMA, document_iri, entity_iri, span_iri
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.nonNegativeInteger)
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(Decimal(str(value)).normalize() if value != int(value) else Decimal(int(value)))
+
+
+class _Builder:
+    def __init__(self, ex: Extraction) -> None:
+        self.ex = ex
+        self.doc_id = ex.document.id
+        self.doc = document_iri(self.doc_id)
+        self.g = Graph(identifier=self.doc)
+        for prefix, ns in PREFIXES.items():
+            self.g.bind(prefix, ns)
+
+    def add(self, s: URIRef, p: URIRef, o: object) -> None:
+        if o is None:
+            return
+        self.g.add((s, p, o if isinstance(o, URIRef | Literal) else Literal(o)))
+
+    def document(self) -> None:
+        d, doc = self.ex.document, self.doc
+        self.add(doc, RDF.type, KG.Document)
+        self.add(doc, SCHEMA.identifier, d.id)
+        self.add(doc, SCHEMA.headline, d.title)
+        if d.date:
+            self.add(doc, SCHEMA.datePublished, Literal(d.date, datatype=XSD.date))
+        if d.url:
+            self.add(doc, SCHEMA.url, URIRef(d.url) if " " not in d.url else Literal(d.url))
+        self.add(doc, KG.contentHash, d.content_hash)
+        self.add(doc, NIF.isString, d.text)
+        for start, end in d.furniture:
+            node = span_iri("furniture", self.doc_id, start, end)
+            self.add(doc, KG.furniture, node)
+            self._offsets(node, start, end)
+
+    def _offsets(self, node: URIRef, start: int, end: int) -> None:
+        self.add(node, NIF.beginIndex, _int(start))
+        self.add(node, NIF.endIndex, _int(end))
+        self.add(node, NIF.referenceContext, self.doc)
+
+    def sentence(self, s: Sentence) -> URIRef:
+        node = span_iri("sentence", self.doc_id, s.start, s.end)
+        self.add(node, RDF.type, NIF.Sentence)
+        self.add(node, NIF.anchorOf, s.text)
+        self._offsets(node, s.start, s.end)
+        return node
+
+    def entity(self, e: Entity) -> URIRef:
+        node = entity_iri(e.key)
+        self.add(node, RDF.type, KG[e.type])
+        self.add(node, RDFS.label, e.label)
+        for alias in sorted(e.aliases):
+            if alias != e.label:
+                self.add(node, SKOS.altLabel, alias)
+        return node
+
+    def build(self) -> Graph:
+        self.document()
+        for e in self.ex.entities.values():
+            self.entity(e)
+        for m in self.ex.mentions:
+            node = span_iri("mention", self.doc_id, m.start, m.end)
+            self.add(node, RDF.type, KG.Mention)
+            self.add(node, KG.refersTo, entity_iri(m.entity))
+            self.add(node, NIF.anchorOf, m.text)
+            self.add(node, KG.inSentence, self.sentence(m.sentence))
+            self._offsets(node, m.start, m.end)
+        for q in self.ex.quotes:
+            node = span_iri("quote", self.doc_id, q.start, q.end)
+            self.add(node, RDF.type, KG.Quotation)
+            self.add(node, SCHEMA.text, q.text)
+            self.add(node, KG.inSentence, self.sentence(q.sentence))
+            self.add(node, KG.reportedIn, self.doc)
+            self._offsets(node, q.start, q.end)
+            if q.speaker is not None:
+                self.add(node, PROV.wasAttributedTo, self.entity(q.speaker))
+            self.add(node, KG.speakerText, q.speaker_text)
+            self.add(node, KG.cue, q.cue)
+        for f in self.ex.figures:
+            node = span_iri("claim", self.doc_id, f.start, f.end)
+            self.add(node, RDF.type, KG.FigureClaim)
+            self.add(node, KG.value, _decimal(f.value))
+            self.add(node, KG.qualifier, f.qualifier)
+            self.add(node, KG.category, f.category)
+            self.add(node, KG.measure, f.measure)
+            self.add(node, NIF.anchorOf, f.text)
+            self.add(node, KG.inSentence, self.sentence(f.sentence))
+            self.add(node, KG.reportedIn, self.doc)
+            self._offsets(node, f.start, f.end)
+            if f.source is not None:
+                self.add(node, PROV.wasAttributedTo, self.entity(f.source))
+            self.add(node, KG.sourceText, f.source_text)
+            self.add(node, KG.cue, f.cue)
+        return self.g
+
+
+def to_graph(ex: Extraction) -> Graph:
+    """The named graph of one document: its metadata, mentions, quotes and figure claims."""
+    return _Builder(ex).build()

@@ -1,0 +1,140 @@
+"""Word lists the extraction rules are built from: general English of reporting and counting."""
+
+from __future__ import annotations
+
+# Verbs that attribute a statement (and so a figure) to their subject.
+REPORTING_VERBS = frozenset(
+    (
+        "say tell claim believe estimate record confirm report add state announce warn declare "
+        "allege insist reveal disclose put count note write tweet post explain estimate"
+    ).split()
+)
+# Verbs that introduce direct speech; a superset, as quotes are framed more freely.
+SPEECH_VERBS = REPORTING_VERBS | frozenset(
+    (
+        "ask beg plead urge vow call reply respond continue accuse shout cry scream whisper "
+        "recall admit argue demand conclude comment testify tweet write"
+    ).split()
+)
+# Sources that never name anyone: the figure stays unattributed but the hedge is kept.
+IMPERSONAL_SUBJECTS = frozenset({"it", "there", "this", "that"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "we", "us", "you"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Noun cues: "amid reports of 11,000 …", "figures from …".
+NOUN_CUES = frozenset({"report", "reports"})
+
+# Titles and roles that precede a name but are not part of it.
+TITLES = frozenset(
+    (
+        "mr mrs ms miss dr prof president mayor governor minister pm premier chancellor general "
+        "gen colonel col major lieutenant lt captain capt commander chief sir dame lord lady king "
+        "queen prince princess pope sheikh spokesman spokeswoman spokesperson adviser advisor "
+        "deputy secretary ambassador envoy director surgeon doctor officer sergeant sgt admiral "
+        "marshal senator rep representative judge head leader regional foreign defence defense "
+        "interior prime vice acting former ukrainian russian"
+    ).split()
+)
+# Definite role nouns a later sentence uses for a person named earlier ("the mayor said").
+PERSON_ROLES = frozenset(
+    (
+        "mayor governor president minister premier chancellor leader spokesman spokeswoman "
+        "spokesperson adviser advisor surgeon doctor commander general chief ambassador envoy "
+        "official officer secretary director head"
+    ).split()
+)
+ORG_ROLES = frozenset("ministry council government office agency service army military".split())
+
+# Figure categories. Outcome words are checked on the counted noun, then on its verbs.
+OUTCOME_LEMMAS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "kill die dead death fatality casualty slay slain massacre execute murder toll lose "
+            "perish body bodies corpse corpses"
+        ).split(),
+        "killed",
+    ),
+    **dict.fromkeys("injure wound hurt injury injured wounded maim".split(), "injured"),
+    **dict.fromkeys(
+        (
+            "flee fled displace displaced refugee evacuate evacuee evacuation escape cross leave "
+            "exodus relocate deport"
+        ).split(),
+        "displaced",
+    ),
+    **dict.fromkeys(
+        (
+            "trap trapped shelter sheltering besiege besieged remain stranded hole hide encircle "
+            "surround"
+        ).split(),
+        "trapped",
+    ),
+    **dict.fromkeys(
+        "capture captured surrender prisoner pow detain detainee hostage abduct seize".split(),
+        "captured",
+    ),
+}
+# The verb "lose" only counts as killed with people; handled by requiring a people noun.
+PEOPLE_ONLY_OUTCOMES = frozenset({"lose", "remain", "leave", "cross", "hide", "surround"})
+
+PEOPLE_NOUNS = frozenset(
+    (
+        "people person civilian civilians resident residents child children kid kids baby babies "
+        "woman women man men adult adults victim victims local locals family families patient "
+        "patients citizen citizens ukrainian ukrainians russian russians inhabitant inhabitants "
+        "worker workers journalist journalists refugee refugees passenger passengers student "
+        "students doctor doctors medic medics boy boys girl girls others more"
+    ).split()
+)
+TROOP_NOUNS = frozenset(
+    (
+        "troop troops soldier soldiers serviceman servicemen fighter fighters personnel marine "
+        "marines paratrooper paratroopers conscript conscripts mercenary mercenaries defender "
+        "defenders militant militants commander commanders officer officers sailor sailors pilot "
+        "pilots reservist reservists"
+    ).split()
+)
+EQUIPMENT_NOUNS = frozenset(
+    (
+        "tank tanks vehicle vehicles apc apcs helicopter helicopters plane planes jet jets "
+        "aircraft drone drones uav uavs missile missiles rocket rockets howitzer howitzers "
+        "artillery gun guns launcher launchers system systems installation installations weapon "
+        "weapons warship warships ship ships boat boats submarine submarines mortar mortars shell "
+        "shells bomb bombs munition munitions ammunition round rounds truck trucks bomber bombers "
+        "fighter-jet ammo depot depots radar radars mlrs"
+    ).split()
+)
+# Words that make a "system"/"installation"/"car" military hardware rather than anything else.
+EQUIPMENT_HEADS = EQUIPMENT_NOUNS - {"system", "systems", "installation", "installations"}
+TERRITORY_WORDS = frozenset(
+    (
+        "control controlled occupy occupied hold held territory territories land capture captured "
+        "seize seized city region country area"
+    ).split()
+)
+
+# Units that make a number an age, a duration, a distance, a size or a time.
+NOT_COUNT_UNITS = frozenset(
+    (
+        "year years yr yrs month months week weeks day days hour hours hr hrs minute minutes min "
+        "mins second seconds decade decades century centuries night nights am pm a.m. p.m. mile "
+        "miles km kms kilometre kilometres kilometer kilometers metre metres meter meters m ft "
+        "feet foot yard yards inch inches mph storey storeys story stories floor floors percent "
+        "degrees round rounds times point points"
+    ).split()
+)
+MONTHS = frozenset(
+    (
+        "january february march april may june july august september october november december "
+        "jan feb mar apr jun jul aug sep sept oct nov dec"
+    ).split()
+)
+STREET_WORDS = frozenset(
+    (
+        "street st road rd avenue ave lane court place square boulevard drive way close crescent "
+        "terrace"
+    ).split()
+)
+POPULATION_CONTEXT = frozenset({"residents", "inhabitants", "population", "people"})
+SETTLEMENT_WORDS = frozenset(
+    "city town village port capital metropolis region country settlement suburb".split()
+)

@@ -1,0 +1,66 @@
+"""What extraction produces for one document: plain data, no spaCy objects, ready for the graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.document import Document
+from kg.entities import Entity
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: str  # Entity.key
+    start: int
+    end: int
+    text: str
+    sentence: Sentence
+
+
+@dataclass
+class Quote:
+    start: int  # the quoted words, marks excluded
+    end: int
+    text: str
+    sentence: Sentence
+    speaker: Entity | None = None
+    speaker_text: str | None = None
+    cue: str | None = None
+
+
+@dataclass
+class Figure:
+    start: int  # the figure as written, hedge included ("more than 2,000")
+    end: int
+    text: str
+    value: float
+    qualifier: str
+    category: str
+    measure: str
+    sentence: Sentence
+    source: Entity | None = None
+    source_text: str | None = None
+    cue: str | None = None
+
+
+@dataclass
+class Extraction:
+    document: Document
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+    def add_entity(self, entity: Entity) -> Entity:
+        """Keep one Entity per key, merging the aliases seen for it."""
+        known = self.entities.setdefault(entity.key, entity)
+        if known is not entity:
+            known.aliases |= entity.aliases
+        return known

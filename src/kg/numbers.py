@@ -1,0 +1,153 @@
+"""Numbers as news prints them: digits with odd separators, number words, hedges.
+
+Hand-written rather than a library (text2num, word2number): those parse whole strings, while we
+need spans with character offsets inside running text, the "32, 300" typesetting quirk, and the
+hedge words that decide a figure's qualifier.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+_WORD_NUMBER = "|".join(sorted([*UNITS, *TENS], key=len, reverse=True))
+_SCALE = r"(?:hundred|thousand|million|billion|m|bn|k)"
+# Digits: "2,000", "32, 300" (a typeset thousands group), "1.3", "2.8 million", "70%".
+_DIGITS = r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+NUMBER_RE = re.compile(
+    rf"(?<![\w.,/:£$€-])(?:"
+    rf"(?P<digits>{_DIGITS})(?:\s?(?P<dscale>{_SCALE})\b)?(?P<pct>\s?%|\s(?:per ?cent|percent)\b)?"
+    rf"|(?P<dozen>\ba dozen\b|\bdozen\b)"
+    rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?(?:\s(?:{_SCALE}))*\b)"
+    rf")(?![\w/]|[.,]\d|:\d|-\w)",
+    re.IGNORECASE,
+)
+
+# Hedges before a number, longest first so "well over" wins over "over".
+_HEDGES: list[tuple[str, str]] = [
+    ("well over", "more_than"), ("more than", "more_than"), ("over", "more_than"),
+    ("in excess of", "more_than"), ("upwards of", "more_than"), ("at least", "at_least"),
+    ("no fewer than", "at_least"), ("no less than", "at_least"), ("a minimum of", "at_least"),
+    ("fewer than", "less_than"), ("less than", "less_than"), ("under", "less_than"),
+    ("up to", "up_to"), ("as many as", "up_to"), ("nearly", "nearly"), ("almost", "nearly"),
+    ("close to", "nearly"), ("just under", "nearly"), ("around", "approx"), ("about", "approx"),
+    ("some", "approx"), ("roughly", "approx"), ("approximately", "approx"),
+    ("an estimated", "approx"), ("estimated", "approx"), ("circa", "approx"),
+]  # fmt: skip
+_HEDGE_RE = re.compile(
+    r"(?:^|(?<=\W))(?P<hedge>"
+    + "|".join(re.escape(h) for h, _ in sorted(_HEDGES, key=lambda h: -len(h[0])))
+    + r")\s+$",
+    re.IGNORECASE,
+)
+QUALIFIERS = ("exact", "approx", "at_least", "more_than", "less_than", "up_to", "nearly")
+
+
+@dataclass(frozen=True)
+class NumberSpan:
+    start: int  # of the number itself, in the searched text
+    end: int
+    value: float
+    is_percent: bool
+    is_word: bool
+    hedge_start: int  # == start when there is no hedge
+    qualifier: str
+
+    @property
+    def text_start(self) -> int:
+        return self.hedge_start
+
+
+def words_to_number(text: str) -> float | None:
+    """'eight' → 8, 'twenty-five' → 25, 'one million' → 1e6, 'two hundred thousand' → 2e5."""
+    total, current = 0.0, 0.0
+    seen = False
+    for word in re.split(r"[\s-]+", text.lower().strip()):
+        if word in ("a", "an") and not seen:
+            current, seen = 1.0, True
+        elif word in UNITS:
+            current += UNITS[word]
+            seen = True
+        elif word in TENS:
+            current += TENS[word]
+            seen = True
+        elif word in ("hundred",):
+            current = (current or 1) * 100
+        elif word in SCALES or word in ("m", "bn", "k"):
+            scale = {"m": 1e6, "bn": 1e9, "k": 1e3}.get(word) or SCALES[word]
+            total += (current or 1) * scale
+            current = 0
+        elif word == "dozen":
+            current = (current or 1) * 12
+            seen = True
+        elif word:
+            return None
+    return total + current if seen or total else None
+
+
+def parse_number(text: str) -> float | None:
+    """Parse one number as written ("32, 300", "1.3 million", "70%", "a dozen")."""
+    m = NUMBER_RE.fullmatch(text.strip())
+    if not m:
+        return None
+    return _value(m)
+
+
+def _value(m: re.Match[str]) -> float | None:
+    if m.group("digits"):
+        value = float(re.sub(r"[,\s]", "", m.group("digits")))
+        scale = (m.group("dscale") or "").lower()
+        if scale:
+            value *= {"m": 1e6, "bn": 1e9, "k": 1e3}.get(scale) or SCALES[scale]
+        return value
+    if m.group("dozen"):
+        return 12.0
+    return words_to_number(m.group("words"))
+
+
+def hedge_before(text: str, pos: int) -> tuple[str, int]:
+    """The qualifier of a number starting at `pos`, and where its hedge starts."""
+    window_start = max(0, pos - 20)
+    m = _HEDGE_RE.search(text[window_start:pos])
+    if not m:
+        return "exact", pos
+    return dict(_HEDGES)[m.group("hedge").lower()], window_start + m.start("hedge")
+
+
+def find_numbers(text: str) -> list[NumberSpan]:
+    """Every number in `text` with its hedge; filtering (ages, dates…) is the figure rules' job."""
+    spans: list[NumberSpan] = []
+    for m in NUMBER_RE.finditer(text):
+        value = _value(m)
+        if value is None:
+            continue
+        start = m.start()
+        # "a dozen" keeps its article in the figure text.
+        qualifier, hedge_start = hedge_before(text, start)
+        spans.append(
+            NumberSpan(
+                start=start,
+                end=m.end(),
+                value=value,
+                is_percent=bool(m.group("pct")),
+                is_word=not m.group("digits"),
+                hedge_start=hedge_start,
+                qualifier=qualifier,
+            )
+        )
+    return spans
+
+
+def format_value(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)

@@ -1,0 +1,192 @@
+"""The on-disk triple store: rdflib's API over Oxigraph (oxrdflib), one named graph per document.
+
+SPARQL is evaluated by Oxigraph's engine; the default graph is the union of document graphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.query import Result
+
+from kg.vocab import KG, PREFIXES, SCHEMA, document_iri
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def python_value(term: object) -> Any:
+    """RDF term → JSON-friendly Python value (numbers as numbers, dates as ISO strings)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        if isinstance(value, Literal):  # ill-typed literal
+            return str(value)
+        return value
+    return str(term)
+
+
+PARAM_FUNCTION = ox.NamedNode(str(KG.param))
+_INTEGERS = {str(XSD[t]) for t in ("integer", "int", "long", "short", "nonNegativeInteger",
+                                  "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                                  "unsignedInt", "unsignedLong", "byte", "unsignedShort")}  # fmt: skip
+_FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
+
+
+def to_ox(term: object) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return ox.Literal(str(term), datatype=datatype)
+    return ox.Literal(str(term))
+
+
+def ox_value(term: object) -> Any:
+    """Oxigraph term → JSON-friendly value; numbers stay numbers, dates ISO strings."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _INTEGERS:
+                return int(term.value)
+            if datatype in _FLOATS:
+                number = float(term.value)
+                return (
+                    int(number) if datatype == str(XSD.decimal) and number.is_integer() else number
+                )
+            if datatype == str(XSD.boolean):
+                return term.value in ("true", "1")
+        except ValueError:
+            return term.value
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+class KGStore:
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if read_only:
+                self.ox = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(str(self.path))
+        except OSError as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if "lock" in detail.lower():
+                detail = (
+                    "it is in use by another kg process (stop `kg serve` or use another --store)"
+                )
+            raise StoreError(f"cannot open store {self.path}: {detail}") from None
+        self.dataset = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+        for prefix, ns in PREFIXES.items():
+            self.dataset.bind(prefix, ns)
+
+    # -- writing ---------------------------------------------------------------------------------
+    def replace_graph(self, graph: Graph) -> int:
+        """Replace the named graph `graph.identifier` by `graph`'s triples; returns their count."""
+        name = graph.identifier
+        self.ox.remove_graph(ox.NamedNode(str(name))) if self._has_graph(name) else None
+        self.dataset.addN((s, p, o, self.dataset.graph(name)) for s, p, o in graph)
+        return len(graph)
+
+    def remove_document(self, doc_id: str) -> bool:
+        name = document_iri(doc_id)
+        if not self._has_graph(name):
+            return False
+        self.ox.remove_graph(ox.NamedNode(str(name)))
+        return True
+
+    def _has_graph(self, name: URIRef) -> bool:
+        return self.ox.contains_named_graph(ox.NamedNode(str(name)))
+
+    def load(self, path: Path, fmt: ox.RdfFormat, graph: URIRef | None = None) -> None:
+        to_graph = ox.NamedNode(str(graph)) if graph else None
+        self.ox.bulk_load(path=str(path), format=fmt, to_graph=to_graph)
+
+    def flush(self) -> None:
+        self.ox.flush()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Result:
+        """Run SPARQL in Oxigraph through rdflib; `bindings` are bound as RDF terms, not text."""
+        return self.dataset.query(sparql, initBindings=dict(bindings or {}))
+
+    def select(self, sparql: str, params: Mapping[str, Any] | None = None) -> list[dict]:
+        """Run a SELECT in Oxigraph over the union graph; rows of JSON-friendly values.
+
+        `params` are read by the query through the function kg:param("name"), which returns
+        the value as an RDF term: a caller's input is never spliced into SPARQL text.
+        """
+        terms = {k: to_ox(v) for k, v in (params or {}).items()}
+
+        def param(name: ox.Literal) -> ox.NamedNode | ox.Literal | None:
+            return terms.get(name.value)
+
+        result = self.ox.query(
+            sparql,
+            use_default_graph_as_union=True,
+            prefixes={p: str(ns) for p, ns in PREFIXES.items()},
+            custom_functions={PARAM_FUNCTION: param},
+        )
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("only SELECT queries return rows")
+        names = [v.value for v in result.variables]
+        return [
+            {n: ox_value(row[n]) for n in names if not n.startswith("param_")} for row in result
+        ]
+
+    def documents(self) -> Iterator[dict]:
+        yield from self.select(
+            "SELECT ?id ?title ?date WHERE { GRAPH ?graph { ?graph a kg:Document ; "
+            "schema:identifier ?id . OPTIONAL { ?graph schema:headline ?title } "
+            "OPTIONAL { ?graph schema:datePublished ?date } } } ORDER BY ?id"
+        )
+
+    def stats(self) -> dict[str, int]:
+        counts = {}
+        for name, cls in [
+            ("documents", "kg:Document"),
+            ("figure_claims", "kg:FigureClaim"),
+            ("quotes", "kg:Quotation"),
+            ("mentions", "kg:Mention"),
+        ]:
+            rows = self.select(f"SELECT (COUNT(?x) AS ?n) WHERE {{ GRAPH ?g {{ ?x a {cls} }} }}")
+            counts[name] = rows[0]["n"]
+        rows = self.select(
+            "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?m kg:refersTo ?e } }"
+        )
+        counts["entities"] = rows[0]["n"]
+        counts["quads"] = len(self.ox)
+        return counts
+
+    def close(self) -> None:
+        self.ox.flush() if hasattr(self.ox, "flush") else None
+        del self.ox
+
+
+def is_blank(term: object) -> bool:
+    return isinstance(term, BNode)
+
+
+__all__ = ["SCHEMA", "KGStore", "StoreError", "python_value"]

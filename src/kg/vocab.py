@@ -1,0 +1,50 @@
+"""Namespaces and IRI minting. IRIs depend only on document ids, offsets and entity keys."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/conflict-kg/"
+KG = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+SCHEMA = Namespace("https://schema.org/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+
+PREFIXES: dict[str, Namespace] = {
+    "kg": KG,
+    "kgid": ID,
+    "schema": SCHEMA,
+    "nif": NIF,
+    "prov": PROV,
+    "sem": SEM,
+    "skos": SKOS,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+
+def _part(text: str) -> str:
+    return quote(text, safe="")
+
+
+def document_iri(doc_id: str) -> URIRef:
+    """Also the name of the document's graph."""
+    return ID[f"document/{_part(doc_id)}"]
+
+
+def entity_iri(key: str) -> URIRef:
+    return ID[key]
+
+
+def span_iri(kind: str, doc_id: str, start: int, end: int) -> URIRef:
+    return ID[f"{kind}/{_part(doc_id)}/{start}-{end}"]
+
+
+def sparql_prefixes() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -1,0 +1,67 @@
+"""The `kg` command as a user runs it: a real process, a real store directory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+
+from .conftest import EXAMPLES
+
+
+def kg(*args: str, store: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args, "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_build_query_export_remove(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bad = tmp_path / "inputs"
+    bad.mkdir()
+    (bad / "broken.txt").write_bytes(b"\x00\x00binary")
+    built = kg("build", str(EXAMPLES), str(bad), store=store)
+    assert built.returncode == 0, built.stderr
+    assert "built 6 document(s)" in built.stdout
+    assert "broken.txt: binary file" in built.stderr and "Traceback" not in built.stderr
+
+    rows = json.loads(kg("query", "figure-attributions", "--format", "json", store=store).stdout)
+    assert any(r["source"] == "United Nations" and r["value"] == 1450 for r in rows)
+
+    csv_out = kg("query", "quotes", "-p", "speaker=Koval", "--format", "csv", store=store).stdout
+    assert csv_out.splitlines()[0].startswith("speaker,speaker_iri,quote")
+
+    out_file = tmp_path / "graph.gexf"
+    assert kg("export", "gexf", "-o", str(out_file), store=store).returncode == 0
+    graph = nx.read_gexf(out_file)
+    labels = {data["label"] for _, data in graph.nodes(data=True)}
+    assert {"United Nations", "Anna Koval", "Kharkiv"} <= labels
+
+    stats = kg("stats", store=store).stdout
+    assert "documents  6" in stats
+
+    assert kg("remove", "river-crossing.txt", store=store).returncode == 0
+    again = kg("remove", "river-crossing.txt", store=store)
+    assert again.returncode == 1 and "no document 'river-crossing.txt'" in again.stderr
+
+
+def test_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert kg("build", str(EXAMPLES / "river-crossing.txt"), store=store).returncode == 0
+    for args, message in [
+        (("query", "no-such-query"), "no query named 'no-such-query'"),
+        (("query", "figure-attributions", "-p", "category=all"), "must be one of"),
+        (("sparql", "SELECT WHERE {"), "query failed"),
+        (("export", "pdf", "-o", str(tmp_path / "x.pdf")), "unknown export format"),
+    ]:
+        result = kg(*args, store=store)
+        assert result.returncode != 0
+        assert message in result.stderr and "Traceback" not in result.stderr
+    missing = kg("query", "quotes", store=tmp_path / "nothing-here")
+    assert missing.returncode == 1 and "no store at" in missing.stderr

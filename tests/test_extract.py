@@ -1,0 +1,186 @@
+"""Extraction rules on sentences written for these tests (general English, not corpus text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Extraction, Figure, Quote
+
+
+def figures(ex: Extraction) -> dict[float, Figure]:
+    return {f.value: f for f in ex.figures}
+
+
+def quote_starting(ex: Extraction, start: str) -> Quote:
+    return next(q for q in ex.quotes if q.text.startswith(start))
+
+
+def test_source_before_the_figure(read) -> None:
+    ex = read("The United Nations says that, so far, 412 civilians have been killed in the region.")
+    (f,) = ex.figures
+    assert (f.value, f.category, f.qualifier) == (412, "killed", "exact")
+    assert f.source.label == "United Nations" and f.cue == "says"
+
+
+def test_according_to_after_the_figure_resolves_title_and_name(read) -> None:
+    ex = read(
+        "More than 300 people were injured in the blast, according to the regional governor "
+        "Ivan Sydorenko."
+    )
+    (f,) = ex.figures
+    assert (f.value, f.qualifier, f.category) == (300, "more_than", "injured")
+    assert f.source.label == "Ivan Sydorenko" and f.source.type == "Person"
+    assert f.cue == "according to"
+
+
+def test_parenthetical_he_said_resolves_to_the_last_person(read) -> None:
+    ex = read(
+        "General Petro Ivanenko visited the front on Monday.\n"
+        "About 600 troops have been sent to the area, he said."
+    )
+    (f,) = ex.figures
+    assert (f.value, f.qualifier, f.category) == (600, "approx", "troops")
+    assert f.source.label == "Petro Ivanenko"
+    assert f.source_text == "he"
+
+
+def test_reporters_own_figures_have_no_source(read) -> None:
+    ex = read("Three people died when a shell hit a bus stop. More than 1,000 residents have fled.")
+    assert {f.value: (f.category, f.source) for f in ex.figures} == {
+        3: ("killed", None),
+        1000: ("displaced", None),
+    }
+
+
+def test_passive_and_impersonal_cues_keep_the_hedge_but_name_no_one(read) -> None:
+    ex = read(
+        "The raid is said to have killed 40 fighters.\nIt emerged that 90 homes were destroyed."
+    )
+    f = figures(ex)[40]
+    assert f.source is None and f.cue.startswith("is said")
+
+
+def test_list_of_equipment_and_including(read) -> None:
+    ex = read(
+        "The request includes 1,000 howitzers, 300 rocket launchers and 500 tanks.\n"
+        "The ministry says 250 civilians have been killed, including 40 children."
+    )
+    f = figures(ex)
+    assert {f[v].category for v in (1000, 300, 500)} == {"equipment"}
+    assert f[40].category == "killed"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Natalia Bondar, 34, lives on the seventh floor.",
+        "The 19-day siege ended after a seven-hour ceasefire.",
+        "The convoy stopped 30 miles from the border.",
+        "Shelling resumed on 24 February after the second convoy left.",
+        "The shop at 42 Shevchenko Street was hit.",
+        "Troops entered the city of 300,000 at dawn.",
+        "The fighting began in 2022 and has not stopped for 24 hours.",
+        "An 18-month-old boy was treated in hospital.",
+        "No one was hurt when one of the drones fell.",
+    ],
+)
+def test_ages_durations_distances_dates_addresses_population_are_not_figures(
+    read, sentence
+) -> None:
+    assert read(sentence).figures == []
+
+
+def test_odd_number_forms_are_single_figures(read) -> None:
+    ex = read(
+        "Officials said troop losses had reached 32, 300 dead.\n"
+        "The war has created 1.3 million refugees.\n"
+        "A dozen people were injured and eight were killed."
+    )
+    f = figures(ex)
+    assert f[32300].category == "killed"
+    assert f[1_300_000].category == "displaced"
+    assert (f[12].category, f[8].category) == ("injured", "killed")
+
+
+def test_offsets_point_into_the_original_text(read) -> None:
+    text = (
+        "Read more: 50 killed in another attack\n"
+        "Rescuers say 17 people were killed in the strike, officials said.\n"
+    )
+    ex = read(text)
+    (f,) = ex.figures
+    assert f.value == 17
+    assert text[f.start : f.end] == f.text == "17"
+    assert text[f.sentence.start : f.sentence.end] == f.sentence.text
+
+
+def test_quote_with_speaker_before_and_pronoun_on_the_next_line(read) -> None:
+    ex = read(
+        "Mayor Olena Hrytsenko spoke to reporters outside the hospital.\n"
+        'She said: "The water supply has been cut for the whole district."\n'
+    )
+    q = quote_starting(ex, "The water supply")
+    assert q.speaker.label == "Olena Hrytsenko" and q.cue == "said"
+
+
+def test_quote_after_speech_and_single_marks(read) -> None:
+    ex = read(
+        "'We will rebuild every house on this street,' said Deputy Mayor Taras Koval.\n"
+        "The minister called the strike 'a crime against every family in this city'.\n"
+    )
+    q = quote_starting(ex, "We will rebuild")
+    assert q.speaker.label == "Taras Koval"
+    assert any(q.text.startswith("a crime against") for q in ex.quotes)
+
+
+def test_quote_running_over_paragraphs_keeps_its_speaker(read) -> None:
+    ex = read(
+        "Commander Andriy Melnyk said:\n"
+        "“We will hold this line. We have no other choice.\n"
+        "“Every night they attack, and every night we push them back.”\n"
+    )
+    first = quote_starting(ex, "We will hold")
+    second = quote_starting(ex, "Every night they attack")
+    assert first.speaker.label == second.speaker.label == "Andriy Melnyk"
+
+
+def test_unbalanced_mark_does_not_swallow_the_article(read) -> None:
+    ex = read(
+        'Governor Serhiy Bilyk said: "We will not leave our homes.\n'
+        "Later, 20 tanks were destroyed near the village.\n"
+    )
+    assert all("tanks" not in q.text for q in ex.quotes)
+    (f,) = ex.figures
+    assert f.value == 20 and f.source is None
+
+
+def test_figure_inside_a_quote_is_attributed_to_the_speaker(read) -> None:
+    ex = read('Governor Serhiy Bilyk said: "About 500 civilians remain trapped in the plant."\n')
+    (f,) = ex.figures
+    assert f.category == "trapped" and f.source.label == "Serhiy Bilyk"
+
+
+def test_one_node_per_entity_across_spellings_and_titles(read) -> None:
+    ex = read(
+        "President Volodymyr Zelensky spoke in Kyiv on Friday.\n"
+        "Mr Zelenskiy later flew from Kiev to meet officials from the UN.\n"
+        "Zelensky thanked the United Nations.\n"
+    )
+    people = [e for e in ex.entities.values() if e.type == "Person"]
+    assert [p.label for p in people] == ["Volodymyr Zelensky"]
+    places = {e.label for e in ex.entities.values() if e.type == "Place"}
+    assert "Kyiv" in places and "Kiev" not in places
+    orgs = [e.label for e in ex.entities.values() if e.type == "Organisation"]
+    assert orgs.count("United Nations") == 1 and "UN" not in orgs
+
+
+def test_armed_forces_from_demonyms(read) -> None:
+    ex = read("Russian troops shelled the town while Ukrainian forces held the bridge.")
+    forces = {e.label for e in ex.entities.values() if e.type == "ArmedForce"}
+    assert forces == {"Russian Armed Forces", "Armed Forces of Ukraine"}
+
+
+def test_a_capital_as_source_speaks_for_its_country(read) -> None:
+    ex = read("Kyiv said 178 helicopters had been shot down.")
+    (f,) = ex.figures
+    assert f.source.label == "Ukraine" and f.category == "equipment"

@@ -1,0 +1,75 @@
+import json
+from datetime import date
+from pathlib import Path
+
+from kg.blocks import blocks
+from kg.document import Document
+from kg.ingest import IngestError, read_paths
+
+from .conftest import EXAMPLES
+
+
+def _docs(items: list) -> dict[str, Document]:
+    return {d.id: d for d in items if isinstance(d, Document)}
+
+
+def test_both_txt_header_forms_give_metadata() -> None:
+    docs = _docs(list(read_paths([EXAMPLES])))
+    dated = docs["2024-03-01-kharkiv-market.txt"]
+    assert dated.date == date(2024, 3, 1)
+    assert dated.title.startswith("Artillery strike on Kharkiv market")
+    compact = docs["odesa-port-drones.txt"]
+    assert compact.date == date(2024, 3, 15)
+    assert compact.url == "https://example.org/news/2024/03/15/odesa-port-drone-attack"
+    assert compact.title == "Drone attack on Odesa port leaves dozens wounded"
+    plain = docs["river-crossing.txt"]
+    assert plain.title is None and plain.date is None
+    assert len(plain.content_hash) == 64
+
+
+def test_html_and_jsonl_are_read_with_their_metadata() -> None:
+    docs = _docs(list(read_paths([EXAMPLES])))
+    page = docs["health-attacks.html"]
+    assert "85 attacks on health facilities" in page.text
+    assert "Sign up for our newsletter" not in page.text
+    assert page.date == date(2024, 5, 20)
+    wire = docs["wire-2024-04-02-corridor"]
+    assert wire.title == "Humanitarian corridor opens from besieged town"
+    assert wire.date == date(2024, 4, 2)
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Five soldiers were captured, the army said.\n")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 bombed".encode("latin-1"))
+    feed = [
+        json.dumps({"id": "a", "text": "Ten people died."}),
+        "{not json",
+        json.dumps({"id": "b"}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(feed))
+    items = list(read_paths([tmp_path, tmp_path / "missing.txt"]))
+    errors = {str(e) for e in items if isinstance(e, IngestError)}
+    assert set(_docs(items)) == {"good.txt", "a"}
+    assert any("empty.txt: empty file" in e for e in errors)
+    assert any("binary.txt: binary file" in e for e in errors)
+    assert any("latin1.txt: not valid UTF-8" in e for e in errors)
+    assert any("feed.jsonl:2: invalid JSON" in e for e in errors)
+    assert any("feed.jsonl:3: record 'b' has no text" in e for e in errors)
+    assert any("missing.txt: no such file" in e for e in errors)
+    assert all("\n" not in e for e in errors)
+
+
+def test_furniture_is_kept_in_the_text_but_out_of_extraction_blocks() -> None:
+    docs = _docs(list(read_paths([EXAMPLES])))
+    doc = docs["2024-03-01-kharkiv-market.txt"]
+    kept = " ".join(doc.text[b.start : b.end] for b in blocks(doc))
+    for furniture in ("Read more:", "Listen to this article", "Loading audio", "Celebrity chef",
+                      "Weather: sunny"):  # fmt: skip
+        assert furniture in doc.text
+        assert furniture not in kept
+    assert "date 2024-03-01" not in kept
+    assert "The United Nations says 1,450 civilians" in kept
+    donation = docs["odesa-port-drones.txt"]
+    assert "Harbour Road" not in " ".join(donation.text[b.start : b.end] for b in blocks(donation))

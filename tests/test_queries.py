@@ -1,0 +1,86 @@
+"""Canned queries over the sample store: the output contract and parameter safety."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.queries import ParameterError, load_queries, run
+
+CONTRACT = {"source", "source_iri", "value", "qualifier", "category", "measure", "document",
+            "sentence", "start", "end", "date"}  # fmt: skip
+
+
+def q(store, query_name: str, /, **params: str) -> list[dict]:
+    return run(store, load_queries()[query_name], params)
+
+
+def test_every_query_file_declares_a_name_and_description() -> None:
+    queries = load_queries()
+    assert {"figure-attributions", "quotes", "entity", "figures-compared", "co-mentions"} <= set(
+        queries
+    )
+    assert all(query.description for query in queries.values())
+
+
+def test_figure_attributions_contract(sample_store) -> None:
+    rows = q(sample_store, "figure-attributions")
+    assert rows and set(rows[0]) >= CONTRACT
+    un = [r for r in rows if r["source"] == "United Nations"]
+    assert [(r["value"], r["category"], r["qualifier"]) for r in un] == [(1450, "killed", "exact")]
+    assert un[0]["document"] == "2024-03-01-kharkiv-market.txt" and un[0]["date"] == "2024-03-01"
+    assert isinstance(un[0]["value"], int) and un[0]["start"] < un[0]["end"]
+    assert any(r["source"] is None and r["source_iri"] is None for r in rows)
+
+
+def test_offsets_in_rows_point_at_the_figure(sample_store) -> None:
+    texts = {d["id"]: d for d in sample_store.documents()}
+    assert texts
+    rows = q(sample_store, "figure-attributions", document="odesa-port-drones.txt")
+    hit = next(r for r in rows if r["value"] == 40)
+    text = sample_store.select(
+        'SELECT ?t WHERE { GRAPH ?g { ?g schema:identifier "odesa-port-drones.txt" ; nif:isString ?t } }'
+    )[0]["t"]
+    assert text[hit["start"] : hit["end"]] == "Around 40"
+    assert hit["sentence"] in text
+
+
+def test_filters(sample_store) -> None:
+    injured = q(sample_store, "figure-attributions", category="injured")
+    assert injured and all(r["category"] == "injured" for r in injured)
+    koval = q(sample_store, "figure-attributions", source="koval")
+    assert koval and {r["source"] for r in koval} == {"Anna Koval"}
+    one_doc = q(sample_store, "figure-attributions", document="river-crossing.txt")
+    assert {r["document"] for r in one_doc} == {"river-crossing.txt"}
+
+
+def test_quotes_and_speakers(sample_store) -> None:
+    rows = q(sample_store, "quotes", speaker="Lysenko")
+    assert len(rows) == 2 and {r["speaker"] for r in rows} == {"Maria Lysenko"}
+    assert {"speaker", "speaker_iri", "quote", "document", "start", "end"} <= set(rows[0])
+
+
+def test_entity_by_alias_and_comparison(sample_store) -> None:
+    rows = q(sample_store, "entity", name="UN")
+    assert {r["label"] for r in rows} == {"United Nations"}
+    assert {"mentioned", "gave figure"} <= {r["relation"] for r in rows}
+    compared = q(sample_store, "figures-compared", category="killed")
+    sources = {r["source"] for r in compared}
+    assert {"United Nations", "local officials", None} <= sources
+
+
+def test_bad_parameters_are_refused_before_running(sample_store) -> None:
+    with pytest.raises(ParameterError):
+        q(sample_store, "figure-attributions", category="everything")
+    with pytest.raises(ParameterError):
+        q(sample_store, "figure-attributions", colour="red")
+    with pytest.raises(ParameterError):
+        q(sample_store, "entity")
+    with pytest.raises(ParameterError):
+        q(sample_store, "co-mentions", min_count="3; DROP ALL")
+
+
+def test_injection_text_is_only_a_value(sample_store) -> None:
+    before = sample_store.stats()
+    rows = q(sample_store, "figure-attributions", source='") } DROP ALL ; SELECT * { ("')
+    assert rows == []
+    assert sample_store.stats() == before

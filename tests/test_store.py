@@ -1,0 +1,82 @@
+"""The graph as stored: SHACL-valid, one named graph per document, rebuilds replace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyshacl import validate
+from rdflib import Graph
+
+from kg.build import build_documents, build_paths
+from kg.extract import extract
+from kg.graph import to_graph
+from kg.ingest import parse_txt, read_paths
+from kg.resources import ontology_dir
+from kg.settings import get_settings
+from kg.store import KGStore
+from kg.vocab import document_iri
+
+from .conftest import EXAMPLES
+
+PIPELINE = get_settings().pipeline
+
+
+def test_every_sample_document_graph_conforms_to_the_shapes(nlp) -> None:
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    ontology = Graph().parse(ontology_dir() / "kg.ttl")
+    docs = [d for d in read_paths([EXAMPLES]) if not isinstance(d, str)]
+    for ex in extract(docs, nlp):
+        conforms, _, report = validate(to_graph(ex), shacl_graph=shapes, ont_graph=ontology,
+                                       inference="rdfs")  # fmt: skip
+        assert conforms, report
+
+
+def test_shapes_reject_a_claim_without_value(nlp) -> None:
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    ex = next(extract([parse_txt("a.txt", "The army says 40 soldiers were captured.")], nlp))
+    graph = to_graph(ex)
+    graph.remove((None, next(p for p in graph.predicates() if str(p).endswith("#value")), None))
+    conforms, _, _ = validate(graph, shacl_graph=shapes)
+    assert not conforms
+
+
+def test_one_named_graph_per_document_and_rebuild_replaces(tmp_path: Path) -> None:
+    store = KGStore(tmp_path / "s")
+    build_paths([EXAMPLES], store, PIPELINE)
+    graphs = {g.value for g in store.ox.named_graphs()}
+    assert str(document_iri("river-crossing.txt")) in graphs
+    assert len(graphs) == 6
+    before = len(store.ox)
+    build_paths([EXAMPLES / "river-crossing.txt"], store, PIPELINE)
+    assert len(store.ox) == before
+    assert store.stats()["documents"] == 6
+
+
+def test_remove_drops_only_that_document(tmp_path: Path) -> None:
+    store = KGStore(tmp_path / "s")
+    build_paths([EXAMPLES], store, PIPELINE)
+    assert store.remove_document("river-crossing.txt")
+    assert not store.remove_document("river-crossing.txt")
+    ids = [d["id"] for d in store.documents()]
+    assert "river-crossing.txt" not in ids and len(ids) == 5
+
+
+def test_build_order_does_not_change_the_graph(tmp_path: Path) -> None:
+    docs = [d for d in read_paths([EXAMPLES]) if not isinstance(d, str)]
+    dumps = []
+    for name, order in (("forward", docs), ("backward", list(reversed(docs)))):
+        store = KGStore(tmp_path / name)
+        build_documents(order, store, PIPELINE)
+        dumps.append(set(store.ox.quads_for_pattern(None, None, None, None)))
+    assert dumps[0] == dumps[1]
+
+
+def test_store_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "s"
+    store = KGStore(path)
+    build_paths([EXAMPLES / "odesa-port-drones.txt"], store, PIPELINE)
+    store.close()
+    again = KGStore(path, read_only=True)
+    assert again.stats()["figure_claims"] >= 3
+    assert isinstance(again.ox, ox.Store)
