@@ -184,3 +184,53 @@ def test_a_capital_as_source_speaks_for_its_country(read) -> None:
     ex = read("Kyiv said 178 helicopters had been shot down.")
     (f,) = ex.figures
     assert f.source.label == "Ukraine" and f.category == "equipment"
+
+
+def test_she_prefers_a_woman_and_a_subject(read) -> None:
+    ex = read(
+        "Mrs Olha Savchenko met President Andriy Tkachenko in the capital.\n"
+        'She said: "We need generators before the winter comes."\n'
+    )
+    q = quote_starting(ex, "We need generators")
+    assert q.speaker.label == "Olha Savchenko"
+
+
+def test_pronoun_is_resolved_from_where_it_stands(read) -> None:
+    ex = read(
+        "Deputy mayor Ihor Shevchuk said the truce lasted barely an hour.\n"
+        'He blamed General Boris Vlasov and said: "The shelling never stopped for a minute."\n'
+    )
+    assert quote_starting(ex, "The shelling never").speaker.label == "Ihor Shevchuk"
+
+
+def test_unnamed_role_subject_is_a_pronoun_antecedent(read) -> None:
+    ex = read(
+        "The country's deputy foreign minister called on the Pope to help.\n"
+        '"I hope the talks will take place soon," she said.\n'
+    )
+    q = quote_starting(ex, "I hope the talks")
+    assert q.speaker.type == "Source" and "deputy foreign minister" in q.speaker.label
+
+
+def test_it_includes_refers_to_the_list_its_author_delivered(read) -> None:
+    ex = read(
+        "The defence ministry's office delivered a long list of weapons it needs.\n"
+        "It includes 400 tanks, 200 drones. 50 armoured vehicles and 30 helicopters.\n"
+    )
+    sources = {f.value: f.source.label if f.source else None for f in ex.figures}
+    assert set(sources) == {400, 200, 50, 30}
+    assert len(set(sources.values())) == 1 and None not in sources.values()
+
+
+def test_name_before_an_age_is_the_speaker(read) -> None:
+    ex = read("Oksana, 41, said: 'The windows blew in and the children were screaming.'\n")
+    assert quote_starting(ex, "The windows blew").speaker.label == "Oksana"
+
+
+def test_headline_speakers(read) -> None:
+    ex = read(
+        "'This is the end of the blockade': Olena Marchuk on the new grain corridor\n"
+        "Kyiv 'will never accept a frozen conflict' - Taras Hnatiuk\n"
+    )
+    assert quote_starting(ex, "This is the end").speaker.label == "Olena Marchuk"
+    assert quote_starting(ex, "will never accept").speaker.label == "Taras Hnatiuk"

@@ -64,6 +64,15 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     for ent in verb.doc.ents:
         if ent.label_ in ("PERSON", "ORG") and verb.i - 2 <= ent.end <= verb.i:
             return ent, False
+    # "Natalya, 62, said": capitalised words before an age in commas, which taggers miss.
+    i = verb.i - 1
+    while i >= 0 and (verb.doc[i].is_punct or verb.doc[i].like_num):
+        i -= 1
+    end = i + 1
+    while i >= 0 and verb.doc[i].text[:1].isupper() and verb.doc[i].is_alpha and end - i <= 3:
+        i -= 1
+    if end - (i + 1) >= 1 and end < verb.i and verb.doc[end : verb.i].text.strip(", ").isdigit():
+        return verb.doc[i + 1 : end], False
     return None, False
 
 

@@ -238,6 +238,69 @@ def stats(store: StoreOption = None) -> None:
         out.print(f"{key:>14}  {value}", highlight=False)
 
 
+@app.command("eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Folder with figures.jsonl and quotes.jsonl.")],
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="The articles the gold is about (default: GOLD/../../corpus)."),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Where to build (default: a fresh temporary store)."),
+    ] = None,
+    details: Annotated[
+        bool, typer.Option(help="List misses, wrong sources and false positives.")
+    ] = True,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Build a corpus into a fresh store and score its graph against gold annotations."""
+    import tempfile
+
+    from kg.build import build_paths
+    from kg.evaluate import score
+    from kg.store import KGStore
+
+    corpus = corpus or gold.resolve().parent.parent / "corpus"
+    if not (gold / "figures.jsonl").exists() and not (gold / "quotes.jsonl").exists():
+        raise fail(f"no figures.jsonl or quotes.jsonl in {gold}")
+    if not corpus.is_dir():
+        raise fail(f"no corpus folder {corpus} (pass --corpus)")
+    with tempfile.TemporaryDirectory(prefix="kg-eval-", ignore_cleanup_errors=True) as tmp:
+        kg_store = KGStore(store or Path(tmp) / "store")
+        build_paths([corpus], kg_store, get_settings().pipeline)
+        report = score(kg_store, gold, corpus)
+        kg_store.close()
+    scores = report.scores()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(scores, indent=2) + "\n")
+        return
+    for name in ("figures", "attributed_figures", "quotes"):
+        s = scores[name]
+        out.print(
+            f"{name:>20}  P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
+            f"({s['true_positives']} right of {s['predicted']} predicted, {s['gold']} gold)",
+            highlight=False,
+        )
+    for name in ("speaker_accuracy", "category_accuracy", "qualifier_accuracy"):
+        out.print(f"{name:>20}  {scores[name]:.3f}", highlight=False)
+    if details:
+        for title, items in [
+            ("missed figures", report.misses),
+            ("wrong sources", report.wrong_sources),
+            ("false positive figures", report.false_positives),
+            ("wrong categories", report.wrong_categories),
+            ("wrong qualifiers", report.wrong_qualifiers),
+            ("missed quotes", report.quote_misses),
+            ("wrong speakers", report.wrong_speakers),
+            ("false positive quotes", report.quote_false_positives),
+        ]:
+            if items:
+                out.print(f"\n[bold]{title}[/bold] ({len(items)})")
+                for item in items:
+                    out.print(f"  - {item}", highlight=False, soft_wrap=True)
+
+
 @app.command()
 def serve(
     store: StoreOption = None,

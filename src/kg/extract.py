@@ -7,13 +7,14 @@ figures.py, quotes.py and attribution.py run over each parsed document.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.attribution import Cue, cue_for, find_cues
+from kg.attribution import Cue, cue_for, find_cues, noun_phrase
 from kg.blocks import Block, blocks
 from kg.document import Document
 from kg.entities import (
@@ -29,6 +30,10 @@ from kg.entities import (
 )
 from kg.figures import figures_in_sentence
 from kg.lexicon import (
+    FEMALE_WORDS,
+    INFO_NOUNS,
+    MALE_A_NAMES,
+    MALE_WORDS,
     ORG_ROLES,
     PERSON_PRONOUNS,
     PERSON_ROLES,
@@ -54,6 +59,9 @@ class _Context:
     by_span: dict[tuple[int, int], Entity] = field(default_factory=dict)
     person_positions: list[int] = field(default_factory=list)
     person_at: list[Entity] = field(default_factory=list)
+    person_info: list[tuple[int, bool]] = field(default_factory=list)  # (sentence start, subject?)
+    gender: dict[str, str] = field(default_factory=dict)  # entity key → "f" / "m"
+    subjects: set[int] = field(default_factory=set)  # start offsets of mentions that are subjects
     roles: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
     orgs: list[tuple[int, Entity]] = field(default_factory=list)
 
@@ -63,9 +71,23 @@ class _Context:
                 return q
         return None
 
-    def last_person(self, pos: int) -> Entity | None:
+    def last_person(self, pos: int, pronoun: str = "") -> Entity | None:
+        """The person a pronoun at `pos` refers to: the latest one its gender allows."""
         i = bisect.bisect_left(self.person_positions, pos)
-        return self.person_at[i - 1] if i else None
+        # Latest sentence first; within a sentence its subject before its objects.
+        order = sorted(
+            range(i), key=lambda j: (-self.person_info[j][0], not self.person_info[j][1], -j)
+        )
+        candidates = [self.person_at[j] for j in order]
+        wanted = {"she": "f", "her": "f", "he": "m", "him": "m"}.get(pronoun.lower())
+        if wanted == "f":
+            # Women are marked in text more often than men: a marked woman nearby wins.
+            exact = next((e for e in candidates[:4] if self.gender.get(e.key) == "f"), None)
+            if exact is not None:
+                return self.out.add_entity(exact)
+        if wanted:
+            candidates = [e for e in candidates if self.gender.get(e.key) in (None, wanted)]
+        return self.out.add_entity(candidates[0]) if candidates else None
 
 
 def _entity_for_ent(ent: Span, index: PersonIndex) -> Entity | None:
@@ -143,9 +165,13 @@ def _collect_entities(ctx: _Context) -> None:
                 continue
             start, end = block.start + ent.start_char, block.start + ent.end_char
             _add_mention(ctx, entity, start, end, ent.text, _sentence(block, ent.sent))
+            if _is_subject(ent.root):
+                ctx.subjects.add(start)
             if entity.type == "Person":
                 for role in _roles_before(ent):
                     ctx.roles.setdefault(role, []).append((start, ctx.out.entities[entity.key]))
+                if entity.key not in ctx.gender and (g := _gender(ent, entity)):
+                    ctx.gender[entity.key] = g
         for tok in sdoc:
             found = _armed_force(tok)
             if found:
@@ -155,17 +181,69 @@ def _collect_entities(ctx: _Context) -> None:
                 text = ctx.doc.text[start:end]
                 _add_mention(ctx, entity, start, end, text, _sentence(block, tok.sent))
     people = sorted(
-        (m.start, ctx.out.entities[m.entity])
-        for m in ctx.out.mentions
-        if ctx.out.entities[m.entity].type == "Person" and not ctx.in_quote(m.start)
+        [
+            (m.start, ctx.out.entities[m.entity], m.sentence.start, m.start in ctx.subjects)
+            for m in ctx.out.mentions
+            if ctx.out.entities[m.entity].type == "Person" and not ctx.in_quote(m.start)
+        ]
+        + _role_subjects(ctx),
+        key=lambda item: item[0],
     )
-    ctx.person_positions = [p for p, _ in people]
-    ctx.person_at = [e for _, e in people]
+    ctx.person_positions = [p[0] for p in people]
+    ctx.person_at = [p[1] for p in people]
+    ctx.person_info = [(p[2], p[3]) for p in people]
     ctx.orgs = sorted(
         (m.start, ctx.out.entities[m.entity])
         for m in ctx.out.mentions
         if ctx.out.entities[m.entity].type in ("Organisation", "ArmedForce")
     )
+
+
+def _gender(ent: Span, entity: Entity) -> str | None:
+    """What the text marks: a gendered title or noun before the name, or a feminine given name."""
+    doc = ent.doc
+    before = {fold(t.text) for t in doc[max(0, ent.start - 3) : ent.start]}
+    if before & FEMALE_WORDS:
+        return "f"
+    if before & MALE_WORDS:
+        return "m"
+    first = fold(entity.label.split()[0])
+    if len(entity.label.split()) >= 1 and first.endswith("a") and first not in MALE_A_NAMES:
+        return "f"
+    return None
+
+
+def _role_subjects(ctx: _Context) -> list[tuple[int, Entity, int, bool]]:
+    """Unnamed people a later pronoun can mean: "Ukraine's deputy prime minister called …"."""
+    found: list[tuple[int, Entity, int, bool]] = []
+    for block, sdoc in ctx.parsed:
+        for tok in sdoc:
+            nxt = sdoc[tok.i + 1] if tok.i + 1 < len(sdoc) else None
+            finite_next = nxt is not None and nxt.tag_ in ("VBD", "VBZ", "VBP", "MD")
+            if tok.pos_ != "NOUN" or not (tok.dep_ in ("nsubj", "nsubjpass") or finite_next):
+                continue
+            if fold(tok.text) not in PERSON_ROLES or ctx.in_quote(block.start + tok.idx):
+                continue
+            phrase = noun_phrase(tok)
+            start = block.start + phrase.start_char
+            if any(t.ent_type_ == "PERSON" for t in phrase):
+                continue
+            # The parse may hang "the" elsewhere: look at the phrase and the word just before it.
+            words = sdoc[max(0, phrase.start - 1) : phrase.end]
+            definite = any(t.lower_ in ("the", "this") for t in words) and not any(
+                t.dep_ == "poss" for t in phrase
+            )
+            if definite:
+                continue  # "the mayor", "the defiant leader": resolve_actor links it to a person
+            sentence = block.start + tok.sent.start_char
+            found.append((start, unnamed_source(ctx.doc.id, phrase.text), sentence, True))
+    return found
+
+
+def _is_subject(tok: Token) -> bool:
+    while tok.dep_ in ("compound", "appos", "flat") and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass")
 
 
 def _add_mention(
@@ -193,12 +271,13 @@ def _roles_before(ent: Span) -> list[str]:
     return roles
 
 
-def resolve_actor(ctx: _Context, phrase: Span, pos: int) -> Entity | None:
+def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     """The entity a source or speaker phrase names; None when it names nobody."""
+    pos = ctx.block_of[id(phrase.doc)] + phrase.start_char
     text = phrase.text.strip()
     low = text.lower()
     if low in PERSON_PRONOUNS:
-        return ctx.last_person(pos)
+        return ctx.last_person(pos, low)
     if low in PLURAL_PRONOUNS or low in ("it", "i", "this", "that", "there"):
         return None
     gaz = gazetteer()
@@ -283,7 +362,7 @@ def _quotes(ctx: _Context) -> None:
             cue = _speech_cue(ctx, q, block, sdoc)
             if cue is not None and cue.subject is not None:
                 quote.speaker_text = cue.subject.text
-                quote.speaker = resolve_actor(ctx, cue.subject, q.start)
+                quote.speaker = resolve_actor(ctx, cue.subject)
                 quote.cue = cue.text
         ctx.out.quotes.append(quote)
         previous = quote
@@ -311,6 +390,8 @@ def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | N
             return q.start - pos if pos < q.start else pos - q.end + 1
 
         return min(cues, key=distance)
+    if (headline := _headline_speaker(ctx, q, block, sdoc)) is not None:
+        return headline
     # "He said:" as a paragraph of its own, the quotation in the next.
     i = next(i for i, (b, _) in enumerate(ctx.parsed) if b is block)
     if i > 0 and not ctx.doc.text[block.start : q.start].strip(" \"“‘'"):
@@ -322,16 +403,47 @@ def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | N
     return None
 
 
+_AFTER_QUOTE = re.compile(r"^[’'\"”]?\s*:\s*")
+_BYLINE_END = re.compile(r"\s[-–—]\s*([^-–—]+?)\s*$")
+
+
+def _headline_speaker(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
+    """Headline forms: "'Quote': Name on …" and "… 'quote' … - Name"."""
+    people = [e for e in _entities(sdoc) if e.label_ == "PERSON"]
+    after = ctx.doc.text[q.end : block.end]
+    m = _AFTER_QUOTE.match(after)
+    if m:
+        at = q.end + m.end() - block.start
+        for ent in people:
+            if ent.start_char == at:
+                return Cue(ent.root, "headline", ent)
+    m = _BYLINE_END.search(ctx.doc.text[block.start : block.end])
+    if m and m.start(1) >= q.end - block.start:
+        for ent in people:
+            if ent.start_char == m.start(1) and ent.end_char == m.end(1):
+                return Cue(ent.root, "headline", ent)
+        words = m.group(1).split()
+        if 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words):
+            span = sdoc.char_span(m.start(1), m.end(1))
+            if span is not None:
+                return Cue(span.root, "headline", span)
+    return None
+
+
 def _figures(ctx: _Context) -> None:
+    previous_sentence: Span | None = None
+    previous_figures: list[Figure] = []
     for block, sdoc in ctx.parsed:
         previous: str | None = None
         for sent in sdoc.sents:
             candidates = figures_in_sentence(sent, previous)
             if not candidates:
+                previous_sentence, previous_figures = sent, []
                 continue
             previous = candidates[-1].category
             cues = find_cues(sent)
             sentence = _sentence(block, sent)
+            made: list[Figure] = []
             for cand in candidates:
                 n = cand.number
                 start = sentence.start + n.hedge_start
@@ -347,7 +459,49 @@ def _figures(ctx: _Context) -> None:
                     sentence=sentence,
                 )
                 _attribute(ctx, fig, cand.token, cues, block)
-                ctx.out.figures.append(fig)
+                if fig.source is None and fig.cue is None:
+                    _attribute_from_context(ctx, fig, sent, previous_sentence, previous_figures)
+                made.append(fig)
+            ctx.out.figures.extend(made)
+            previous_sentence, previous_figures = sent, made
+
+
+def _attribute_from_context(
+    ctx: _Context, fig: Figure, sent: Span, before: Span | None, before_figures: list[Figure]
+) -> None:
+    """Sources a sentence leaves implicit, found in the sentence before it.
+
+    A verbless fragment continues the list before it ("… 500 tanks. 2,000 armoured vehicles and
+    1,000 drones."); "It includes/lists/shows …" refers to a list or report named just before,
+    whose author is the source ("X's office delivered a list of weapons. It includes …").
+    """
+    if before is None:
+        return
+    if not any(t.pos_ in ("VERB", "AUX") for t in sent) and before_figures:
+        last = before_figures[-1]
+        fig.source, fig.source_text, fig.cue = last.source, last.source_text, last.cue
+        return
+    root = sent.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ not in ("it", "this", "they"):
+        return
+    if root.lemma_ not in ("include", "list", "show", "contain", "comprise", "say", "put", "give"):
+        return
+    for noun in before:
+        if noun.lemma_.lower() not in INFO_NOUNS or noun.pos_ != "NOUN":
+            continue
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        verb = noun.head if noun.dep_ in ("dobj", "nsubjpass") else None
+        if owner is None and verb is not None:
+            owner = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if owner is None:
+            continue
+        phrase = noun_phrase(owner)
+        source = resolve_actor(ctx, phrase)
+        if source is not None:
+            fig.source, fig.source_text = source, phrase.text
+            fig.cue = f"{verb.text} {noun.text}" if verb is not None else noun.text
+            return
 
 
 def _attribute(ctx: _Context, fig: Figure, tok: Token, cues: list[Cue], block: Block) -> None:
@@ -363,7 +517,7 @@ def _attribute(ctx: _Context, fig: Figure, tok: Token, cues: list[Cue], block: B
     fig.cue = cue.text
     if cue.subject is not None and not cue.impersonal:
         fig.source_text = cue.subject.text
-        fig.source = resolve_actor(ctx, cue.subject, block.start + cue.subject.start_char)
+        fig.source = resolve_actor(ctx, cue.subject)
 
 
 def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction:

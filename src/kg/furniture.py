@@ -36,7 +36,7 @@ _CONFLICT = re.compile(
     r"siege|besieged|tanks?|artillery|drones?|nato|refugees?|air ?strikes?|airstrikes?|"
     r"front ?line|occupied|occupation|evacuat\w+|humanitarian|casualt(?:y|ies)|killed|"
     r"wounded|injured|militia|insurgents?|rebels?|offensive|sanctions?|conflict|battles?|"
-    r"fighting|combat|ambush(?:ed)?|convoy|strikes?|genocide|war crimes?)\b",
+    r"fighting|combat|ambush(?:ed)?|convoy|strikes?|genocide|war crimes?|blockade|truce)\b",
     re.IGNORECASE,
 )
 
@@ -75,8 +75,12 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             ranges.append((start, end))
             continue
         runs_on = n + 1 < len(lines) and lines[n + 1][2][:1].islower()
+        is_title = not any(line.strip() for _, _, line in lines[:n])
         headline_like = (
-            not runs_on and not _TERMINAL.search(stripped) and len(_WORD.findall(stripped)) <= 30
+            not runs_on
+            and not is_title
+            and not _TERMINAL.search(stripped)
+            and len(_WORD.findall(stripped)) <= 30
         )
         if headline_like and not _is_topical(stripped, salient):
             ranges.append((start, end))

@@ -138,3 +138,29 @@ POPULATION_CONTEXT = frozenset({"residents", "inhabitants", "population", "peopl
 SETTLEMENT_WORDS = frozenset(
     "city town village port capital metropolis region country settlement suburb".split()
 )
+
+# Words written before or about a person that tell which pronoun ("he", "she") refers to them.
+FEMALE_WORDS = frozenset(
+    (
+        "mrs ms miss madam madame spokeswoman chairwoman businesswoman congresswoman mother "
+        "wife daughter sister grandmother granddaughter girl woman widow actress queen princess "
+        "lady dame duchess aunt niece mum mom"
+    ).split()
+)
+MALE_WORDS = frozenset(
+    (
+        "mr spokesman chairman businessman congressman father husband son brother grandfather "
+        "grandson boy man widower actor king prince lord sir duke uncle nephew dad"
+    ).split()
+)
+# Given names ending in -a that are men's (Slavic and others); most -a names are women's.
+MALE_A_NAMES = frozenset(
+    "nikita ilya misha sasha kuzma foma joshua luca andrea mustafa musa isa yahya".split()
+)
+# Nouns for a document that carries figures: "It includes 1,000 howitzers" after "X's list".
+INFO_NOUNS = frozenset(
+    (
+        "list report statement figures data document assessment tally count update bulletin "
+        "request estimate estimates summary briefing letter post"
+    ).split()
+)

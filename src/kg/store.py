@@ -181,8 +181,15 @@ class KGStore:
         return counts
 
     def close(self) -> None:
-        self.ox.flush() if hasattr(self.ox, "flush") else None
-        del self.ox
+        """Release the store (RocksDB closes when the last handle goes)."""
+        import contextlib
+        import gc
+
+        with contextlib.suppress(OSError):
+            self.ox.flush()
+        self.dataset.close()
+        del self.dataset, self.ox
+        gc.collect()
 
 
 def is_blank(term: object) -> bool:

@@ -1,0 +1,251 @@
+"""Score a built graph against gold annotations (../shared/eval/SCHEMA.md).
+
+Figures match when document and value agree and the sentences overlap; a source is right when,
+lower-cased and without a leading "the", it equals the gold canonical name or an alias, or one
+contains the other's last (surname-like) token. Quotes match on document and their first words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.queries import load_queries, run
+from kg.store import KGStore
+
+PRONOUNS = {"he", "she", "they", "it", "him", "her", "we", "i"}
+
+
+@dataclass
+class PRF:
+    true_positives: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+            "true_positives": self.true_positives,
+            "predicted": self.predicted,
+            "gold": self.gold,
+        }
+
+
+@dataclass
+class Report:
+    figures: PRF = field(default_factory=PRF)
+    attributed: PRF = field(default_factory=PRF)
+    quotes: PRF = field(default_factory=PRF)
+    speaker_right: int = 0
+    category_right: int = 0
+    qualifier_right: int = 0
+    matched_figures: int = 0
+    matched_quotes: int = 0
+    misses: list[str] = field(default_factory=list)
+    wrong_sources: list[str] = field(default_factory=list)
+    false_positives: list[str] = field(default_factory=list)
+    quote_misses: list[str] = field(default_factory=list)
+    wrong_speakers: list[str] = field(default_factory=list)
+    quote_false_positives: list[str] = field(default_factory=list)
+    wrong_categories: list[str] = field(default_factory=list)
+    wrong_qualifiers: list[str] = field(default_factory=list)
+
+    def accuracy(self, right: int, total: int) -> float:
+        return round(right / total, 3) if total else 0.0
+
+    def scores(self) -> dict[str, Any]:
+        return {
+            "figures": self.figures.as_dict(),
+            "attributed_figures": self.attributed.as_dict(),
+            "quotes": self.quotes.as_dict(),
+            "speaker_accuracy": self.accuracy(self.speaker_right, self.matched_quotes),
+            "category_accuracy": self.accuracy(self.category_right, self.matched_figures),
+            "qualifier_accuracy": self.accuracy(self.qualifier_right, self.matched_figures),
+        }
+
+
+def _norm(text: str | None) -> str:
+    text = (text or "").lower().replace("’", "'").strip()
+    return re.sub(r"^the\s+", "", text)
+
+
+def _last_token(text: str) -> str:
+    words = re.findall(r"[\w'-]+", text)
+    return words[-1] if words else ""
+
+
+def source_matches(predicted: list[str | None], canonical: str | None, aliases: list[str]) -> bool:
+    names = {_norm(n) for n in [canonical, *aliases] if n}
+    for raw in predicted:
+        guess = _norm(raw)
+        if not guess or guess in PRONOUNS:
+            continue
+        if guess in names:
+            return True
+        for name in names:
+            last_name, last_guess = _last_token(name), _last_token(guess)
+            if (len(last_name) > 2 and last_name in guess.split()) or (
+                len(last_guess) > 2 and last_guess in name.split()
+            ):
+                return True
+    return False
+
+
+def _spans(text: str, sentence: str) -> list[tuple[int, int]]:
+    spans, start = [], text.find(sentence)
+    while start >= 0:
+        spans.append((start, start + len(sentence)))
+        start = text.find(sentence, start + 1)
+    return spans
+
+
+def _overlaps(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w']+", text.lower().replace("’", "'"))
+
+
+def load_gold(gold_dir: Path) -> tuple[list[dict], list[dict]]:
+    def read(name: str) -> list[dict]:
+        path = gold_dir / name
+        if not path.exists():
+            return []
+        return [
+            json.loads(line)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+
+    return read("figures.jsonl"), read("quotes.jsonl")
+
+
+def score(store: KGStore, gold_dir: Path, corpus_dir: Path) -> Report:
+    gold_figures, gold_quotes = load_gold(gold_dir)
+    docs = {g["doc"] for g in gold_figures} | {g["doc"] for g in gold_quotes}
+    texts = {
+        d: (corpus_dir / d).read_text(encoding="utf-8") for d in docs if (corpus_dir / d).exists()
+    }
+    queries = load_queries()
+    predicted = [r for r in run(store, queries["figure-attributions"], {}) if r["document"] in docs]
+    quotes: list[dict] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for r in run(store, queries["quotes"], {}):
+        # A quotation repeated word for word (headline, caption, link) is one record in gold.
+        key = (r["document"], tuple(_words(r["quote"])[:6]))
+        if r["document"] in docs and r["speaker_iri"] is not None and key not in seen:
+            seen.add(key)
+            quotes.append(r)
+    report = Report()
+    _score_figures(report, gold_figures, predicted, texts)
+    _score_quotes(report, gold_quotes, quotes)
+    return report
+
+
+def _score_figures(report: Report, gold: list[dict], predicted: list[dict], texts: dict) -> None:
+    report.figures.gold = len(gold)
+    report.figures.predicted = len(predicted)
+    report.attributed.gold = sum(1 for g in gold if g["source"])
+    report.attributed.predicted = sum(1 for p in predicted if p["source_iri"])
+    used: set[int] = set()
+    for g in gold:
+        text = texts.get(g["doc"], "")
+        gold_spans = _spans(text, g["sentence"])
+        match = None
+        for i, p in enumerate(predicted):
+            if i in used or p["document"] != g["doc"] or float(p["value"]) != float(g["value"]):
+                continue
+            p_span = [(p["start"], p["end"]), *_spans(text, p["sentence"])]
+            if _overlaps(gold_spans, p_span):
+                match = i
+                break
+        where = f"{g['doc'][:3]} {g['figure']!r} ({g['category']})"
+        if match is None:
+            report.misses.append(f"{where} in: {g['sentence'][:110]}")
+            continue
+        used.add(match)
+        p = predicted[match]
+        report.figures.true_positives += 1
+        report.matched_figures += 1
+        if p["category"] == g["category"]:
+            report.category_right += 1
+        else:
+            report.wrong_categories.append(f"{where}: predicted {p['category']} ({p['measure']})")
+        if p["qualifier"] == g["qualifier"]:
+            report.qualifier_right += 1
+        else:
+            report.wrong_qualifiers.append(f"{where}: predicted {p['qualifier']}")
+        names = [p["source"], p.get("source_text")]
+        gold_source = g["source_canonical"] or g["source"]
+        if (
+            g["source"]
+            and p["source_iri"]
+            and source_matches(names, gold_source, g["source_aliases"])
+        ):
+            report.attributed.true_positives += 1
+        elif g["source"] or p["source_iri"]:
+            report.wrong_sources.append(
+                f"{where}: gold {gold_source!r}, predicted {p['source']!r} ({p.get('source_text')!r})"
+            )
+    for i, p in enumerate(predicted):
+        if i not in used:
+            report.false_positives.append(
+                f"{p['document'][:3]} {p['value']:g} {p['category']} ({p['measure']}) "
+                f"src={p['source']!r} in: {p['sentence'][:90]}"
+            )
+
+
+def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> None:
+    report.quotes.gold = len(gold)
+    report.quotes.predicted = len(predicted)
+    used: set[int] = set()
+    for g in gold:
+        start = _words(g["quote_start"])
+        match = None
+        for i, p in enumerate(predicted):
+            if i in used or p["document"] != g["doc"]:
+                continue
+            words = _words(p["quote"])
+            if words[: len(start)] == start:
+                match = i
+                break
+        where = f"{g['doc'][:3]} {g['quote_start']!r}"
+        if match is None:
+            report.quote_misses.append(f"{where} ({g['speaker_canonical']})")
+            continue
+        used.add(match)
+        p = predicted[match]
+        report.quotes.true_positives += 1
+        report.matched_quotes += 1
+        names = [p["speaker"], p.get("speaker_text")]
+        if source_matches(names, g["speaker_canonical"], g["speaker_aliases"]):
+            report.speaker_right += 1
+        else:
+            report.wrong_speakers.append(
+                f"{where}: gold {g['speaker_canonical']!r}, predicted {p['speaker']!r} "
+                f"({p.get('speaker_text')!r})"
+            )
+    for i, p in enumerate(predicted):
+        if i not in used:
+            report.quote_false_positives.append(
+                f"{p['document'][:3]} {p['quote'][:60]!r} ({p['speaker']})"
+            )
