@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg.document import Document
 from kg.extract import extract
-from kg.graph import to_graph
+from kg.graph import document_triples
 from kg.ingest import IngestError, read_paths
 from kg.model import Extraction
 from kg.nlp import load
@@ -44,7 +44,7 @@ def build_documents(
                 yield item
 
     for ex in extract(documents(), load(pipeline), batch_size):
-        report.triples += store.replace_graph(to_graph(ex))
+        report.triples += store.replace_triples(*document_triples(ex))
         report.documents += 1
         report.figures += len(ex.figures)
         report.quotes += len(ex.quotes)

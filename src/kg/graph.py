@@ -20,19 +20,22 @@ def _decimal(value: float) -> Literal:
     return Literal(Decimal(str(value)).normalize() if value != int(value) else Decimal(int(value)))
 
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
 class _Builder:
+    """Collects a document's triples as plain tuples: cheap to make, cheap to hand to Oxigraph."""
+
     def __init__(self, ex: Extraction) -> None:
         self.ex = ex
         self.doc_id = ex.document.id
         self.doc = document_iri(self.doc_id)
-        self.g = Graph(identifier=self.doc)
-        for prefix, ns in PREFIXES.items():
-            self.g.bind(prefix, ns)
+        self.triples: dict[Triple, None] = {}  # ordered set
 
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
         if o is None:
             return
-        self.g.add((s, p, o if isinstance(o, URIRef | Literal) else Literal(o)))
+        self.triples[(s, p, o if isinstance(o, URIRef | Literal) else Literal(o))] = None
 
     def document(self) -> None:
         d, doc = self.ex.document, self.doc
@@ -71,7 +74,7 @@ class _Builder:
                 self.add(node, SKOS.altLabel, alias)
         return node
 
-    def build(self) -> Graph:
+    def build(self) -> list[Triple]:
         self.document()
         for e in self.ex.entities.values():
             self.entity(e)
@@ -108,9 +111,20 @@ class _Builder:
                 self.add(node, PROV.wasAttributedTo, self.entity(f.source))
             self.add(node, KG.sourceText, f.source_text)
             self.add(node, KG.cue, f.cue)
-        return self.g
+        return list(self.triples)
+
+
+def document_triples(ex: Extraction) -> tuple[URIRef, list[Triple]]:
+    """The name of a document's graph and its triples (what the store writes)."""
+    return document_iri(ex.document.id), _Builder(ex).build()
 
 
 def to_graph(ex: Extraction) -> Graph:
-    """The named graph of one document: its metadata, mentions, quotes and figure claims."""
-    return _Builder(ex).build()
+    """The named graph of one document as an rdflib Graph: metadata, mentions, quotes, claims."""
+    name, triples = document_triples(ex)
+    graph = Graph(identifier=name)
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in triples:
+        graph.add(triple)
+    return graph

@@ -5,7 +5,7 @@ SPARQL is evaluated by Oxigraph's engine; the default graph is the union of docu
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +45,32 @@ _INTEGERS = {str(XSD[t]) for t in ("integer", "int", "long", "short", "nonNegati
                                   "positiveInteger", "nonPositiveInteger", "negativeInteger",
                                   "unsignedInt", "unsignedLong", "byte", "unsignedShort")}  # fmt: skip
 _FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
+
+
+class _TermConverter:
+    """rdflib → Oxigraph terms, caching IRIs and datatypes, which repeat on every triple."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, ox.NamedNode] = {}
+
+    def iri(self, value: str) -> ox.NamedNode:
+        node = self.iris.get(value)
+        if node is None:
+            node = self.iris[value] = ox.NamedNode(value)
+        return node
+
+    def __call__(self, term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+        if isinstance(term, URIRef):
+            return self.iri(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is None or str(term.datatype) == str(XSD.string):
+                return ox.Literal(str(term))
+            return ox.Literal(str(term), datatype=self.iri(str(term.datatype)))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        raise TypeError(f"not an RDF term: {term!r}")
 
 
 def to_ox(term: object) -> ox.NamedNode | ox.Literal:
@@ -105,10 +131,17 @@ class KGStore:
     # -- writing ---------------------------------------------------------------------------------
     def replace_graph(self, graph: Graph) -> int:
         """Replace the named graph `graph.identifier` by `graph`'s triples; returns their count."""
-        name = graph.identifier
-        self.ox.remove_graph(ox.NamedNode(str(name))) if self._has_graph(name) else None
-        self.dataset.addN((s, p, o, self.dataset.graph(name)) for s, p, o in graph)
-        return len(graph)
+        return self.replace_triples(graph.identifier, list(graph))
+
+    def replace_triples(self, name: URIRef, triples: Iterable[tuple]) -> int:
+        """Replace a named graph by these rdflib triples, written straight to Oxigraph."""
+        graph = ox.NamedNode(str(name))
+        convert = _TermConverter()
+        quads = [ox.Quad(convert(s), convert(p), convert(o), graph) for s, p, o in triples]
+        if self._has_graph(name):
+            self.ox.remove_graph(graph)
+        self.ox.extend(quads)
+        return len(quads)
 
     def remove_document(self, doc_id: str) -> bool:
         name = document_iri(doc_id)

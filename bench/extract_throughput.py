@@ -1,0 +1,68 @@
+"""Throughput of `kg build` against plain spaCy `nlp.pipe` on the same texts, in one run.
+
+    python bench/extract_throughput.py [--repeat 20] [--corpus DIR]
+
+Words are counted once per text (whitespace tokens of the full document) for both sides, so the
+ratio is the share of plain spaCy's throughput that kg keeps while it also finds furniture,
+quotes, figures and sources and writes the graph to Oxigraph on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from kg.build import build_documents
+from kg.document import Document
+from kg.ingest import read_paths
+from kg.nlp import load
+from kg.settings import get_settings
+from kg.store import KGStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus(paths: list[Path], repeat: int) -> list[Document]:
+    docs = [d for d in read_paths(paths) if isinstance(d, Document)]
+    return [replace(d, id=f"{i}-{d.id}") for i in range(repeat) for d in docs]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--corpus", type=Path, action="append")
+    parser.add_argument("--batch-size", type=int, default=get_settings().batch_size)
+    args = parser.parse_args()
+    paths = args.corpus or [
+        p for p in (ROOT.parent / "shared" / "corpus", ROOT / "examples" / "corpus") if p.is_dir()
+    ]
+    docs = corpus(paths, args.repeat)
+    words = sum(len(d.text.split()) for d in docs)
+    name = get_settings().pipeline
+    nlp = load(name)
+    list(nlp.pipe([d.text for d in docs[:5]]))  # warm up both paths
+
+    start = time.perf_counter()
+    for _ in nlp.pipe((d.text for d in docs), batch_size=args.batch_size):
+        pass
+    plain = time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = KGStore(Path(tmp) / "store")
+        start = time.perf_counter()
+        report = build_documents(docs, store, name, batch_size=args.batch_size)
+        built = time.perf_counter() - start
+        store.close()
+
+    print(f"pipeline {name}; {len(docs)} documents, {words} words, batch size {args.batch_size}")
+    print(f"plain nlp.pipe   {plain:7.2f} s  {words / plain:9.0f} words/s")
+    print(f"kg build         {built:7.2f} s  {words / built:9.0f} words/s  "
+          f"({report.figures} figures, {report.quotes} quotes, {report.triples} triples)")  # fmt: skip
+    print(f"ratio kg/plain   {plain / built:7.2f}  (issue bar: at least 0.80)")
+
+
+if __name__ == "__main__":
+    main()
