@@ -234,3 +234,40 @@ def test_headline_speakers(read) -> None:
     )
     assert quote_starting(ex, "This is the end").speaker.label == "Olena Marchuk"
     assert quote_starting(ex, "will never accept").speaker.label == "Taras Hnatiuk"
+
+
+def test_dates_resolve_against_the_publication_date() -> None:
+    from datetime import date
+
+    from kg.dates import resolve
+
+    monday = date(2022, 3, 14)
+    assert resolve("yesterday", monday) == date(2022, 3, 13)
+    assert resolve("on Monday", monday) == monday
+    assert resolve("on Friday", monday) == date(2022, 3, 11)
+    assert resolve("March 9", monday) == date(2022, 3, 9)
+    assert resolve("last night", monday) == date(2022, 3, 13)
+    assert resolve("the 10th day", monday) is None
+    assert resolve("yesterday", None) is None
+
+
+def test_figure_as_of_and_certainty(read) -> None:
+    from datetime import date
+
+    from kg.ingest import parse_txt
+
+    text = (
+        "date 2024-03-15 Strike on the port\n"
+        "Officials confirmed that 12 people were killed yesterday.\n"
+        "The army claimed 300 enemy soldiers had been killed since February 24.\n"
+        "The ministry says 80 civilians have died, though the true toll could be far higher.\n"
+        "Rebels said they had captured 40 soldiers. If true, it would be the largest capture.\n"
+    )
+    doc = parse_txt("t.txt", text)
+    assert doc.date == date(2024, 3, 15)
+    ex = read(text)
+    f = {x.value: x for x in ex.figures}
+    assert (f[12].certainty, f[12].as_of) == ("confirmed", date(2024, 3, 14))
+    assert (f[300].certainty, f[300].as_of) == ("claimed", date(2024, 3, 15))
+    assert f[80].certainty == "undercount"
+    assert f[40].certainty == "unverified"

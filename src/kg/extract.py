@@ -10,12 +10,15 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.attribution import Cue, cue_for, find_cues, noun_phrase
 from kg.blocks import Block, blocks
+from kg.certainty import certainty
+from kg.dates import resolve as resolve_date
 from kg.document import Document
 from kg.entities import (
     Entity,
@@ -461,9 +464,38 @@ def _figures(ctx: _Context) -> None:
                 _attribute(ctx, fig, cand.token, cues, block)
                 if fig.source is None and fig.cue is None:
                     _attribute_from_context(ctx, fig, sent, previous_sentence, previous_figures)
+                fig.as_of = _as_of(sent, ctx.doc.date)
                 made.append(fig)
             ctx.out.figures.extend(made)
             previous_sentence, previous_figures = sent, made
+    _hedge_certainty(ctx)
+
+
+def _as_of(sent: Span, published: date | None) -> date | None:
+    """The date a figure is given for: a date the sentence names, else the publication date."""
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if (
+            before in ("since", "from", "after", "before", "until", "till")
+            or ent[0].lower_ == "since"
+        ):
+            continue  # the start or end of a period, not the date the figure is for
+        if when := resolve_date(ent.text, published):
+            return when
+    return published
+
+
+def _hedge_certainty(ctx: _Context) -> None:
+    sentences = sorted(
+        {(b.start + s.start_char, b.start + s.end_char) for b, d in ctx.parsed for s in d.sents}
+    )
+    starts = [s for s, _ in sentences]
+    for fig in ctx.out.figures:
+        i = bisect.bisect_right(starts, fig.sentence.start)
+        following = ctx.doc.text[sentences[i][0] : sentences[i][1]] if i < len(sentences) else ""
+        fig.certainty = certainty(fig.sentence.text, following, fig.cue)
 
 
 def _attribute_from_context(

@@ -7,6 +7,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
+from kg.certainty import LEVELS
 from kg.entities import Entity
 from kg.model import Extraction, Sentence
 from kg.vocab import KG, NIF, PREFIXES, SCHEMA, document_iri, entity_iri, span_iri
@@ -111,6 +112,10 @@ class _Builder:
                 self.add(node, PROV.wasAttributedTo, self.entity(f.source))
             self.add(node, KG.sourceText, f.source_text)
             self.add(node, KG.cue, f.cue)
+            self.add(node, KG.certaintyLevel, f.certainty)
+            self.add(node, KG.certainty, _decimal(LEVELS[f.certainty]))
+            if f.as_of:
+                self.add(node, KG.asOf, Literal(f.as_of, datatype=XSD.date))
         return list(self.triples)
 
 

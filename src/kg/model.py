@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from kg.document import Document
 from kg.entities import Entity
@@ -48,6 +49,8 @@ class Figure:
     source: Entity | None = None
     source_text: str | None = None
     cue: str | None = None
+    certainty: str = "stated"  # a level of kg.certainty.LEVELS
+    as_of: date | None = None  # the date the figure is given for
 
 
 @dataclass

@@ -1,0 +1,45 @@
+"""Resolve the dates news writes ("yesterday", "on Monday", "last night", "March 9") against
+the article's publication date. dateparser does the arithmetic; we decide what is a date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_DATE_WORDS = re.compile(
+    r"\b(?:today|tonight|yesterday|overnight|last night|this (?:morning|afternoon|evening)|"
+    r"(?:last|this) (?:week|weekend)|" + "|".join(_WEEKDAYS) + "|" + "|".join(_MONTHS) + r")\b",
+    re.IGNORECASE,
+)
+_BARE_WEEKDAY = re.compile(r"^(?:on\s+)?(" + "|".join(_WEEKDAYS) + r")$", re.IGNORECASE)
+
+
+def is_date_expression(text: str) -> bool:
+    return bool(_DATE_WORDS.search(text))
+
+
+@lru_cache(maxsize=4096)
+def resolve(expression: str, published: date | None) -> date | None:
+    """The calendar date an expression means, read on `published` (None if it cannot be known)."""
+    text = re.sub(r"\s+", " ", expression.strip().rstrip(".,"))
+    if not is_date_expression(text):
+        return None
+    if published is not None and (m := _BARE_WEEKDAY.match(text)):
+        # "on Monday" in an article of Monday means that day; otherwise the latest one before.
+        back = (published.weekday() - _WEEKDAYS.index(m.group(1).lower())) % 7
+        return published - timedelta(days=back)
+    import dateparser  # imported on first use: it is slow to load
+
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if published is not None:
+        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+    elif not re.search(r"\d{4}", text):
+        return None  # a relative or yearless date with nothing to anchor it
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return parsed.date() if parsed else None
