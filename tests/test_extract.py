@@ -271,3 +271,34 @@ def test_figure_as_of_and_certainty(read) -> None:
     assert (f[300].certainty, f[300].as_of) == ("claimed", date(2024, 3, 15))
     assert f[80].certainty == "undercount"
     assert f[40].certainty == "unverified"
+
+
+def test_events_with_actor_place_date_and_reporting_figures(read) -> None:
+    text = (
+        "date 2024-03-15 Attacks across the east\n"
+        "Russian forces shelled Kharkiv on Monday, killing 12 people, officials said.\n"
+        "A humanitarian corridor opened from Mariupol yesterday.\n"
+        "Talks between the two delegations resumed in Istanbul.\n"
+        "A drone strike hit the port of Odesa overnight.\n"
+        "Ukrainian troops captured 40 soldiers near Izium.\n"
+    )
+    ex = read(text)
+    events = {e.type: e for e in ex.events}
+    assert {"shelling", "humanitarian-corridor", "negotiation", "drone-strike", "capture"} <= set(
+        events
+    )
+    shelling = events["shelling"]
+    assert shelling.actor.label == "Russian Armed Forces"
+    assert shelling.place.label == "Kharkiv"
+    from datetime import date
+
+    assert shelling.date == date(2024, 3, 11)
+    assert events["humanitarian-corridor"].date == date(2024, 3, 14)
+    assert events["capture"].actor.label == "Armed Forces of Ukraine"
+    killed = next(f for f in ex.figures if f.value == 12)
+    assert killed.sentence == shelling.sentence
+
+
+def test_no_event_without_a_trigger(read) -> None:
+    ex = read("The minister will talk to reporters about the new school year.\n")
+    assert ex.events == []

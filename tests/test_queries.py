@@ -84,3 +84,14 @@ def test_injection_text_is_only_a_value(sample_store) -> None:
     rows = q(sample_store, "figure-attributions", source='") } DROP ALL ; SELECT * { ("')
     assert rows == []
     assert sample_store.stats() == before
+
+
+def test_events_query(sample_store) -> None:
+    rows = q(sample_store, "events")
+    assert rows and {"type", "actor", "place", "date", "figures", "quotes"} <= set(rows[0])
+    attacks = q(sample_store, "events", type="attack")
+    assert attacks and {r["type"] for r in attacks} <= {
+        "attack", "shelling", "missile-strike", "air-strike", "drone-strike", "bombing", "armed-clash",
+    }  # fmt: skip
+    kharkiv = q(sample_store, "events", place="kharkiv")
+    assert any(r["type"] == "shelling" and r["figures"] >= 1 for r in kharkiv)

@@ -15,7 +15,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.attribution import Cue, cue_for, find_cues, noun_phrase
+from kg.attribution import Cue, cue_for, find_cues, noun_phrase, subject_of
 from kg.blocks import Block, blocks
 from kg.certainty import certainty
 from kg.dates import resolve as resolve_date
@@ -31,6 +31,7 @@ from kg.entities import (
     strip_determiner,
     unnamed_source,
 )
+from kg.events import triggers
 from kg.figures import figures_in_sentence
 from kg.lexicon import (
     FEMALE_WORDS,
@@ -44,7 +45,7 @@ from kg.lexicon import (
     SPEECH_VERBS,
     TITLES,
 )
-from kg.model import Extraction, Figure, Mention, Quote, Sentence
+from kg.model import Event, Extraction, Figure, Mention, Quote, Sentence
 from kg.quotes import QuoteSpan, find_quotes
 
 _NE_TYPES = {"PERSON": "Person", "ORG": "Organisation", "GPE": "Place", "LOC": "Place"}
@@ -552,6 +553,60 @@ def _attribute(ctx: _Context, fig: Figure, tok: Token, cues: list[Cue], block: B
         fig.source = resolve_actor(ctx, cue.subject)
 
 
+def _events(ctx: _Context) -> None:
+    """Events from trigger words, with actor, target, place and date from the same sentence."""
+    places = [m for m in ctx.out.mentions if ctx.out.entities[m.entity].type == "Place"]
+    for block, sdoc in ctx.parsed:
+        for sent in sdoc.sents:
+            found = triggers(sent)
+            if not found:
+                continue
+            sentence = _sentence(block, sent)
+            when = _as_of(sent, ctx.doc.date)
+            for trig in found:
+                tok = trig.token
+                start = block.start + tok.idx
+                event = Event(start, start + len(tok), tok.text, trig.type, sentence, date=when)
+                actor, target = _event_roles(tok)
+                if actor is not None:
+                    event.actor_text = actor.text
+                    who = resolve_actor(ctx, actor)
+                    # Only named actors become nodes; "her unit" stays text.
+                    event.actor = who if who is not None and who.type != "Source" else None
+                if target is not None:
+                    event.target_text = target.text
+                    event.target = _entity_covering(ctx, block.start + target.root.idx)
+                in_sentence = [m for m in places if sentence.start <= m.start < sentence.end]
+                others = [m for m in in_sentence if ctx.out.entities[m.entity] is not event.actor]
+                if others:
+                    after = [m for m in others if m.start >= start]
+                    event.place = ctx.out.entities[(after or others)[0].entity]
+                ctx.out.events.append(event)
+
+
+def _event_roles(tok: Token) -> tuple[Span | None, Span | None]:
+    """(who acted, what was hit) for a trigger: subject and object of a verb; for a noun, a
+    demonym or possessive before it ("Russian strikes", "Moscow's assault") and its 'on' object."""
+    if tok.pos_ == "VERB":
+        subject, passive = subject_of(tok)
+        target = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if passive:
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            return (noun_phrase(by) if by else None), subject
+        return subject, noun_phrase(target) if target is not None else None
+    actor = next(
+        (c for c in tok.children if c.dep_ in ("poss", "amod", "compound") and
+         (c.ent_type_ in ("NORP", "GPE", "ORG") or fold(c.text) in gazetteer().demonyms)),
+        None,
+    )  # fmt: skip
+    on = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against")), None)
+    target = next((c for c in on.children if c.dep_ == "pobj"), None) if on else None
+    return (noun_phrase(actor) if actor is not None else None), (
+        noun_phrase(target) if target is not None else None
+    )
+
+
 def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction:
     """Run every rule over one parsed document."""
     ctx = _Context(doc, Extraction(doc), parsed)
@@ -560,6 +615,7 @@ def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction
     _collect_entities(ctx)
     _quotes(ctx)
     _figures(ctx)
+    _events(ctx)
     return ctx.out
 
 

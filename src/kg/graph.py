@@ -9,8 +9,19 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from kg.certainty import LEVELS
 from kg.entities import Entity
+from kg.events import CONCEPTS
 from kg.model import Extraction, Sentence
-from kg.vocab import KG, NIF, PREFIXES, SCHEMA, document_iri, entity_iri, span_iri
+from kg.vocab import (
+    EVENT_TYPE,
+    KG,
+    NIF,
+    PREFIXES,
+    SCHEMA,
+    SEM,
+    document_iri,
+    entity_iri,
+    span_iri,
+)
 
 
 def _int(value: int) -> Literal:
@@ -116,7 +127,38 @@ class _Builder:
             self.add(node, KG.certainty, _decimal(LEVELS[f.certainty]))
             if f.as_of:
                 self.add(node, KG.asOf, Literal(f.as_of, datatype=XSD.date))
+        self.events()
         return list(self.triples)
+
+    def events(self) -> None:
+        reporting = [
+            (span_iri("claim", self.doc_id, f.start, f.end), f.sentence.start)
+            for f in self.ex.figures
+        ] + [
+            (span_iri("quote", self.doc_id, q.start, q.end), q.sentence.start)
+            for q in self.ex.quotes
+        ]
+        for e in self.ex.events:
+            node = span_iri("event", self.doc_id, e.start, e.end)
+            self.add(node, RDF.type, KG.Event)
+            self.add(node, KG.eventType, EVENT_TYPE[CONCEPTS[e.type]])
+            self.add(node, NIF.anchorOf, e.text)
+            self.add(node, KG.inSentence, self.sentence(e.sentence))
+            self.add(node, KG.reportedIn, self.doc)
+            self._offsets(node, e.start, e.end)
+            if e.actor is not None:
+                self.add(node, SEM.hasActor, self.entity(e.actor))
+            self.add(node, KG.actorText, e.actor_text)
+            if e.target is not None:
+                self.add(node, KG.target, self.entity(e.target))
+            self.add(node, KG.targetText, e.target_text)
+            if e.place is not None:
+                self.add(node, SEM.hasPlace, self.entity(e.place))
+            if e.date is not None:
+                self.add(node, SEM.hasTimeStamp, Literal(e.date, datatype=XSD.date))
+            for claim, sentence_start in reporting:
+                if sentence_start == e.sentence.start:
+                    self.add(claim, KG.reports, node)
 
 
 def document_triples(ex: Extraction) -> tuple[URIRef, list[Triple]]:

@@ -54,12 +54,28 @@ class Figure:
 
 
 @dataclass
+class Event:
+    start: int  # the trigger word
+    end: int
+    text: str
+    type: str  # notation in ontology/event-types.ttl
+    sentence: Sentence
+    actor: Entity | None = None
+    actor_text: str | None = None
+    target: Entity | None = None
+    target_text: str | None = None
+    place: Entity | None = None
+    date: date | None = None
+
+
+@dataclass
 class Extraction:
     document: Document
     entities: dict[str, Entity] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
     def add_entity(self, entity: Entity) -> Entity:
         """Keep one Entity per key, merging the aliases seen for it."""

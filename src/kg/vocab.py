@@ -13,6 +13,7 @@ ID = Namespace(BASE + "id/")
 SCHEMA = Namespace("https://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+EVENT_TYPE = Namespace(BASE + "event-type/")
 
 PREFIXES: dict[str, Namespace] = {
     "kg": KG,
@@ -21,6 +22,7 @@ PREFIXES: dict[str, Namespace] = {
     "nif": NIF,
     "prov": PROV,
     "sem": SEM,
+    "et": EVENT_TYPE,
     "skos": SKOS,
     "owl": OWL,
     "rdf": RDF,

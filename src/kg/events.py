@@ -1,0 +1,113 @@
+"""Event triggers: the words that say an attack, evacuation, ceasefire, negotiation, capture or
+surrender happened. Types are the notations of ontology/event-types.ttl (SKOS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+# Notation → local name of the SKOS concept in ontology/event-types.ttl.
+CONCEPTS = {
+    "attack": "Attack", "shelling": "Shelling", "missile-strike": "MissileStrike",
+    "air-strike": "AirStrike", "drone-strike": "DroneStrike", "bombing": "Bombing",
+    "armed-clash": "ArmedClash", "evacuation": "Evacuation",
+    "humanitarian-corridor": "HumanitarianCorridor", "ceasefire": "Ceasefire",
+    "negotiation": "Negotiation", "capture": "Capture", "surrender": "Surrender",
+}  # fmt: skip
+# Most specific type first within each top concept.
+TOP = {
+    "shelling": "attack", "missile-strike": "attack", "air-strike": "attack",
+    "drone-strike": "attack", "bombing": "attack", "armed-clash": "attack", "attack": "attack",
+    "humanitarian-corridor": "evacuation", "evacuation": "evacuation", "ceasefire": "ceasefire",
+    "negotiation": "negotiation", "surrender": "capture", "capture": "capture",
+}  # fmt: skip
+_LEMMAS = {
+    "shell": "shelling", "shelling": "shelling", "bombard": "shelling", "bombardment": "shelling",
+    "artillery": "shelling", "pound": "shelling", "missile": "missile-strike",
+    "rocket": "missile-strike", "airstrike": "air-strike", "bomb": "bombing", "bombing": "bombing",
+    "attack": "attack", "strike": "attack", "assault": "attack", "blast": "attack",
+    "explosion": "attack", "fighting": "armed-clash", "clash": "armed-clash",
+    "battle": "armed-clash", "evacuate": "evacuation", "evacuation": "evacuation",
+    "ceasefire": "ceasefire", "cease-fire": "ceasefire", "truce": "ceasefire",
+    "talk": "negotiation", "negotiation": "negotiation", "negotiate": "negotiation",
+    "negotiator": "negotiation", "capture": "capture", "seize": "capture",
+    "surrender": "surrender",
+}  # fmt: skip
+_SPECIFICITY = [
+    "missile-strike", "air-strike", "drone-strike", "shelling", "bombing", "armed-clash", "attack",
+    "humanitarian-corridor", "evacuation", "ceasefire", "negotiation", "surrender", "capture",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Trigger:
+    token: Token
+    type: str  # a notation of the event-type scheme
+
+    @property
+    def top(self) -> str:
+        return TOP[self.type]
+
+
+def _type_of(tok: Token) -> str | None:
+    lemma, lower = tok.lemma_.lower(), tok.lower_
+    if lower == "talks" or (lemma == "talk" and tok.pos_ == "NOUN" and tok.tag_ == "NNS"):
+        return "negotiation"
+    if lemma == "talk":
+        return None  # "to talk" is speech, not negotiation
+    if lemma in ("corridor", "route") and any(
+        c.lower_ in ("humanitarian", "green", "escape", "safe", "evacuation") for c in tok.children
+    ):
+        return "humanitarian-corridor"
+    if lemma in ("strike", "attack", "raid"):
+        mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
+        if mods & {"air", "aerial"} or lemma == "raid":
+            return "air-strike"
+        if mods & {"drone", "drones", "kamikaze"}:
+            return "drone-strike"
+        if mods & {"missile", "missiles", "rocket", "rockets", "cruise", "ballistic"}:
+            return "missile-strike"
+    if lemma in ("drone",) and any(
+        w.lemma_ in ("strike", "attack", "hit") for w in tok.head.subtree
+    ):
+        return "drone-strike"
+    if lemma in ("missile", "rocket", "artillery") and tok.pos_ == "NOUN":
+        # Hardware words name an attack only when something is hit or fired.
+        verbs = {t.lemma_ for t in tok.sent if t.pos_ == "VERB"}
+        return (
+            _LEMMAS[lemma]
+            if verbs
+            & {
+                "hit",
+                "strike",
+                "fire",
+                "land",
+                "rain",
+                "pound",
+                "launch",
+                "fall",
+                "destroy",
+                "kill",
+            }
+            else None
+        )
+    if lemma == "strike" and tok.pos_ == "VERB":
+        return "attack"
+    return _LEMMAS.get(lemma)
+
+
+def triggers(sent: Span) -> list[Trigger]:
+    """At most one trigger per top concept, the most specific one, first in the sentence."""
+    best: dict[str, Trigger] = {}
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "VERB", "PROPN"):
+            continue
+        kind = _type_of(tok)
+        if kind is None:
+            continue
+        found = Trigger(tok, kind)
+        known = best.get(found.top)
+        if known is None or _SPECIFICITY.index(kind) < _SPECIFICITY.index(known.type):
+            best[found.top] = found
+    return sorted(best.values(), key=lambda t: t.token.i)
