@@ -302,3 +302,19 @@ def test_events_with_actor_place_date_and_reporting_figures(read) -> None:
 def test_no_event_without_a_trigger(read) -> None:
     ex = read("The minister will talk to reporters about the new school year.\n")
     assert ex.events == []
+
+
+def test_places_from_geonames_with_coordinates(read) -> None:
+    ex = read("Missiles hit Kiev and Odessa overnight, and shells fell on Dnipro.\n")
+    places = {e.label: e for e in ex.entities.values() if e.type == "Place"}
+    assert {"Kyiv", "Odesa", "Dnipro"} <= set(places)
+    odesa = places["Odesa"]
+    assert odesa.geo.country == "UA" and 46 < odesa.geo.latitude < 47
+    assert odesa.geo.iri.startswith("https://sws.geonames.org/")
+
+
+def test_small_place_alternate_names_are_not_trusted() -> None:
+    from kg.places import is_well_known_place, lookup
+
+    assert lookup("Victor") is None or lookup("Victor").name == "Victor"
+    assert is_well_known_place("Kharkiv") and not is_well_known_place("Tanya")

@@ -26,6 +26,7 @@ class Entity:
     label: str
     aliases: set[str] = field(default_factory=set)
     doc_scoped: bool = False  # unnamed sources ("officials") are not merged across documents
+    geo: object | None = None  # places.GeoPlace: coordinates and GeoNames id
 
 
 def fold(text: str) -> str:
@@ -95,12 +96,30 @@ def gazetteer() -> Gazetteer:
 
 
 def make_entity(type_: str, label: str, alias: str | None = None) -> Entity:
-    entity = Entity(f"{type_.lower()}/{slug(label)}", type_, label)
+    geo = None
+    if type_ == "Place":
+        from kg.places import lookup
+
+        geo = lookup(label) or (lookup(alias) if alias else None)
+        curated = gazetteer().lookup(label)
+        if (
+            geo is not None
+            and fold(geo.name) != fold(label)
+            and not (curated and curated.type == "Place")
+        ):
+            alias, label = alias or label, _curated_place_name(geo.name)
+    entity = Entity(f"{type_.lower()}/{slug(label)}", type_, label, geo=geo)
     if alias and alias != label:
         entity.aliases.add(alias)
     if type_ == "Person" and len(label.split()) > 1:
         entity.aliases.add(label.split()[-1])  # "Boychenko" finds Vadym Boychenko
     return entity
+
+
+def _curated_place_name(name: str) -> str:
+    """GeoNames' name, unless the curated gazetteer spells the place otherwise."""
+    entry = gazetteer().lookup(name)
+    return entry.name if entry is not None and entry.type == "Place" else name
 
 
 def from_gazetteer(entry: GazetteerEntry, alias: str) -> Entity:

@@ -46,9 +46,13 @@ from kg.lexicon import (
     TITLES,
 )
 from kg.model import Event, Extraction, Figure, Mention, Quote, Sentence
+from kg.places import is_well_known_place
 from kg.quotes import QuoteSpan, find_quotes
 
 _NE_TYPES = {"PERSON": "Person", "ORG": "Organisation", "GPE": "Place", "LOC": "Place"}
+_NOT_PLACES = frozenset(
+    "avenue street road square lane west east north south centre center city town region".split()
+)
 
 
 @dataclass
@@ -105,11 +109,15 @@ def _entity_for_ent(ent: Span, index: PersonIndex) -> Entity | None:
     kind = _NE_TYPES.get(ent.label_)
     if kind is None:
         return None
+    if kind == "Person" and len(text.split()) <= 2 and is_well_known_place(text):
+        kind = "Place"  # the small model tags some cities as people ("Kyiv")
     if kind == "Person":
         if len(text.split()) == 1 and fold(text) in TITLES:
             return None
         return person_entity(text, index)
     label = strip_determiner(text).removesuffix("'s").removesuffix("’s")
+    if kind == "Place" and (fold(label) in gaz.demonyms or fold(label) in _NOT_PLACES):
+        return None  # "Ukrainian" tagged as a place; "Avenue" cut from "Mira Avenue"
     if label.islower():
         return None  # "city council", "the ministry": not a name; roles resolve them
     if kind == "Organisation" and label.split()[-1].lower() in gaz.force_nouns:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.certainty import LEVELS
 from kg.entities import Entity
@@ -13,6 +13,7 @@ from kg.events import CONCEPTS
 from kg.model import Extraction, Sentence
 from kg.vocab import (
     EVENT_TYPE,
+    GEO,
     KG,
     NIF,
     PREFIXES,
@@ -84,6 +85,13 @@ class _Builder:
         for alias in sorted(e.aliases):
             if alias != e.label:
                 self.add(node, SKOS.altLabel, alias)
+        geo = e.geo
+        if geo is not None:
+            self.add(node, OWL.sameAs, URIRef(geo.iri))
+            self.add(node, KG.countryCode, geo.country)
+            if geo.latitude is not None:
+                self.add(node, GEO.lat, Literal(Decimal(str(geo.latitude))))
+                self.add(node, GEO.long, Literal(Decimal(str(geo.longitude))))
         return node
 
     def build(self) -> list[Triple]:

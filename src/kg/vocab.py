@@ -14,6 +14,7 @@ SCHEMA = Namespace("https://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 EVENT_TYPE = Namespace(BASE + "event-type/")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 PREFIXES: dict[str, Namespace] = {
     "kg": KG,
@@ -23,6 +24,7 @@ PREFIXES: dict[str, Namespace] = {
     "prov": PROV,
     "sem": SEM,
     "et": EVENT_TYPE,
+    "geo": GEO,
     "skos": SKOS,
     "owl": OWL,
     "rdf": RDF,
