@@ -29,15 +29,20 @@ class Entity:
     geo: object | None = None  # places.GeoPlace: coordinates and GeoNames id
 
 
+_ENDINGS = re.compile(r"(?:iy|yy|yi|ii|ij)\b")
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents, possessives and punctuation; fold transliteration endings."""
+    if text.isascii() and text.replace(" ", "").isalpha():  # most names: skip the slow path
+        return _ENDINGS.sub("y", " ".join(text.lower().split()))
     text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"'s\b|'\B", "", text)
     text = re.sub(r"[^\w\s-]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     # Zelenskiy / Zelenskyy / Zelenskyi → zelensky; -ii → -y (Vitalii → Vitaly).
-    return re.sub(r"(?:iy|yy|yi|ii|ij)\b", "y", text)
+    return _ENDINGS.sub("y", text)
 
 
 def slug(text: str) -> str:
@@ -70,6 +75,7 @@ class Gazetteer:
 
     def __init__(self, raw: dict) -> None:
         self.by_alias: dict[str, GazetteerEntry] = {}
+        self.by_alias_raw: dict[str, GazetteerEntry] = {}  # as written, for exact matching
         for item in raw["entities"]:
             entry = GazetteerEntry(
                 item["type"],
@@ -80,6 +86,7 @@ class Gazetteer:
             )
             for alias in [item["name"], *item.get("aliases", [])]:
                 self.by_alias.setdefault(fold(strip_determiner(alias)), entry)
+                self.by_alias_raw.setdefault(strip_determiner(alias), entry)
         self.demonyms: dict[str, str] = {fold(k): v for k, v in raw["demonyms"].items()}
         self.force_nouns: frozenset[str] = frozenset(raw["force_nouns"])
         self.armed_forces_of: dict[str, GazetteerEntry] = {

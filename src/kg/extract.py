@@ -11,9 +11,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from kg.attribution import Cue, cue_for, find_cues, noun_phrase, subject_of
 from kg.blocks import Block, blocks
@@ -156,8 +160,28 @@ def _widen_person(ent: Span) -> Span:
     return ent.doc[start : ent.end] if start != ent.start else ent
 
 
+_GAZ_LABELS = {"Person": "PERSON", "Organisation": "ORG", "ArmedForce": "ORG", "Place": "GPE"}
+
+
+@lru_cache(maxsize=4)
+def _gazetteer_matcher(vocab: Vocab) -> PhraseMatcher:
+    """Exact, case-sensitive names from the curated gazetteer, for what the NER misses."""
+    matcher = PhraseMatcher(vocab, attr="ORTH")
+    tokenizer = Tokenizer(vocab)
+    for alias, entry in gazetteer().by_alias_raw.items():
+        if alias[:1].isupper() and len(alias) > 2:
+            matcher.add(_GAZ_LABELS[entry.type], [tokenizer(alias)])
+    return matcher
+
+
 def _entities(sdoc: Doc) -> list[Span]:
-    return [_widen_person(e) if e.label_ == "PERSON" else e for e in sdoc.ents]
+    found = [_widen_person(e) if e.label_ == "PERSON" else e for e in sdoc.ents]
+    taken = {i for e in found for i in range(e.start, e.end)}
+    for match_id, start, end in _gazetteer_matcher(sdoc.vocab)(sdoc):
+        if not taken & set(range(start, end)):
+            found.append(Span(sdoc, start, end, label=match_id))
+            taken |= set(range(start, end))
+    return sorted(found, key=lambda e: e.start)
 
 
 def _collect_entities(ctx: _Context) -> None:
