@@ -1,22 +1,46 @@
-"""Dependencies shared by the routers: the store and the settings, held on app.state."""
+"""Dependencies shared by the routers: settings, the worker pool, the write gate."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.pool import WorkerPool
 from kg.settings import Settings
-from kg.store import KGStore
-
-
-def get_store(request: Request) -> KGStore:
-    return request.app.state.store
 
 
 def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-StoreDep = Annotated[KGStore, Depends(get_store)]
+def get_pool(request: Request) -> WorkerPool:
+    return request.app.state.pool
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+PoolDep = Annotated[WorkerPool, Depends(get_pool)]
+
+_bearer = HTTPBearer(
+    auto_error=False, description="The token of KG_TOKEN; writes are off without it."
+)
+
+
+def require_writer(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Writes need KG_TOKEN set on the service and the same token from the caller."""
+    if settings.token is None:
+        raise HTTPException(403, "this service is read-only (no KG_TOKEN is set)")
+    expected = settings.token.get_secret_value().encode()
+    given = (credentials.credentials if credentials else "").encode()
+    if not credentials or not hmac.compare_digest(given, expected):
+        raise HTTPException(
+            401, "a valid bearer token is needed", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+WriterDep = Annotated[None, Depends(require_writer)]

@@ -1,45 +1,66 @@
-"""Application factory: `create_app(settings, store)` wires the routers to one open store."""
+"""Application factory: `create_app(settings)` serves one store through a pool of query workers."""
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.routers import export, health, queries, sparql
+from api.pool import WorkerPool
+from api.routers import documents, entities, export, health, queries, sparql
 from kg import __version__
 from kg.settings import Settings, get_settings
 from kg.store import KGStore
 
 
-def create_app(settings: Settings | None = None, store: KGStore | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        own = store is None
-        app.state.store = store or KGStore(settings.store)
+        if not (settings.store / "CURRENT").exists():
+            KGStore(settings.store).close()  # an empty store, so workers can open it
+        pool = WorkerPool(settings.store, settings.workers)
+        await pool.start()
+        app.state.pool = pool
         yield
-        if own:
-            app.state.store.close()
+        await pool.close()
 
     app = FastAPI(
         title="kg",
         version=__version__,
         description=(
-            "Who said which figure in war and conflict news: a SPARQL endpoint over the "
-            "knowledge graph, canned queries as JSON, and exports for Gephi and triple stores."
+            "Who said which figure in war and conflict news: a SPARQL 1.1 endpoint over the "
+            "knowledge graph, canned queries and JSON endpoints, and exports for Gephi and "
+            "triple stores. Read-only unless the service has a token (KG_TOKEN)."
         ),
         lifespan=lifespan,
     )
     app.state.settings = settings
-    if store is not None:
-        app.state.store = store
-    app.include_router(sparql.router)
-    app.include_router(queries.router)
-    app.include_router(export.router)
-    app.include_router(health.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+        )
+    for router in (sparql, queries, entities, documents, export, health):
+        app.include_router(router.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def json_errors(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Every error is a JSON object with `error` (the status) and `message`."""
+        body = (
+            exc.detail
+            if isinstance(exc.detail, dict)
+            else {"error": exc.status_code, "message": str(exc.detail)}
+        )
+        return JSONResponse(
+            body, status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

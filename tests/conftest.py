@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,12 +41,23 @@ def read(nlp: Language):
     return _read
 
 
+def build_store(path: Path, *inputs: Path) -> Path:
+    store = KGStore(path)
+    report = build_paths(list(inputs) or [EXAMPLES], store, get_settings().pipeline)
+    assert report.documents >= 1 and not report.errors
+    store.close()
+    return path
+
+
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> KGStore:
-    store = KGStore(tmp_path_factory.mktemp("sample") / "store")
-    report = build_paths([EXAMPLES], store, get_settings().pipeline)
-    assert report.documents == 6 and not report.errors
-    return store
+def sample_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus built into a store, closed, so the service's workers can open it."""
+    return build_store(tmp_path_factory.mktemp("sample") / "store")
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_store_path: Path) -> KGStore:
+    return KGStore(sample_store_path, read_only=True)
 
 
 def _free_port() -> int:
@@ -54,23 +66,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(sample_store: KGStore) -> Iterator[str]:
-    """The real service over the sample store, on a loopback port, for real HTTP clients."""
+@contextmanager
+def serve(store: Path, **settings: object) -> Iterator[str]:
+    """The real service on a loopback port, in a thread; its query workers are processes."""
     from api.main import create_app
 
     port = _free_port()
-    settings = Settings(store=sample_store.path, host="127.0.0.1", port=port)
-    config = uvicorn.Config(create_app(settings, sample_store), host="127.0.0.1", port=port,
-                            log_level="warning")  # fmt: skip
+    config = uvicorn.Config(
+        create_app(Settings(store=store, host="127.0.0.1", port=port, **settings)),
+        host="127.0.0.1", port=port, log_level="warning",
+    )  # fmt: skip
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not server.started:
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_store_path: Path) -> Iterator[str]:
+    """The read-only service over the sample store, for real HTTP clients."""
+    with serve(sample_store_path) as url:
+        yield url

@@ -67,8 +67,9 @@ def test_construct_as_turtle(client: httpx.Client) -> None:
 def test_sparql_errors(client: httpx.Client) -> None:
     bad = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?y"})
     assert bad.status_code == 400 and "message" in bad.json()
+    assert (bad.json()["line"], bad.json()["column"]) == (1, 24)
     update = client.post("/sparql", data={"update": "DROP ALL"})
-    assert update.status_code == 403
+    assert update.status_code == 403  # read-only: the service has no token
     assert (
         client.post("/sparql", content="x", headers={"Content-Type": "text/plain"}).status_code
         == 415

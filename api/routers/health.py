@@ -1,19 +1,20 @@
-"""Liveness and a count of what the store holds."""
+"""Liveness, and what the store holds."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import StoreDep
+from api.common import rows
+from api.deps import PoolDep, SettingsDep
 
 router = APIRouter(tags=["service"])
 
+_COUNTS = """SELECT (COUNT(DISTINCT ?d) AS ?documents) (COUNT(DISTINCT ?c) AS ?figure_claims)
+WHERE { { GRAPH ?d { ?d a kg:Document } } UNION { GRAPH ?g { ?c a kg:FigureClaim } } }"""
+
 
 @router.get("/health")
-def health(store: StoreDep) -> dict[str, object]:
-    stats = store.stats()
-    return {
-        "status": "ok",
-        "documents": stats["documents"],
-        "figure_claims": stats["figure_claims"],
-    }
+async def health(pool: PoolDep, settings: SettingsDep) -> dict[str, object]:
+    found, _ = await rows(pool, settings, _COUNTS)
+    counts = found[0] if found else {"documents": 0, "figure_claims": 0}
+    return {"status": "ok", "read_only": settings.token is None, **counts}

@@ -1,59 +1,54 @@
-"""SPARQL 1.1 Protocol, query operation, over the store (read-only).
-
-Oxigraph evaluates and serialises the results itself; the default graph is the union of the
-document graphs unless the request names default graphs.
-"""
+"""SPARQL 1.1 Protocol at /sparql: query by GET, POST form or POST sparql-query; updates only
+with the service's bearer token. Answers come from the worker pool, with its time limit and
+row cap; the default graph is the union of document graphs unless the request names graphs."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated
 
-import pyoxigraph as ox
-from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response, StreamingResponse
 
-from api.deps import StoreDep
-from kg.vocab import PREFIXES
+from api import guard
+from api.common import PREFIX_MAP, error, rows, run
+from api.deps import PoolDep, SettingsDep, require_writer
+from api.pool import Job
+from api.writes import write_update
 
 router = APIRouter(tags=["sparql"])
 
-RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-}
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$\w]", re.IGNORECASE)
-_POSITION = re.compile(r"(?:line|at)\s+(\d+)[:, ]+(?:column\s+)?(\d+)", re.IGNORECASE)
+RESULT_TYPES = {
+    "application/sparql-results+json": "json", "application/json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+}  # fmt: skip
+GRAPH_TYPES = {
+    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
+    "text/plain": "ntriples", "application/n-quads": "nquads", "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+}  # fmt: skip
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
+SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix fmt: <http://www.w3.org/ns/formats/> .
+@prefix void: <http://rdfs.org/ns/void#> .
 
-def _error(status: int, message: str) -> JSONResponse:
-    body: dict[str, object] = {
-        "error": "bad request" if status == 400 else "error",
-        "message": message,
-    }
-    if m := _POSITION.search(message):
-        body["line"], body["column"] = int(m.group(1)), int(m.group(2))
-    return JSONResponse(body, status_code=status)
+<{endpoint}> a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage sd:SPARQL11Query{update} ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
+        fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:N-Quads, fmt:JSON-LD, fmt:RDF_XML ;
+    sd:defaultDataset [ a sd:Dataset ;
+        sd:defaultGraph [ a sd:Graph ; void:triples {triples} ] ] .
+"""
 
 
 def _accepted(accept: str | None) -> list[str]:
-    """Media types from an Accept header, best first (q-values honoured)."""
-    if not accept:
-        return ["*/*"]
+    """Media types of an Accept header, best first (q-values honoured)."""
     ranked = []
-    for index, part in enumerate(accept.split(",")):
+    for index, part in enumerate((accept or "*/*").split(",")):
         fields = [f.strip() for f in part.split(";")]
         q = 1.0
         for f in fields[1:]:
@@ -67,88 +62,152 @@ def _accepted(accept: str | None) -> list[str]:
     return [media for _, _, media in sorted(ranked)]
 
 
-def _choose(accept: str | None, table: dict, default: str) -> str | None:
+def negotiate(accept: str | None, table: dict[str, str], default: str) -> str | None:
     for media in _accepted(accept):
         if media in table:
             return media
-        if media in ("*/*", "application/*", "text/*"):
-            return default if media != "text/*" else next(t for t in table if t.startswith("text/"))
+        if media in ("*/*", "application/*"):
+            return default
+        if media == "text/*":
+            return next(t for t in table if t.startswith("text/"))
     return None
 
 
-def _execute(
-    store: StoreDep,
-    query: str | None,
-    accept: str | None,
+def query_form(query: str) -> str:
+    m = _FORM.search(guard._code(query))
+    return m.group(1).upper() if m else "SELECT"
+
+
+async def _graph_names(pool: PoolDep, settings: SettingsDep) -> set[str]:
+    found, _ = await rows(pool, settings, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", cap=10**9)
+    return {r["g"] for r in found}
+
+
+async def answer(
+    request: Request,
+    pool: PoolDep,
+    settings: SettingsDep,
+    query: str,
     default_graphs: list[str],
     named_graphs: list[str],
+    timeout: float | None,
 ) -> Response:
-    if not query or not query.strip():
-        return _error(400, "no query given: pass it as the 'query' parameter")
-    if _SERVICE.search(query):
-        return _error(400, "SERVICE is not allowed: this endpoint never fetches from the network")
+    accept = request.headers.get("accept")
     try:
-        result = store.ox.query(
-            query,
-            use_default_graph_as_union=not default_graphs,
-            default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
-            named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
-            prefixes={p: str(ns) for p, ns in PREFIXES.items()},
+        graphs = (
+            await _graph_names(pool, settings) if re.search(r"\bFROM\b", query, re.I) else set()
         )
-    except SyntaxError as exc:
-        return _error(400, f"malformed query: {exc}")
-    except ValueError as exc:
-        return _error(400, str(exc))
-    if isinstance(result, ox.QueryTriples):
-        media = _choose(accept, GRAPH_TYPES, "text/turtle")
-        if media is None:
-            return _error(406, f"cannot answer a graph in {accept}; try text/turtle")
-        body = result.serialize(format=GRAPH_TYPES[media])
+        guard.check(query, graphs)
+    except guard.Refused as exc:
+        return error(400, str(exc))
+    form = query_form(query)
+    if form in ("SELECT", "ASK"):
+        media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
     else:
-        media = _choose(accept, RESULT_TYPES, "application/sparql-results+json")
-        if media is None:
-            return _error(
-                406, f"cannot answer results in {accept}; try application/sparql-results+json"
-            )
-        body = result.serialize(format=RESULT_TYPES[media])
-    return Response(body, media_type=media)
+        media = negotiate(accept, GRAPH_TYPES, "text/turtle")
+    if media is None:
+        return error(406, f"nothing acceptable for a {form} in {accept!r}")
+    fmt = (RESULT_TYPES | GRAPH_TYPES)[media]
+    job = Job(query, fmt, settings.row_cap, default_graphs=default_graphs,
+              named_graphs=named_graphs, prefixes=PREFIX_MAP)  # fmt: skip
+    result = await run(pool, settings, job, timeout)
+    headers = {"X-KG-Row-Cap": str(settings.row_cap)}
+    if result.stream is not None:
+        return StreamingResponse(result.stream, media_type=media, headers=headers)
+    headers["X-KG-Truncated"] = "true" if result.truncated else "false"
+    return Response(result.body, media_type=media, headers=headers)
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise HTTPException(400, {"error": 400, "message": f"give one '{name}', not {len(values)}"})
+    return values[0] if values else None
 
 
 @router.get("/sparql")
-def sparql_get(
-    store: StoreDep,
+async def sparql_get(
+    request: Request,
+    pool: PoolDep,
+    settings: SettingsDep,
     query: Annotated[str | None, Query(description="A SPARQL 1.1 query.")] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    accept: Annotated[str | None, Header()] = None,
+    timeout: Annotated[
+        float | None, Query(gt=0, description="Seconds; at most the service's limit.")
+    ] = None,
 ) -> Response:
-    """SPARQL query by GET. Results as JSON, XML, CSV or TSV; graphs as Turtle, N-Triples, JSON-LD."""
-    return _execute(store, query, accept, default_graph_uri or [], named_graph_uri or [])
+    """SPARQL query by GET. Results as JSON, XML, CSV or TSV; graphs as Turtle, N-Triples,
+    N-Quads, JSON-LD or RDF/XML (by Accept). Without a query: the service description."""
+    params = request.query_params
+    if "update" in params:
+        return error(400, "SPARQL Update goes by POST")
+    text = _one(params.getlist("query"), "query")
+    if text is None:
+        found, _ = await rows(
+            pool, settings, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        )
+        body = SERVICE_DESCRIPTION.format(
+            endpoint=str(request.url.replace(query="")),
+            update=", sd:SPARQL11Update" if settings.token else "",
+            triples=found[0]["n"] if found else 0,
+        )
+        return Response(body, media_type="text/turtle")
+    return await answer(request, pool, settings, text, default_graph_uri or [],
+                        named_graph_uri or [], timeout)  # fmt: skip
+
+
+def _content_type(request: Request) -> tuple[str, str | None]:
+    raw = request.headers.get("content-type") or ""
+    media = raw.split(";")[0].strip().lower()
+    charset = re.search(r"charset\s*=\s*\"?([\w-]+)", raw, re.IGNORECASE)
+    return media, charset.group(1).lower() if charset else None
 
 
 @router.post("/sparql")
-async def sparql_post(request: Request, store: StoreDep) -> Response:
-    """SPARQL query by POST, as a form (`query=`) or as `application/sparql-query`."""
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+async def sparql_post(request: Request, pool: PoolDep, settings: SettingsDep) -> Response:
+    """SPARQL query by POST, as a form (`query=`) or `application/sparql-query`; SPARQL Update
+    (form `update=` or `application/sparql-update`) with the service's bearer token."""
+    media, charset = _content_type(request)
+    if charset and charset not in ("utf-8", "utf8"):
+        return error(415, f"the body must be UTF-8, not {charset}")
     params = request.query_params
     default_graphs = params.getlist("default-graph-uri")
     named_graphs = params.getlist("named-graph-uri")
-    if content_type == "application/sparql-query":
-        query = (await request.body()).decode("utf-8", errors="replace")
-    elif content_type == "application/x-www-form-urlencoded":
+    timeout = params.get("timeout")
+    if media == "application/x-www-form-urlencoded":
         form = await request.form()
-        if "update" in form:
-            return _error(403, "SPARQL Update is disabled: this endpoint is read-only")
-        query = form.get("query")
+        queries, updates = form.getlist("query"), form.getlist("update")
+        if queries and updates:
+            return error(400, "give a query or an update, not both")
+        if updates:
+            require_writer(settings, await _credentials(request))
+            return await write_update(
+                request, pool, settings, str(_one([str(u) for u in updates], "update"))
+            )
+        text = _one([str(q) for q in queries], "query")
         default_graphs += [str(v) for v in form.getlist("default-graph-uri")]
         named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
-    elif content_type == "application/sparql-update":
-        return _error(403, "SPARQL Update is disabled: this endpoint is read-only")
+    elif media == "application/sparql-query":
+        text = (await request.body()).decode("utf-8", errors="strict")
+    elif media == "application/sparql-update":
+        require_writer(settings, await _credentials(request))
+        return await write_update(request, pool, settings, (await request.body()).decode("utf-8"))
     else:
-        return _error(415, f"unsupported media type {content_type or 'none'!r}")
-    accept = request.headers.get("accept")
-    from starlette.concurrency import run_in_threadpool
+        return error(415, f"unsupported media type {media or 'none'!r}: use "
+                          "application/x-www-form-urlencoded or application/sparql-query")  # fmt: skip
+    if not text or not text.strip():
+        return error(400, "no query given")
+    try:
+        seconds = float(timeout) if timeout else None
+    except ValueError:
+        return error(422, "timeout must be a number of seconds")
+    return await answer(request, pool, settings, text, default_graphs, named_graphs, seconds)
 
-    return await run_in_threadpool(
-        _execute, store, str(query) if query else None, accept, default_graphs, named_graphs
-    )
+
+async def _credentials(request: Request):
+    from fastapi.security import HTTPBearer
+
+    return await HTTPBearer(auto_error=False)(request)
+
+
+_ = Depends  # routes declare dependencies through api.deps

@@ -315,8 +315,9 @@ def serve(
     settings = get_settings().model_copy(
         update={k: v for k, v in {"store": store, "host": host, "port": port}.items() if v}
     )
-    kg_store = open_store(settings.store)
-    application = create_app(settings, kg_store)
+    lock = open_store(settings.store)  # fail early, in one line, if the store is unusable
+    lock.close()
+    application = create_app(settings)
     out.print(
         f"kg serving {settings.store} at http://{settings.host}:{settings.port}/ "
         f"(API docs at /docs, SPARQL at /sparql)",

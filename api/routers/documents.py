@@ -1,0 +1,133 @@
+"""Documents: list and read (text, metadata, extracted facts with offsets); add and delete with
+the service's bearer token."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.common import rows
+from api.deps import PoolDep, SettingsDep, WriterDep
+from api.writes import created, summary, with_store
+from kg.document import Document
+from kg.ingest import IngestError, from_record, parse_html, parse_txt
+from kg.queries import load_queries
+from kg.vocab import document_iri
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+_TEXT = """
+SELECT ?text ?title ?date ?url ?hash WHERE {
+  BIND(kg:param("doc") AS ?doc)
+  GRAPH ?doc { ?doc nif:isString ?text ; kg:contentHash ?hash .
+    OPTIONAL { ?doc schema:headline ?title } OPTIONAL { ?doc schema:datePublished ?date }
+    OPTIONAL { ?doc schema:url ?url } }
+}"""
+
+
+class NewDocument(BaseModel):
+    id: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=2_000_000)
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@router.get("")
+async def list_documents(pool: PoolDep, settings: SettingsDep) -> list[dict[str, Any]]:
+    """Documents in the store, with title, date, URL and counts of figures and quotes."""
+    return (await rows(pool, settings, load_queries()["documents"].text))[0]
+
+
+@router.get("/{doc_id}")
+async def get_document(doc_id: str, pool: PoolDep, settings: SettingsDep) -> dict[str, Any]:
+    """A document's text and metadata, and every figure, quote and mention with its offsets."""
+    from rdflib import URIRef
+
+    found, _ = await rows(pool, settings, _TEXT, {"doc": URIRef(document_iri(doc_id))})
+    if not found:
+        raise HTTPException(404, f"no document {doc_id!r}")
+    queries = load_queries()
+    figures, _ = await rows(pool, settings, queries["figure-attributions"].text,
+                            queries["figure-attributions"].bindings({"document": doc_id}))  # fmt: skip
+    quotes, _ = await rows(pool, settings, queries["quotes"].text,
+                           queries["quotes"].bindings({"document": doc_id}))  # fmt: skip
+    events, _ = await rows(pool, settings, queries["events"].text,
+                           queries["events"].bindings({"document": doc_id}))  # fmt: skip
+    return {"id": doc_id, **found[0], "figures": figures, "quotes": quotes, "events": events}
+
+
+@router.post("", status_code=201)
+async def add_documents(
+    _: WriterDep,
+    pool: PoolDep,
+    settings: SettingsDep,
+    documents: list[NewDocument] | None = None,
+) -> JSONResponse:
+    """Ingest documents given as JSON ({id, text, title?, date?, url?}); returns what was extracted."""
+    if not documents:
+        raise HTTPException(422, "give a JSON array of documents")
+    parsed: list[Document | IngestError] = []
+    for d in documents:
+        try:
+            parsed.append(from_record(d.model_dump(), f"document {d.id}"))
+        except ValueError as exc:
+            parsed.append(IngestError(d.id, str(exc)))
+    return await _build(pool, settings, parsed)
+
+
+@router.post("/files", status_code=201)
+async def add_files(
+    _: WriterDep, pool: PoolDep, settings: SettingsDep, files: list[UploadFile]
+) -> JSONResponse:
+    """Ingest uploaded .txt or .html files (the file name is the document id)."""
+    parsed: list[Document | IngestError] = []
+    for upload in files:
+        name = upload.filename or "upload.txt"
+        raw = await upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+            if not text.strip():
+                raise ValueError("empty file")
+            doc = (
+                parse_html(name, text)
+                if name.lower().endswith((".html", ".htm"))
+                else parse_txt(name, text)
+            )
+            parsed.append(doc)
+        except (UnicodeDecodeError, ValueError) as exc:
+            parsed.append(
+                IngestError(
+                    name,
+                    "not valid UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc),
+                )
+            )
+    return await _build(pool, settings, parsed)
+
+
+async def _build(pool: PoolDep, settings: SettingsDep, parsed: list) -> JSONResponse:
+    from kg.build import build_documents
+
+    items: list[dict[str, Any]] = []
+
+    def work(store):
+        return build_documents(
+            parsed, store, settings.pipeline, on_document=lambda ex: items.append(summary(ex))
+        )
+
+    report = await with_store(pool, settings, work)
+    return created(items, [str(e) for e in report.errors])
+
+
+@router.delete("/{doc_id}", status_code=204)
+async def delete_document(doc_id: str, _: WriterDep, pool: PoolDep, settings: SettingsDep) -> None:
+    """Drop a document's graph."""
+    removed = await with_store(pool, settings, lambda store: store.remove_document(doc_id))
+    if not removed:
+        raise HTTPException(404, f"no document {doc_id!r}")
+
+
+_ = Query, Annotated

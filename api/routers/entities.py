@@ -1,0 +1,135 @@
+"""JSON for apps: entities, figures and quotes with filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from rdflib import Literal as RDFLiteral
+from rdflib import URIRef
+from rdflib.namespace import XSD
+
+from api.common import rows
+from api.deps import PoolDep, SettingsDep
+from kg.queries import load_queries
+from kg.vocab import ID
+
+router = APIRouter(tags=["entities, figures, quotes"])
+
+Category = Literal[
+    "killed",
+    "injured",
+    "displaced",
+    "trapped",
+    "captured",
+    "troops",
+    "equipment",
+    "territory",
+    "other",
+]
+Limit = Annotated[int, Query(ge=1, le=10_000, description="Rows per page.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
+
+_SEARCH = """
+SELECT ?entity ?label ?type (COUNT(DISTINCT ?m) AS ?mentions) (COUNT(DISTINCT ?doc) AS ?documents)
+       (GROUP_CONCAT(DISTINCT ?alias; separator="|") AS ?aliases)
+WHERE {
+  BIND(kg:param("q") AS ?q)
+  GRAPH ?doc { ?m kg:refersTo ?entity . ?entity rdfs:label ?label ; a ?class .
+    OPTIONAL { ?entity skos:altLabel ?alias } }
+  BIND(STRAFTER(STR(?class), "#") AS ?type)
+  FILTER(!BOUND(?q) || CONTAINS(LCASE(?label), LCASE(?q)) || CONTAINS(LCASE(COALESCE(?alias, "")), LCASE(?q)))
+} GROUP BY ?entity ?label ?type ORDER BY DESC(?mentions) ?label"""
+
+
+def _page(found: list[dict[str, Any]], limit: int, offset: int) -> list[dict[str, Any]]:
+    return found[offset : offset + limit]
+
+
+@router.get("/entities")
+async def search_entities(
+    pool: PoolDep,
+    settings: SettingsDep,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in the label or an alias.")
+    ] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    """Entities whose label or alias contains `q`, most mentioned first."""
+    bindings = {"q": RDFLiteral(q)} if q else {}
+    found, _ = await rows(pool, settings, _SEARCH, bindings, cap=offset + limit)
+    for row in found:
+        row["id"] = row["entity"].removeprefix(str(ID))
+        row["aliases"] = sorted(a for a in (row.get("aliases") or "").split("|") if a)
+    return _page(found, limit, offset)
+
+
+@router.get("/entities/{kind}/{name:path}")
+async def get_entity(kind: str, name: str, pool: PoolDep, settings: SettingsDep) -> dict[str, Any]:
+    """One entity (id as in /entities, e.g. `person/vadym-boychenko`): its mentions, quotes,
+    figures and the documents they are in."""
+    iri = str(ID[f"{kind}/{name}"])
+    query = load_queries()["entity"]
+    found, _ = await rows(pool, settings, query.text, query.bindings({"name": iri}))
+    if not found:
+        raise HTTPException(404, f"no entity {kind}/{name}")
+    head = {k: found[0][k] for k in ("entity", "label", "type")}
+    return {
+        **head,
+        "mentions": [r for r in found if r["relation"] == "mentioned"],
+        "quotes": [r for r in found if r["relation"] == "quoted"],
+        "figures": [r for r in found if r["relation"] == "gave figure"],
+        "documents": sorted({r["document"] for r in found}),
+    }
+
+
+@router.get("/figures")
+async def figures(
+    pool: PoolDep,
+    settings: SettingsDep,
+    source: Annotated[
+        str | None, Query(max_length=300, description="Source label contains, or source IRI.")
+    ] = None,
+    category: Category | None = None,
+    document: Annotated[str | None, Query(max_length=300)] = None,
+    place: Annotated[
+        str | None, Query(max_length=200, description="A place named in the figure's sentence.")
+    ] = None,
+    since: Annotated[date | None, Query(alias="from", description="Published on or after.")] = None,
+    until: Annotated[date | None, Query(alias="to", description="Published on or before.")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    """Figure claims with their sources, filtered; rows as in the figure-attributions query."""
+    query = load_queries()["figure-attributions"]
+    values = {
+        k: v for k, v in {"source": source, "category": category, "document": document}.items() if v
+    }
+    found, _ = await rows(pool, settings, query.text, query.bindings(values))
+    if since or until:
+        found = [r for r in found if r["date"] and (not since or r["date"] >= since.isoformat())
+                 and (not until or r["date"] <= until.isoformat())]  # fmt: skip
+    if place:
+        found = [r for r in found if place.lower() in r["sentence"].lower()]
+    return _page(found, limit, offset)
+
+
+@router.get("/quotes")
+async def quotes(
+    pool: PoolDep,
+    settings: SettingsDep,
+    speaker: Annotated[str | None, Query(max_length=300)] = None,
+    document: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    """Quotations with their speakers, filtered."""
+    query = load_queries()["quotes"]
+    values = {k: v for k, v in {"speaker": speaker, "document": document}.items() if v}
+    found, _ = await rows(pool, settings, query.text, query.bindings(values))
+    return _page(found, limit, offset)
+
+
+_ = (URIRef, XSD)

@@ -1,0 +1,125 @@
+"""A query worker: a process of its own holding a read-only handle on the store.
+
+The service sends it one job at a time over a pipe and reads back chunks. A job past its time
+limit is stopped by killing the process, which is the only way to stop Oxigraph mid-query.
+Imports nothing heavy (no spaCy) so a replacement starts fast.
+"""
+
+from __future__ import annotations
+
+import traceback
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from api.results import select_chunks
+
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+}  # fmt: skip
+BOOLEAN_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+}  # fmt: skip
+
+
+def _term(spec: tuple[str, str, str | None]) -> ox.NamedNode | ox.Literal:
+    kind, value, extra = spec
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if kind == "lang":
+        return ox.Literal(value, language=extra)
+    return ox.Literal(value, datatype=ox.NamedNode(extra)) if extra else ox.Literal(value)
+
+
+def _value(term: object) -> Any:
+    from kg.store import ox_value  # light: kg.store imports rdflib only
+
+    return ox_value(term)
+
+
+def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
+    params = {k: _term(v) for k, v in (job.get("params") or {}).items()}
+    kwargs: dict[str, Any] = {"prefixes": job.get("prefixes") or {}}
+    if job.get("default_graphs"):
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if job.get("named_graphs"):
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    if job.get("param_function"):
+        kwargs["custom_functions"] = {
+            ox.NamedNode(job["param_function"]): lambda name: params.get(name.value)
+        }
+    result = store.query(job["query"], **kwargs)
+    fmt, cap = job["format"], job["cap"]
+    if isinstance(result, ox.QuerySolutions):
+        if fmt == "rows":
+            names = [v.value for v in result.variables]
+            rows, truncated = [], False
+            for solution in result:
+                if len(rows) >= cap:
+                    truncated = True
+                    break
+                rows.append({n: _value(solution[n]) for n in names if not n.startswith("param_")})
+            conn.send(("rows", rows, truncated))
+            return
+        if fmt not in BOOLEAN_FORMATS:
+            conn.send(("error", 406, "a SELECT answers results (JSON, XML, CSV, TSV), not a graph"))
+            return
+        conn.send(("start", "select"))
+        for chunk in select_chunks(result, fmt, cap):
+            if isinstance(chunk, bool):
+                conn.send(("end", chunk))
+            else:
+                conn.send(("chunk", chunk))
+    elif isinstance(result, ox.QueryBoolean):
+        if fmt not in BOOLEAN_FORMATS:
+            conn.send(("error", 406, "an ASK answers a boolean (JSON, XML, CSV, TSV), not a graph"))
+            return
+        conn.send(("start", "ask"))
+        conn.send(("chunk", result.serialize(format=BOOLEAN_FORMATS[fmt])))
+        conn.send(("end", False))
+    else:
+        if fmt not in GRAPH_FORMATS:
+            conn.send(
+                (
+                    "error",
+                    406,
+                    "a CONSTRUCT or DESCRIBE answers a graph (Turtle, N-Triples, JSON-LD, RDF/XML)",
+                )
+            )
+            return
+        triples, truncated = [], False
+        for triple in result:
+            if len(triples) >= cap:
+                truncated = True
+                break
+            triples.append(triple)
+        conn.send(("start", "graph"))
+        conn.send(("chunk", ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b""))
+        conn.send(("end", truncated))
+
+
+def main(path: str, conn: Connection) -> None:
+    store = ox.Store.read_only(path)
+    conn.send(("ready",))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            _run(store, job, conn)
+        except SyntaxError as exc:
+            conn.send(("error", 400, f"malformed query: {str(exc).splitlines()[0][:500]}"))
+        except (ValueError, OSError, TypeError, RuntimeError) as exc:
+            conn.send(
+                ("error", 400, str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__)
+            )
+        except Exception:
+            conn.send(("error", 500, traceback.format_exc(limit=1).splitlines()[-1][:500]))
