@@ -37,6 +37,11 @@ def _code(text: str) -> str:
     return re.sub(r"<(\d+)>", lambda m: iris[int(m.group(1))], text)
 
 
+def names_dataset(query: str) -> bool:
+    """Whether the query has FROM or FROM NAMED (its own dataset, instead of the union)."""
+    return bool(_FROM.search(_code(query)))
+
+
 def check(query: str, graphs: set[str]) -> None:
     """Raise Refused for SERVICE, LOAD, or FROM / FROM NAMED of a graph the store does not hold."""
     code = _code(query)
@@ -51,3 +56,40 @@ def check(query: str, graphs: set[str]) -> None:
             raise Refused("FROM takes a full IRI here (<…>), the name of a graph in the store")
         if target[1:-1] not in graphs:
             raise Refused(f"FROM {target}: no such graph in the store (nothing is fetched)")
+
+
+_ABSOLUTE_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+def _mask(text: str) -> str:
+    """The text with strings and comments blanked out, same length, so positions still match."""
+    out = _STRINGS.sub(lambda m: " " * len(m.group(0)), text)
+    return re.sub(
+        r"#[^\n]*",
+        lambda m: " " * len(m.group(0)),
+        _IRI.sub(lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">", out),
+    )
+
+
+def with_using(update: str, using: list[str], using_named: list[str]) -> str:
+    """The protocol's using-graph-uri / using-named-graph-uri as USING clauses of each WHERE."""
+    if not using and not using_named:
+        return update
+    for iri in [*using, *using_named]:
+        if not _ABSOLUTE_IRI.match(iri):
+            raise Refused(f"not an absolute IRI: {iri!r}")
+    masked = _mask(update)
+    if re.search(r"\b(USING|WITH)\b", masked, re.IGNORECASE):
+        raise Refused("the update names its dataset (USING or WITH) and so does the request")
+    clause = "".join(f" USING <{g}>" for g in using) + "".join(
+        f" USING NAMED <{g}>" for g in using_named
+    )
+    out, last = [], 0
+    for m in re.finditer(r"\bWHERE\b", masked, re.IGNORECASE):
+        before = masked[: m.start()].rstrip()
+        if re.search(r"\bDELETE$", before, re.IGNORECASE):
+            continue  # DELETE WHERE takes no USING
+        out.append(update[last : m.start()] + clause + " ")
+        last = m.start()
+    out.append(update[last:])
+    return "".join(out)

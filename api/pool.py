@@ -40,6 +40,8 @@ class Job:
     named_graphs: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     param_function: str | None = None
+    base_iri: str | None = None  # relative IRIs resolve against the endpoint
+    union: bool = True  # default graph = union of graphs, unless the query or request names some
 
     def message(self) -> dict[str, Any]:
         return self.__dict__.copy()

@@ -42,10 +42,13 @@ def _value(term: object) -> Any:
 
 def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
     params = {k: _term(v) for k, v in (job.get("params") or {}).items()}
-    kwargs: dict[str, Any] = {"prefixes": job.get("prefixes") or {}}
+    kwargs: dict[str, Any] = {
+        "prefixes": job.get("prefixes") or {},
+        "base_iri": job.get("base_iri"),
+    }
     if job.get("default_graphs"):
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-    else:
+    elif job.get("union", True):
         kwargs["use_default_graph_as_union"] = True
     if job.get("named_graphs"):
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]

@@ -33,15 +33,23 @@ async def with_store(pool: WorkerPool, settings: Settings, work: Callable[[KGSto
 
 
 async def write_update(
-    request: Request, pool: WorkerPool, settings: Settings, update: str
+    request: Request,
+    pool: WorkerPool,
+    settings: Settings,
+    update: str,
+    using: list[str] | None = None,
+    using_named: list[str] | None = None,
 ) -> Response:
+    """SPARQL Update on the store; the protocol's using-graph-uri parameters become USING."""
     try:
         guard.check(update, set())
+        update = guard.with_using(update, using or [], using_named or [])
     except guard.Refused as exc:
         return error(400, str(exc))
+    base = str(request.url.replace(query=""))
 
     def apply(store: KGStore) -> None:
-        store.ox.update(update, prefixes=PREFIX_MAP)
+        store.ox.update(update, base_iri=base, prefixes=PREFIX_MAP)
 
     try:
         await with_store(pool, settings, apply)

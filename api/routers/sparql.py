@@ -108,8 +108,9 @@ async def answer(
     if media is None:
         return error(406, f"nothing acceptable for a {form} in {accept!r}")
     fmt = (RESULT_TYPES | GRAPH_TYPES)[media]
-    job = Job(query, fmt, settings.row_cap, default_graphs=default_graphs,
-              named_graphs=named_graphs, prefixes=PREFIX_MAP)  # fmt: skip
+    job = Job(query, fmt, settings.row_cap, default_graphs=default_graphs, named_graphs=named_graphs,
+              prefixes=PREFIX_MAP, base_iri=str(request.url.replace(query="")),
+              union=not guard.names_dataset(query))  # fmt: skip
     result = await run(pool, settings, job, timeout)
     headers = {"X-KG-Row-Cap": str(settings.row_cap)}
     if result.stream is not None:
@@ -124,6 +125,7 @@ def _one(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+@router.get("/sparql/", include_in_schema=False)
 @router.get("/sparql")
 async def sparql_get(
     request: Request,
@@ -163,6 +165,7 @@ def _content_type(request: Request) -> tuple[str, str | None]:
     return media, charset.group(1).lower() if charset else None
 
 
+@router.post("/sparql/", include_in_schema=False)
 @router.post("/sparql")
 async def sparql_post(request: Request, pool: PoolDep, settings: SettingsDep) -> Response:
     """SPARQL query by POST, as a form (`query=`) or `application/sparql-query`; SPARQL Update
@@ -188,10 +191,15 @@ async def sparql_post(request: Request, pool: PoolDep, settings: SettingsDep) ->
         default_graphs += [str(v) for v in form.getlist("default-graph-uri")]
         named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
     elif media == "application/sparql-query":
-        text = (await request.body()).decode("utf-8", errors="strict")
+        try:
+            text = (await request.body()).decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            return error(415, "the body must be UTF-8")
     elif media == "application/sparql-update":
         require_writer(settings, await _credentials(request))
-        return await write_update(request, pool, settings, (await request.body()).decode("utf-8"))
+        update = (await request.body()).decode("utf-8")
+        return await write_update(request, pool, settings, update, params.getlist("using-graph-uri"),
+                                  params.getlist("using-named-graph-uri"))  # fmt: skip
     else:
         return error(415, f"unsupported media type {media or 'none'!r}: use "
                           "application/x-www-form-urlencoded or application/sparql-query")  # fmt: skip

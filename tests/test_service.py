@@ -1,0 +1,224 @@
+"""The service's limits, writes and JSON endpoints, and real SPARQL clients against it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
+
+from .conftest import EXAMPLES, build_store, serve
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?x ?y ?z } GRAPH ?c { ?q ?r ?t } }"
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory):
+    path = build_store(tmp_path_factory.mktemp("limited") / "store")
+    with serve(path, query_timeout=1.5, row_cap=3, cors_origins=["https://analyst.example"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory: pytest.TempPathFactory):
+    path = build_store(
+        tmp_path_factory.mktemp("writable") / "store", EXAMPLES / "river-crossing.txt"
+    )
+    with serve(path, token=TOKEN) as url:
+        yield url
+
+
+def test_time_limit_stops_the_query_and_others_are_served(limited: str) -> None:
+    with httpx.Client(base_url=limited, timeout=30) as client:
+        outcome: dict[str, httpx.Response] = {}
+        slow = threading.Thread(
+            target=lambda: outcome.update(slow=client.get("/sparql", params={"query": SLOW}))
+        )
+        started = time.monotonic()
+        slow.start()
+        time.sleep(0.3)
+        health = client.get("/health")  # served while the slow query runs
+        slow.join(30)
+        elapsed = time.monotonic() - started
+        assert health.status_code == 200
+        assert outcome["slow"].status_code == 503
+        assert "time limit" in outcome["slow"].json()["message"]
+        assert elapsed < 10
+        again = client.get("/sparql", params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"})
+        assert again.status_code == 200 and again.json()["boolean"] is True
+
+
+def test_a_request_may_ask_for_less_time(limited: str) -> None:
+    started = time.monotonic()
+    r = httpx.get(f"{limited}/sparql", params={"query": SLOW, "timeout": "0.3"}, timeout=30)
+    assert r.status_code == 503 and time.monotonic() - started < 1.4
+
+
+def test_row_cap_says_when_it_cut(limited: str) -> None:
+    query = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
+    r = httpx.get(
+        f"{limited}/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert len(r.json()["results"]["bindings"]) == 3
+    assert r.json()["truncated"] is True and r.headers["X-KG-Truncated"] == "true"
+    csv = httpx.get(f"{limited}/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert len(csv.text.strip().splitlines()) == 4 and csv.headers["X-KG-Truncated"] == "true"
+
+
+def test_cors_origin_from_settings(limited: str, live_server: str) -> None:
+    headers = {"Origin": "https://analyst.example"}
+    assert (
+        httpx.get(f"{limited}/health", headers=headers).headers["access-control-allow-origin"]
+        == "https://analyst.example"
+    )
+    assert (
+        "access-control-allow-origin"
+        not in httpx.get(f"{live_server}/health", headers=headers).headers
+    )
+
+
+def test_writes_need_the_token(writable: str, live_server: str) -> None:
+    doc = [{"id": "new-1", "title": "Shelling in Izium", "date": "2024-06-01",
+            "text": "Russian forces shelled Izium on Friday, killing 14 civilians, the regional governor Oleh Synehubov said."}]  # fmt: skip
+    assert httpx.post(f"{live_server}/documents", json=doc).status_code == 403  # read-only service
+    assert httpx.post(f"{writable}/documents", json=doc).status_code == 401
+    wrong = httpx.post(f"{writable}/documents", json=doc, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    made = httpx.post(f"{writable}/documents", json=doc, headers=auth, timeout=120)
+    assert made.status_code == 201, made.text
+    (summary,) = made.json()["documents"]
+    assert (
+        summary["figures"][0]["value"] == 14 and summary["figures"][0]["source"] == "Oleh Synehubov"
+    )
+    got = httpx.get(f"{writable}/documents/new-1").json()
+    assert got["title"] == "Shelling in Izium" and got["figures"][0]["value"] == 14
+    assert got["text"][got["figures"][0]["start"] : got["figures"][0]["end"]] == "14"
+    files = httpx.post(f"{writable}/documents/files", headers=auth, timeout=120,
+                       files={"files": ("upload.txt", b"Ten soldiers surrendered, the army said.\n")})  # fmt: skip
+    assert files.status_code == 201 and files.json()["documents"][0]["id"] == "upload.txt"
+    update = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }"
+    no = httpx.post(
+        f"{writable}/sparql", content=update, headers={"Content-Type": "application/sparql-update"}
+    )
+    assert no.status_code == 401
+    yes = httpx.post(f"{writable}/sparql", content=update,
+                     headers={"Content-Type": "application/sparql-update", **auth})  # fmt: skip
+    assert yes.status_code == 204
+    assert httpx.delete(f"{writable}/documents/new-1", headers=auth).status_code == 204
+    assert httpx.get(f"{writable}/documents/new-1").status_code == 404
+    assert httpx.delete(f"{writable}/documents/new-1", headers=auth).status_code == 404
+
+
+def test_guard_refuses_fetching_but_not_words(live_server: str) -> None:
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    assert httpx.get(f"{live_server}/sparql", params={"query": service}).status_code == 400
+    sneaky = "select * where { service\n<http://127.0.0.1:1/> { ?s ?p ?o } }"
+    assert httpx.get(f"{live_server}/sparql", params={"query": sneaky}).status_code == 400
+    words = 'SELECT ?l WHERE { GRAPH ?g { ?x rdfs:label ?l FILTER(CONTAINS(?l, "Service SERVICE <x>")) } }'
+    assert httpx.get(f"{live_server}/sparql", params={"query": words}).status_code == 200
+    unknown = "SELECT * FROM <http://example.org/elsewhere> WHERE { ?s ?p ?o }"
+    assert httpx.get(f"{live_server}/sparql", params={"query": unknown}).status_code == 400
+    graph = "https://w3id.org/conflict-kg/id/document/river-crossing.txt"
+    known = f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s a kg:FigureClaim }} }}"
+    assert httpx.get(f"{live_server}/sparql", params={"query": known}).status_code == 200
+    from_known = f"SELECT ?s FROM <{graph}> WHERE {{ ?s a kg:FigureClaim }}"
+    r = httpx.get(f"{live_server}/sparql", params={"query": from_known})
+    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 3
+
+
+def test_service_description(live_server: str) -> None:
+    r = httpx.get(f"{live_server}/sparql", headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=r.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert (None, None, URIRef(sd + "Service")) in g
+
+
+def test_canned_queries_are_typed_routes_in_openapi(live_server: str) -> None:
+    spec = httpx.get(f"{live_server}/openapi.json").json()
+    route = spec["paths"]["/queries/figure-attributions"]["get"]
+    params = {p["name"]: p for p in route["parameters"]}
+    assert {"source", "category", "document", "limit", "offset", "format"} <= set(params)
+    assert "killed" in str(params["category"]["schema"])
+    assert (
+        httpx.get(f"{live_server}/queries/co-mentions", params={"min_count": "x"}).status_code
+        == 422
+    )
+    page = httpx.get(
+        f"{live_server}/queries/figure-attributions", params={"limit": 2, "offset": 1}
+    ).json()
+    everything = httpx.get(f"{live_server}/queries/figure-attributions").json()
+    assert page == everything[1:3]
+    csv = httpx.get(f"{live_server}/queries/quotes", params={"format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv") and csv.text.startswith("speaker,")
+
+
+def test_json_endpoints(live_server: str) -> None:
+    found = httpx.get(f"{live_server}/entities", params={"q": "koval"}).json()
+    assert found[0]["label"] == "Anna Koval" and found[0]["id"] == "person/anna-koval"
+    entity = httpx.get(f"{live_server}/entities/person/anna-koval").json()
+    assert (
+        entity["quotes"] and entity["figures"] and entity["documents"] == ["odesa-port-drones.txt"]
+    )
+    assert httpx.get(f"{live_server}/entities/person/nobody-at-all").status_code == 404
+    killed = httpx.get(
+        f"{live_server}/figures",
+        params={"category": "killed", "from": "2024-03-01", "to": "2024-03-31"},
+    ).json()
+    assert killed and all(
+        r["category"] == "killed" and r["date"].startswith("2024-03") for r in killed
+    )
+    assert httpx.get(f"{live_server}/figures", params={"category": "nonsense"}).status_code == 422
+    kharkiv = httpx.get(f"{live_server}/figures", params={"place": "Kharkiv"}).json()
+    assert kharkiv and all("Kharkiv" in r["sentence"] for r in kharkiv)
+    quotes = httpx.get(f"{live_server}/quotes", params={"speaker": "Lysenko"}).json()
+    assert len(quotes) == 2
+    docs = httpx.get(f"{live_server}/documents").json()
+    assert len(docs) == 6
+    doc = httpx.get(f"{live_server}/documents/river-crossing.txt").json()
+    assert doc["text"].startswith("Fighting continued") and doc["quotes"] and doc["figures"]
+
+
+def test_sparqlwrapper_in_every_format(live_server: str) -> None:
+    query = "SELECT ?v WHERE { ?c a kg:FigureClaim ; kg:value ?v } ORDER BY ?v"
+    for fmt in (JSON, XML, CSV, TSV):
+        client = SPARQLWrapper(f"{live_server}/sparql")
+        client.setQuery("PREFIX kg: <https://w3id.org/conflict-kg/ontology#>\n" + query)
+        client.setReturnFormat(fmt)
+        result = client.query().convert()
+        if fmt == JSON:
+            assert len(result["results"]["bindings"]) == 18
+        elif fmt == XML:
+            assert len(result.getElementsByTagName("result")) == 18
+        else:
+            assert len(result.decode().strip().splitlines()) == 19
+    construct = SPARQLWrapper(f"{live_server}/sparql")
+    construct.setQuery(
+        "CONSTRUCT { ?c <urn:v> ?v } WHERE { ?c <https://w3id.org/conflict-kg/ontology#value> ?v }"
+    )
+    for fmt in ("turtle", "n3", "json-ld", "xml"):
+        construct.setReturnFormat(fmt)
+        graph = construct.query().convert()
+        if not isinstance(graph, Graph):
+            graph = Graph().parse(
+                data=graph, format={"turtle": "turtle", "n3": "turtle", "json-ld": "json-ld"}[fmt]
+            )
+        assert len(graph) == 18
+
+
+def test_rdflib_sparqlstore(live_server: str) -> None:
+    store = SPARQLStore(f"{live_server}/sparql", returnFormat="json")
+    rows = list(store.query("SELECT ?label WHERE { ?e a <https://w3id.org/conflict-kg/ontology#Person> ; "
+                            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"))  # fmt: skip
+    assert "Anna Koval" in {str(r[0]) for r in rows}
+
+
+_ = Path
