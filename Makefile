@@ -6,9 +6,27 @@ STORE ?= .kg-store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format lock clean
+.PHONY: install run test lint format lock clean ui bench bench-extract bench-endpoint
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed ui
+
+# The query page's editor: YASGUI's prebuilt bundle from the npm registry, pinned and checked,
+# vendored into api/static/yasgui (not in git). Without npm the page uses its plain editor.
+YASGUI_PACKAGE := @zazuko/yasgui@4.6.2
+YASGUI_TARBALL := zazuko-yasgui-4.6.2.tgz
+YASGUI_SHA256 := 6520cdd256a4003e8d45865e0d631b6456b88a0e6b65f4f3e56d78a25d74c9a7
+UI := api/static/yasgui
+
+ui: $(UI)/yasgui.min.js
+
+$(UI)/yasgui.min.js:
+	@if command -v npm >/dev/null 2>&1; then \
+	  tmp=$$(mktemp -d) && (cd $$tmp && npm pack $(YASGUI_PACKAGE) --silent >/dev/null) \
+	  && echo "$(YASGUI_SHA256)  $$tmp/$(YASGUI_TARBALL)" | sha256sum -c --quiet \
+	  && tar -xzf $$tmp/$(YASGUI_TARBALL) -C $$tmp \
+	  && mkdir -p $(UI) && cp $$tmp/package/build/yasgui.min.js $$tmp/package/build/yasgui.min.css $(UI)/ \
+	  && cp $$tmp/package/LICENSE $(UI)/LICENSE 2>/dev/null; rm -rf $$tmp; \
+	else echo "npm not found: the query page at / uses its plain editor"; fi
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +49,17 @@ lint: install
 
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+# Benchmarks (not tests): see bench/. The endpoint one needs wrk, Oxigraph's server and rdflib-endpoint.
+bench: bench-extract bench-endpoint
+
+bench-extract: install
+	$(BIN)/python bench/extract_throughput.py
+
+bench-endpoint: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/pip install --quiet oxigraph==0.5.13 rdflib-endpoint==0.6.3
+	$(BIN)/python bench/endpoint_throughput.py
 
 # Re-resolve the pinned dependency set (run after changing pyproject.toml).
 lock:

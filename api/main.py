@@ -6,11 +6,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.pool import WorkerPool
-from api.routers import documents, entities, export, health, queries, sparql
+from api.routers import documents, entities, export, health, page, queries, sparql
 from kg import __version__
 from kg.settings import Settings, get_settings
 from kg.store import KGStore
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
-    for router in (sparql, queries, entities, documents, export, health):
+    for router in (page, sparql, queries, entities, documents, export, health):
         app.include_router(router.router)
 
     @app.exception_handler(StarletteHTTPException)
@@ -62,8 +63,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             body, status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     return app

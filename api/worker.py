@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from api.results import select_chunks
 
+PARAM = ox.NamedNode("https://w3id.org/conflict-kg/ontology#param")
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
     "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
@@ -52,10 +53,9 @@ def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
         kwargs["use_default_graph_as_union"] = True
     if job.get("named_graphs"):
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
-    if job.get("param_function"):
-        kwargs["custom_functions"] = {
-            ox.NamedNode(job["param_function"]): lambda name: params.get(name.value)
-        }
+    # kg:param("name") reads a canned query's bound parameters; with none bound (a canned query
+    # pasted into /sparql) it is unbound, so every query file also runs as plain SPARQL.
+    kwargs["custom_functions"] = {PARAM: lambda name: params.get(name.value)}
     result = store.query(job["query"], **kwargs)
     fmt, cap = job["format"], job["cap"]
     if isinstance(result, ox.QuerySolutions):

@@ -92,3 +92,26 @@ def test_gexf_export_opens_in_networkx(client: httpx.Client) -> None:
     types = {data.get("type") for _, data in graph.nodes(data=True)}
     assert {"Person", "Organisation", "Place"} <= types
     assert client.get("/export/pdf").status_code == 404
+
+
+def test_query_page_serves_its_own_editor(client: httpx.Client) -> None:
+    import re
+
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "figure-attributions" in page.text and "/sparql" in page.text
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert all(s.startswith("/") for s in sources), sources  # nothing from a CDN
+    for s in sources:
+        if s.startswith("/static/"):
+            assert client.get(s).status_code == 200
+
+
+def test_canned_query_files_run_as_plain_sparql(client: httpx.Client) -> None:
+    from kg.queries import load_queries
+
+    query = load_queries()["figure-attributions"].text
+    r = client.post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 18

@@ -1,0 +1,199 @@
+"""The project's /sparql against Oxigraph's own server and rdflib-endpoint, in one run.
+
+    make bench-endpoint        (installs oxigraph, rdflib-endpoint and wrk's Debian package first)
+    python bench/endpoint_throughput.py [--documents 5000] [--seconds 10]
+
+Generates N-Quads shaped like kg's graphs (one graph per document, figure claims with their
+sources and sentences; at least 500,000 quads), loads the same file into the project's store,
+into a store served by `oxigraph serve-read-only`, and into rdflib-endpoint's in-memory graph.
+wrk (8 connections) measures requests per second for one selective lookup; an aggregate
+(GROUP BY over all figure claims) is timed over repeated runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pyoxigraph as ox
+
+KG = "https://w3id.org/conflict-kg/ontology#"
+ID = "https://w3id.org/conflict-kg/id/"
+CATEGORIES = ["killed", "injured", "displaced", "trapped", "captured", "troops", "equipment"]
+LOOKUP = (
+    f"SELECT ?value ?measure ?source WHERE {{ GRAPH ?g {{ <{ID}claim/doc-42/100-103> <{KG}value> ?value ; "
+    f"<{KG}measure> ?measure ; <http://www.w3.org/ns/prov#wasAttributedTo> ?s . "
+    f"?s <http://www.w3.org/2000/01/rdf-schema#label> ?source }} }}"
+)
+AGGREGATE = (
+    f"SELECT ?category (COUNT(?c) AS ?claims) (SUM(?v) AS ?total) WHERE {{ GRAPH ?g {{ "
+    f"?c a <{KG}FigureClaim> ; <{KG}category> ?category ; <{KG}value> ?v }} }} GROUP BY ?category"
+)
+
+
+def generate(path: Path, documents: int) -> int:
+    """N-Quads of `documents` graphs, ~110 quads each; returns the number of quads."""
+    n = 0
+    with path.open("w", encoding="utf-8") as out:
+        for d in range(documents):
+            g = f"<{ID}document/doc-{d}>"
+            lines = [
+                f"{g} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{KG}Document> {g} .",
+                f'{g} <https://schema.org/identifier> "doc-{d}" {g} .',
+                f'{g} <https://schema.org/datePublished> "2024-{1 + d % 12:02d}-{1 + d % 28:02d}"^^<http://www.w3.org/2001/XMLSchema#date> {g} .',
+            ]
+            for c in range(10):
+                start = 100 + c * 50
+                claim = f"<{ID}claim/doc-{d}/{start}-{start + 3}>"
+                sentence = f"<{ID}sentence/doc-{d}/{start - 20}-{start + 60}>"
+                source = f"<{ID}organisation/source-{(d * 10 + c) % 300}>"
+                lines += [
+                    f"{claim} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{KG}FigureClaim> {g} .",
+                    f'{claim} <{KG}value> "{(d * 37 + c * 11) % 5000}"^^<http://www.w3.org/2001/XMLSchema#decimal> {g} .',
+                    f'{claim} <{KG}qualifier> "exact" {g} .',
+                    f'{claim} <{KG}category> "{CATEGORIES[(d + c) % len(CATEGORIES)]}" {g} .',
+                    f'{claim} <{KG}measure> "civilians killed in strike {c}" {g} .',
+                    f"{claim} <{KG}reportedIn> {g} {g} .",
+                    f"{claim} <{KG}inSentence> {sentence} {g} .",
+                    f'{claim} <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> "{start}"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> {g} .',
+                    f"{claim} <http://www.w3.org/ns/prov#wasAttributedTo> {source} {g} .",
+                    f'{sentence} <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf> "The ministry says {c} people were killed in document {d}." {g} .',
+                    f'{source} <http://www.w3.org/2000/01/rdf-schema#label> "Source {(d * 10 + c) % 300}" {g} .',
+                ]
+            out.write("\n".join(lines) + "\n")
+            n += len(lines)
+    return n
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait(url: str, seconds: float = 600) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(url: str, seconds: int) -> float:
+    target = f"{url}?query={quote(LOOKUP)}"
+    out = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", "Accept: application/sparql-results+json", target],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} failed responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def aggregate_seconds(url: str, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        r = httpx.get(
+            url,
+            params={"query": AGGREGATE},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=600,
+        )
+        r.raise_for_status()
+        assert len(r.json()["results"]["bindings"]) == len(CATEGORIES)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=5000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--skip-rdflib", action="store_true", help="rdflib-endpoint loads slowly")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (Debian package wrk)")
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        data = Path(tmp) / "data.nq"
+        quads = generate(data, args.documents)
+        print(f"{quads} quads in {args.documents} document graphs")
+        for name in ("kg", "oxigraph"):
+            store = ox.Store(str(Path(tmp) / name))
+            store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            del store
+        procs, urls = [], {}
+        env = {**os.environ, "KG_STORE": str(Path(tmp) / "kg"), "KG_WORKERS": "2",
+               "KG_ROW_CAP": "100000", "KG_QUERY_TIMEOUT": "600"}  # fmt: skip
+        port = free_port()
+        procs.append(subprocess.Popen([str(bin_dir / "kg"), "serve", "--port", str(port)], env=env,
+                                      stdout=subprocess.DEVNULL))  # fmt: skip
+        urls["kg"] = f"http://127.0.0.1:{port}/sparql"
+        port = free_port()
+        procs.append(subprocess.Popen([str(bin_dir / "oxigraph"), "serve-read-only", "--location",
+                                       str(Path(tmp) / "oxigraph"), "--bind", f"127.0.0.1:{port}",
+                                       "--union-default-graph"], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))  # fmt: skip
+        urls["oxigraph"] = f"http://127.0.0.1:{port}/query"
+        if not args.skip_rdflib:
+            port = free_port()
+            procs.append(subprocess.Popen([str(bin_dir / "rdflib-endpoint"), "serve", str(data), "--port",
+                                           str(port), "--host", "127.0.0.1"], stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))  # fmt: skip
+            urls["rdflib-endpoint"] = f"http://127.0.0.1:{port}/"
+        try:
+            for url in urls.values():
+                wait(url)
+            rps = {name: wrk(url, args.seconds) for name, url in urls.items()}
+            agg = {
+                name: aggregate_seconds(url)
+                for name, url in urls.items()
+                if name != "rdflib-endpoint"
+            }
+        finally:
+            for p in procs:
+                p.send_signal(signal.SIGINT)
+            for p in procs:
+                try:
+                    p.wait(20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+    for name, value in rps.items():
+        print(f"selective lookup, wrk 8 connections: {name:16} {value:9.0f} requests/s")
+    for name, value in agg.items():
+        print(
+            f"aggregate (GROUP BY over all claims): {name:16} {value * 1000:9.1f} ms (median of 5)"
+        )
+    print(
+        f"kg / oxigraph requests per second: {rps['kg'] / rps['oxigraph']:.2f} (issue bar: at least 0.60)"
+    )
+    print(
+        f"kg / oxigraph aggregate time:      {agg['kg'] / agg['oxigraph']:.2f} (issue bar: at most 1.30)"
+    )
+    if "rdflib-endpoint" in rps:
+        print(
+            f"kg / rdflib-endpoint requests per second: {rps['kg'] / rps['rdflib-endpoint']:.1f} (issue bar: at least 5)"
+        )
+
+
+if __name__ == "__main__":
+    main()
