@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -114,13 +115,27 @@ class WorkerPool:
 
     async def _recv(self, w: _Worker, deadline: float) -> tuple:
         remaining = deadline - time.monotonic()
-        loop = asyncio.get_running_loop()
-        ready = remaining > 0 and await loop.run_in_executor(None, w.conn.poll, remaining)
+        ready = w.conn.poll() or (remaining > 0 and await self._readable(w, remaining))
         if not ready:
             # The only way to stop Oxigraph mid-query: kill the worker, start another.
             asyncio.get_running_loop().create_task(self._replace(w))
             raise QueryTimeout()
         return w.conn.recv()
+
+    @staticmethod
+    async def _readable(w: _Worker, seconds: float) -> bool:
+        """Wait for the worker's pipe with the event loop itself (no thread per request)."""
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = w.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+        try:
+            return await asyncio.wait_for(ready, seconds)
+        except TimeoutError:
+            return False
+        finally:
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop leaves it non-blocking; recv() reads whole messages
 
     async def run(self, job: Job, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
@@ -138,6 +153,9 @@ class WorkerPool:
         if first[0] == "rows":
             self.idle.put_nowait(w)
             return Answer("rows", rows=first[1], truncated=first[2])
+        if first[0] == "whole":
+            self.idle.put_nowait(w)
+            return Answer(first[1], body=first[2], truncated=first[3])
         kind = first[1]
         # Small answers are read whole (so a cut can be told in headers); large ones stream.
         parts: list[bytes] = []

@@ -72,19 +72,12 @@ def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
         if fmt not in BOOLEAN_FORMATS:
             conn.send(("error", 406, "a SELECT answers results (JSON, XML, CSV, TSV), not a graph"))
             return
-        conn.send(("start", "select"))
-        for chunk in select_chunks(result, fmt, cap):
-            if isinstance(chunk, bool):
-                conn.send(("end", chunk))
-            else:
-                conn.send(("chunk", chunk))
+        _send_chunks(conn, "select", select_chunks(result, fmt, cap))
     elif isinstance(result, ox.QueryBoolean):
         if fmt not in BOOLEAN_FORMATS:
             conn.send(("error", 406, "an ASK answers a boolean (JSON, XML, CSV, TSV), not a graph"))
             return
-        conn.send(("start", "ask"))
-        conn.send(("chunk", result.serialize(format=BOOLEAN_FORMATS[fmt])))
-        conn.send(("end", False))
+        conn.send(("whole", "ask", result.serialize(format=BOOLEAN_FORMATS[fmt]), False))
     else:
         if fmt not in GRAPH_FORMATS:
             conn.send(
@@ -101,9 +94,36 @@ def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
                 truncated = True
                 break
             triples.append(triple)
-        conn.send(("start", "graph"))
-        conn.send(("chunk", ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b""))
-        conn.send(("end", truncated))
+        conn.send(
+            ("whole", "graph", ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b"", truncated)
+        )
+
+
+WHOLE = 1 << 20  # answers up to this size go back as one message
+
+
+def _send_chunks(conn: Connection, kind: str, chunks: Any) -> None:
+    """One message for a small answer; for a large one, chunks as they come."""
+    parts: list[bytes] = []
+    size, streaming = 0, False
+    for chunk in chunks:
+        if isinstance(chunk, bool):
+            if streaming:
+                conn.send(("end", chunk))
+            else:
+                conn.send(("whole", kind, b"".join(parts), chunk))
+            return
+        if streaming:
+            conn.send(("chunk", chunk))
+            continue
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= WHOLE:
+            streaming = True
+            conn.send(("start", kind))
+            for part in parts:
+                conn.send(("chunk", part))
+            parts = []
 
 
 def main(path: str, conn: Connection) -> None:

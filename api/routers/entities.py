@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from rdflib import Literal as RDFLiteral
 from rdflib import URIRef
 from rdflib.namespace import XSD
@@ -66,8 +66,14 @@ async def search_entities(
     return _page(found, limit, offset)
 
 
+EntityKind = Literal["person", "organisation", "armedforce", "place", "source"]
+EntityName = Annotated[str, Path(pattern=r"^[a-z0-9-]+(?:/[a-z0-9-]+)?$", max_length=300)]
+
+
 @router.get("/entities/{kind}/{name:path}")
-async def get_entity(kind: str, name: str, pool: PoolDep, settings: SettingsDep) -> dict[str, Any]:
+async def get_entity(
+    kind: EntityKind, name: EntityName, pool: PoolDep, settings: SettingsDep
+) -> dict[str, Any]:
     """One entity (id as in /entities, e.g. `person/vadym-boychenko`): its mentions, quotes,
     figures and the documents they are in."""
     iri = str(ID[f"{kind}/{name}"])

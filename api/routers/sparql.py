@@ -135,7 +135,7 @@ async def sparql_get(
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
     timeout: Annotated[
-        float | None, Query(gt=0, description="Seconds; at most the service's limit.")
+        float | None, Query(ge=0.1, le=3600, description="Seconds; at most the service's limit.")
     ] = None,
 ) -> Response:
     """SPARQL query by GET. Results as JSON, XML, CSV or TSV; graphs as Turtle, N-Triples,
@@ -209,6 +209,8 @@ async def sparql_post(request: Request, pool: PoolDep, settings: SettingsDep) ->
         seconds = float(timeout) if timeout else None
     except ValueError:
         return error(422, "timeout must be a number of seconds")
+    if seconds is not None and not 0.1 <= seconds <= 3600:
+        return error(422, "timeout must be between 0.1 and 3600 seconds")
     return await answer(request, pool, settings, text, default_graphs, named_graphs, seconds)
 
 
