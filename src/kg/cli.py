@@ -213,21 +213,103 @@ def sparql(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Argument(help="gexf, graphml, nquads, trig, turtle or ntriples.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[
+        str,
+        typer.Argument(help="gexf, graphml, csv, png, nquads, trig, turtle, ntriples or jsonld."),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (csv: a folder).")],
+    view: Annotated[
+        str, typer.Option(help="Network view: entity, attribution or comention.")
+    ] = "entity",
+    since: Annotated[
+        str | None,
+        typer.Option("--from", help="Only documents published on or after (YYYY-MM-DD)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Only documents published on or before.")
+    ] = None,
+    document: Annotated[
+        list[str] | None, typer.Option("--document", "-d", help="Only this document (repeatable).")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only figure claims of this category.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Export the graph for Gephi and other tools, or dump the store as RDF."""
+    """Export a network for Gephi and other tools, a picture of it, or the store as RDF."""
+    from datetime import date
+
     from kg.export import FORMATS, export_file
+    from kg.networks import VIEWS, Filters
 
     if fmt not in FORMATS:
         raise fail(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if view not in VIEWS:
+        raise fail(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+    try:
+        filters = Filters(
+            since=date.fromisoformat(since) if since else None,
+            until=date.fromisoformat(until) if until else None,
+            documents=frozenset(document) if document else None,
+            category=category,
+        )
+    except ValueError:
+        raise fail("--from and --to take dates as YYYY-MM-DD") from None
     kg_store = open_store(store, read_only=True)
     try:
-        export_file(kg_store, fmt, output)
+        written = export_file(kg_store, fmt, output, view, filters)
     except OSError as exc:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
-    out.print(f"wrote {output}", highlight=False)
+    out.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
+@app.command()
+def load(
+    files: Annotated[
+        list[Path], typer.Argument(help="RDF files: .nq, .trig, .ttl, .nt, .jsonld, .rdf.")
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option(help="Named graph for triples (default: one per file, kgid:import/NAME)."),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Import RDF into the store: restore a dump, or bring in data from another triple store."""
+    import pyoxigraph as ox
+
+    from kg.vocab import ID
+
+    formats = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE,
+               ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+               ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML}  # fmt: skip
+    kg_store = open_store(store)
+    failed = 0
+    for path in files:
+        rdf_format = formats.get(path.suffix.lower())
+        if rdf_format is None:
+            err.print(
+                f"[yellow]skipped[/yellow] {path}: unknown RDF format (use {', '.join(formats)})",
+                highlight=False,
+            )
+            failed += 1
+            continue
+        target = None if rdf_format.supports_datasets else (graph or str(ID[f"import/{path.name}"]))
+        before = len(kg_store.ox)
+        try:
+            kg_store.load(path, rdf_format, target)
+        except (OSError, SyntaxError, ValueError) as exc:
+            err.print(
+                f"[yellow]skipped[/yellow] {path}: {str(exc).splitlines()[0]}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            failed += 1
+            continue
+        where = f" into <{target}>" if target else ""
+        out.print(f"loaded {len(kg_store.ox) - before} quads from {path}{where}", highlight=False)
+    kg_store.flush()
+    if failed == len(files):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -1,94 +1,204 @@
-"""Exports: the entity network for Gephi and other graph tools, and RDF dumps of the store."""
+"""Exports: networks for Gephi, yEd and Cytoscape (GEXF 1.3, GraphML, Gephi's CSV pair, a PNG
+picture) and RDF dumps of the store for other triple stores (N-Quads, TriG, Turtle, N-Triples,
+JSON-LD with the context in ontology/context.jsonld)."""
 
 from __future__ import annotations
 
+import csv
+import gc
 import io
+import json
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.gexf import write_gexf
+from kg.networks import COLOURS, Filters, Network, build, degree
+from kg.resources import ontology_dir
 from kg.store import KGStore
 
-RDF_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+RDF_FORMATS: dict[str, tuple[ox.RdfFormat | None, str]] = {
     "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
     "trig": (ox.RdfFormat.TRIG, "application/trig"),
     "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
     "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"),
 }
-GRAPH_FORMATS = {"gexf": "application/gexf+xml", "graphml": "application/graphml+xml"}
+GRAPH_FORMATS = {
+    "gexf": "application/gexf+xml",
+    "graphml": "application/graphml+xml",
+    "csv": "application/zip",
+    "png": "image/png",
+}
 FORMATS = tuple([*GRAPH_FORMATS, *RDF_FORMATS])
-
-_NODES = """
-SELECT ?entity ?label ?type (COUNT(DISTINCT ?m) AS ?mentions) WHERE {
-  GRAPH ?doc {
-    { ?m kg:refersTo ?entity } UNION { ?m prov:wasAttributedTo ?entity }
-    ?entity rdfs:label ?label ; a ?class .
-  }
-  BIND(STRAFTER(STR(?class), "#") AS ?type)
-} GROUP BY ?entity ?label ?type
-"""
-_COMENTIONS = """
-SELECT ?a ?b (COUNT(DISTINCT ?s) AS ?weight) WHERE {
-  GRAPH ?doc {
-    ?m1 kg:inSentence ?s ; kg:refersTo ?a .
-    ?m2 kg:inSentence ?s ; kg:refersTo ?b .
-    FILTER(STR(?a) < STR(?b))
-  }
-} GROUP BY ?a ?b
-"""
-_ATTRIBUTIONS = """
-SELECT ?source ?target ?kind (COUNT(DISTINCT ?x) AS ?weight) WHERE {
-  GRAPH ?doc {
-    { ?x a kg:FigureClaim . BIND("gave figure about" AS ?kind) }
-    UNION { ?x a kg:Quotation . BIND("quoted about" AS ?kind) }
-    ?x prov:wasAttributedTo ?source ; kg:inSentence ?s .
-    ?m kg:inSentence ?s ; kg:refersTo ?target .
-    FILTER(?target != ?source)
-  }
-} GROUP BY ?source ?target ?kind
-"""
+SUFFIXES = {"nquads": "nq", "ntriples": "nt", "turtle": "ttl", "csv": "zip"}
 
 
-def entity_network(store: KGStore) -> nx.MultiDiGraph:
-    """Entities as nodes (label, type, mentions); co-mention, attribution and quote edges."""
+def to_networkx(net: Network) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
-    for row in store.select(_NODES):
-        g.add_node(row["entity"], label=row["label"], type=row["type"], mentions=row["mentions"])
-    for row in store.select(_COMENTIONS):
-        g.add_edge(
-            row["a"], row["b"], label="co-mentioned", kind="co-mention", weight=row["weight"]
-        )
-    for row in store.select(_ATTRIBUTIONS):
-        kind = "attribution" if row["kind"].startswith("gave") else "quote"
-        g.add_edge(row["source"], row["target"], label=row["kind"], kind=kind,
-                   weight=row["weight"])  # fmt: skip
+    for n in net.nodes.values():
+        attrs = {
+            "label": n.label,
+            "type": n.type,
+            "mentions": n.mentions,
+            "documents": len(n.documents),
+        }
+        attrs |= {k: v for k, v in {"start": n.start, "latitude": n.latitude, "longitude": n.longitude,
+                                     **n.extra}.items() if v is not None}  # fmt: skip
+        g.add_node(n.id, **attrs)
+    for e in net.edges.values():
+        g.add_edge(e.source, e.target, key=e.kind, label=e.label, kind=e.kind, weight=float(max(e.weight, 1)),
+                   **({"start": e.start} if e.start else {}))  # fmt: skip
     return g
 
 
-def export(store: KGStore, fmt: str, out: BinaryIO) -> None:
-    if fmt in RDF_FORMATS:
+def gephi_csv(net: Network) -> tuple[str, str]:
+    """nodes.csv and edges.csv with the columns Gephi's spreadsheet import expects."""
+    nodes, edges = io.StringIO(), io.StringIO()
+    w = csv.writer(nodes)
+    w.writerow(["Id", "Label", "Type", "Mentions", "Documents", "Start", "Latitude", "Longitude"])
+    for n in net.nodes.values():
+        w.writerow([n.id, n.label, n.type, n.mentions, len(n.documents), n.start or "",
+                    "" if n.latitude is None else n.latitude, "" if n.longitude is None else n.longitude])  # fmt: skip
+    w = csv.writer(edges)
+    w.writerow(["Source", "Target", "Type", "Label", "Weight", "Kind", "Start"])
+    for e in net.edges.values():
+        w.writerow(
+            [e.source, e.target, "Directed", e.label, max(e.weight, 1), e.kind, e.start or ""]
+        )
+    return nodes.getvalue(), edges.getvalue()
+
+
+def draw_png(net: Network, out: BinaryIO, title: str = "", top: int = 40) -> None:
+    """A readable picture: the most connected nodes, coloured by type, labelled, with a legend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    deg = degree(net)
+    keep = set(sorted(net.nodes, key=lambda n: (-deg.get(n, 0), -net.nodes[n].mentions, n))[:top])
+    g = nx.Graph()
+    for n in keep:
+        g.add_node(n)
+    for e in net.edges.values():
+        if e.source in keep and e.target in keep and e.source != e.target:
+            w = g.get_edge_data(e.source, e.target, {}).get("weight", 0)
+            g.add_edge(e.source, e.target, weight=w + max(e.weight, 1))
+    fig, ax = plt.subplots(figsize=(14, 10), dpi=110)
+    pos = nx.spring_layout(g, seed=7, k=1.6 / max(1, len(g) ** 0.5), weight="weight")
+    colours = [tuple(c / 255 for c in COLOURS.get(net.nodes[n].type, (128, 128, 128))) for n in g]
+    sizes = [120 + 60 * min(net.nodes[n].mentions, 40) for n in g]
+    widths = [0.4 + min(d["weight"], 10) * 0.35 for _, _, d in g.edges(data=True)]
+    nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.35, edge_color="#556")
+    nx.draw_networkx_nodes(
+        g, pos, ax=ax, node_color=colours, node_size=sizes, linewidths=0.5, edgecolors="white"
+    )
+    labels = {n: net.nodes[n].label[:28] for n in g}
+    nx.draw_networkx_labels(g, pos, labels, ax=ax, font_size=8)
+    types = sorted({net.nodes[n].type for n in g})
+    legend = [Line2D([0], [0], marker="o", color="w", label=t, markersize=10,
+                     markerfacecolor=tuple(c / 255 for c in COLOURS.get(t, (128, 128, 128)))) for t in types]  # fmt: skip
+    ax.legend(handles=legend, loc="lower left", frameon=False, fontsize=9)
+    ax.set_title(title or f"kg {net.view} network: {len(g)} of {len(net.nodes)} nodes", fontsize=12)
+    ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+
+
+def _jsonld(store: KGStore, out: BinaryIO) -> None:
+    from rdflib import Dataset
+
+    data = io.BytesIO()
+    store.ox.dump(data, ox.RdfFormat.N_QUADS)
+    dataset = Dataset()
+    dataset.parse(data=data.getvalue().decode("utf-8"), format="nquads")
+    context = json.loads((ontology_dir() / "context.jsonld").read_text(encoding="utf-8"))[
+        "@context"
+    ]
+    out.write(
+        dataset.serialize(format="json-ld", context=context, auto_compact=True).encode("utf-8")
+    )
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Full collections rescan the whole growing heap, which makes large exports superlinear;
+    a network build makes no reference cycles, so pausing the collector loses nothing."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def export(
+    store: KGStore, fmt: str, out: BinaryIO, view: str = "entity", filters: Filters | None = None
+) -> None:
+    with _no_cyclic_gc():
+        _export(store, fmt, out, view, filters)
+
+
+def _export(store: KGStore, fmt: str, out: BinaryIO, view: str, filters: Filters | None) -> None:
+    if fmt == "jsonld":
+        _jsonld(store, out)
+    elif fmt in RDF_FORMATS:
         rdf_format = RDF_FORMATS[fmt][0]
         if rdf_format.supports_datasets:
             store.ox.dump(out, rdf_format)
         else:
             triples = store.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             out.write(triples.serialize(format=rdf_format))
-    elif fmt == "gexf":
-        nx.write_gexf(entity_network(store), out)
-    elif fmt == "graphml":
-        nx.write_graphml(entity_network(store), out)
+    elif fmt in GRAPH_FORMATS:
+        net = build(store, view, filters)
+        if fmt == "gexf":
+            text = io.StringIO()
+            write_gexf(net, text)
+            out.write(text.getvalue().encode("utf-8"))
+        elif fmt == "graphml":
+            nx.write_graphml(to_networkx(net), out)
+        elif fmt == "csv":
+            nodes, edges = gephi_csv(net)
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+                z.writestr("nodes.csv", nodes)
+                z.writestr("edges.csv", edges)
+        else:
+            draw_png(net, out)
     else:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def export_bytes(store: KGStore, fmt: str) -> bytes:
+def export_bytes(
+    store: KGStore, fmt: str, view: str = "entity", filters: Filters | None = None
+) -> bytes:
     buffer = io.BytesIO()
-    export(store, fmt, buffer)
+    export(store, fmt, buffer, view, filters)
     return buffer.getvalue()
 
 
-def export_file(store: KGStore, fmt: str, path: Path) -> None:
+def export_file(
+    store: KGStore, fmt: str, path: Path, view: str = "entity", filters: Filters | None = None
+) -> list[Path]:
+    """Write the export; `csv` writes nodes.csv and edges.csv beside each other (PATH is a folder
+    or a file name whose stem prefixes them). Returns the files written."""
+    if fmt == "csv":
+        with _no_cyclic_gc():
+            nodes, edges = gephi_csv(build(store, view, filters))
+        folder, stem = (path, "") if path.suffix == "" else (path.parent, path.stem + "-")
+        folder.mkdir(parents=True, exist_ok=True)
+        written = [folder / f"{stem}nodes.csv", folder / f"{stem}edges.csv"]
+        written[0].write_text(nodes, encoding="utf-8")
+        written[1].write_text(edges, encoding="utf-8")
+        return written
     with path.open("wb") as handle:
-        export(store, fmt, handle)
+        export(store, fmt, handle, view, filters)
+    return [path]

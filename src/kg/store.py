@@ -153,7 +153,8 @@ class KGStore:
     def _has_graph(self, name: URIRef) -> bool:
         return self.ox.contains_named_graph(ox.NamedNode(str(name)))
 
-    def load(self, path: Path, fmt: ox.RdfFormat, graph: URIRef | None = None) -> None:
+    def load(self, path: Path, fmt: ox.RdfFormat, graph: URIRef | str | None = None) -> None:
+        """Bulk-load an RDF file; triples go into `graph`, datasets keep their own graphs."""
         to_graph = ox.NamedNode(str(graph)) if graph else None
         self.ox.bulk_load(path=str(path), format=fmt, to_graph=to_graph)
 
