@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,18 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w']+", text.lower().replace("’", "'"))
 
 
+def _pair(
+    gold: list[dict], predicted: list[dict], fits: Callable[[dict, dict], bool]
+) -> Iterator[tuple[dict, dict | None]]:
+    """Each gold record with the first unused prediction that fits it (one to one, in order)."""
+    used: set[int] = set()
+    for g in gold:
+        match = next((i for i, p in enumerate(predicted) if i not in used and fits(g, p)), None)
+        if match is not None:
+            used.add(match)
+        yield g, None if match is None else predicted[match]
+
+
 def load_gold(gold_dir: Path) -> tuple[list[dict], list[dict]]:
     def read(name: str) -> list[dict]:
         path = gold_dir / name
@@ -166,24 +179,22 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
     report.figures.predicted = len(predicted)
     report.attributed.gold = sum(1 for g in gold if g["source"])
     report.attributed.predicted = sum(1 for p in predicted if p["source_iri"])
-    used: set[int] = set()
-    for g in gold:
+
+    def fits(g: dict, p: dict) -> bool:
+        if p["document"] != g["doc"] or float(p["value"]) != float(g["value"]):
+            return False
         text = texts.get(g["doc"], "")
-        gold_spans = _spans(text, g["sentence"])
-        match = None
-        for i, p in enumerate(predicted):
-            if i in used or p["document"] != g["doc"] or float(p["value"]) != float(g["value"]):
-                continue
-            p_span = [(p["start"], p["end"]), *_spans(text, p["sentence"])]
-            if _overlaps(gold_spans, p_span):
-                match = i
-                break
+        return _overlaps(
+            _spans(text, g["sentence"]), [(p["start"], p["end"]), *_spans(text, p["sentence"])]
+        )
+
+    matched: set[int] = set()
+    for g, p in _pair(gold, predicted, fits):
         where = f"{g['doc'][:3]} {g['figure']!r} ({g['category']})"
-        if match is None:
+        if p is None:
             report.misses.append(f"{where} in: {g['sentence'][:110]}")
             continue
-        used.add(match)
-        p = predicted[match]
+        matched.add(id(p))
         report.figures.true_positives += 1
         report.matched_figures += 1
         if p["category"] == g["category"]:
@@ -206,8 +217,8 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
             report.wrong_sources.append(
                 f"{where}: gold {gold_source!r}, predicted {p['source']!r} ({p.get('source_text')!r})"
             )
-    for i, p in enumerate(predicted):
-        if i not in used:
+    for p in predicted:
+        if id(p) not in matched:
             report.false_positives.append(
                 f"{p['document'][:3]} {p['value']:g} {p['category']} ({p['measure']}) "
                 f"src={p['source']!r} in: {p['sentence'][:90]}"
@@ -217,23 +228,18 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
 def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> None:
     report.quotes.gold = len(gold)
     report.quotes.predicted = len(predicted)
-    used: set[int] = set()
-    for g in gold:
+
+    def fits(g: dict, p: dict) -> bool:
         start = _words(g["quote_start"])
-        match = None
-        for i, p in enumerate(predicted):
-            if i in used or p["document"] != g["doc"]:
-                continue
-            words = _words(p["quote"])
-            if words[: len(start)] == start:
-                match = i
-                break
+        return p["document"] == g["doc"] and _words(p["quote"])[: len(start)] == start
+
+    matched: set[int] = set()
+    for g, p in _pair(gold, predicted, fits):
         where = f"{g['doc'][:3]} {g['quote_start']!r}"
-        if match is None:
+        if p is None:
             report.quote_misses.append(f"{where} ({g['speaker_canonical']})")
             continue
-        used.add(match)
-        p = predicted[match]
+        matched.add(id(p))
         report.quotes.true_positives += 1
         report.matched_quotes += 1
         names = [p["speaker"], p.get("speaker_text")]
@@ -244,8 +250,8 @@ def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> No
                 f"{where}: gold {g['speaker_canonical']!r}, predicted {p['speaker']!r} "
                 f"({p.get('speaker_text')!r})"
             )
-    for i, p in enumerate(predicted):
-        if i not in used:
+    for p in predicted:
+        if id(p) not in matched:
             report.quote_false_positives.append(
                 f"{p['document'][:3]} {p['quote'][:60]!r} ({p['speaker']})"
             )

@@ -71,6 +71,28 @@ class _Builder:
         self.add(node, NIF.endIndex, _int(end))
         self.add(node, NIF.referenceContext, self.doc)
 
+    def fact(self, kind: str, cls: URIRef, start: int, end: int, sentence: Sentence) -> URIRef:
+        """A quotation, claim or event: its type, sentence, document and offsets."""
+        node = span_iri(kind, self.doc_id, start, end)
+        self.add(node, RDF.type, cls)
+        self.add(node, KG.inSentence, self.sentence(sentence))
+        self.add(node, KG.reportedIn, self.doc)
+        self._offsets(node, start, end)
+        return node
+
+    def attributed(
+        self,
+        node: URIRef,
+        who: Entity | None,
+        text_property: URIRef,
+        text: str | None,
+        cue: str | None,
+    ) -> None:
+        if who is not None:
+            self.add(node, PROV.wasAttributedTo, self.entity(who))
+        self.add(node, text_property, text)
+        self.add(node, KG.cue, cue)
+
     def sentence(self, s: Sentence) -> URIRef:
         node = span_iri("sentence", self.doc_id, s.start, s.end)
         self.add(node, RDF.type, NIF.Sentence)
@@ -106,31 +128,17 @@ class _Builder:
             self.add(node, KG.inSentence, self.sentence(m.sentence))
             self._offsets(node, m.start, m.end)
         for q in self.ex.quotes:
-            node = span_iri("quote", self.doc_id, q.start, q.end)
-            self.add(node, RDF.type, KG.Quotation)
+            node = self.fact("quote", KG.Quotation, q.start, q.end, q.sentence)
             self.add(node, SCHEMA.text, q.text)
-            self.add(node, KG.inSentence, self.sentence(q.sentence))
-            self.add(node, KG.reportedIn, self.doc)
-            self._offsets(node, q.start, q.end)
-            if q.speaker is not None:
-                self.add(node, PROV.wasAttributedTo, self.entity(q.speaker))
-            self.add(node, KG.speakerText, q.speaker_text)
-            self.add(node, KG.cue, q.cue)
+            self.attributed(node, q.speaker, KG.speakerText, q.speaker_text, q.cue)
         for f in self.ex.figures:
-            node = span_iri("claim", self.doc_id, f.start, f.end)
-            self.add(node, RDF.type, KG.FigureClaim)
+            node = self.fact("claim", KG.FigureClaim, f.start, f.end, f.sentence)
             self.add(node, KG.value, _decimal(f.value))
             self.add(node, KG.qualifier, f.qualifier)
             self.add(node, KG.category, f.category)
             self.add(node, KG.measure, f.measure)
             self.add(node, NIF.anchorOf, f.text)
-            self.add(node, KG.inSentence, self.sentence(f.sentence))
-            self.add(node, KG.reportedIn, self.doc)
-            self._offsets(node, f.start, f.end)
-            if f.source is not None:
-                self.add(node, PROV.wasAttributedTo, self.entity(f.source))
-            self.add(node, KG.sourceText, f.source_text)
-            self.add(node, KG.cue, f.cue)
+            self.attributed(node, f.source, KG.sourceText, f.source_text, f.cue)
             self.add(node, KG.certaintyLevel, f.certainty)
             self.add(node, KG.certainty, _decimal(LEVELS[f.certainty]))
             if f.as_of:
@@ -147,13 +155,9 @@ class _Builder:
             for q in self.ex.quotes
         ]
         for e in self.ex.events:
-            node = span_iri("event", self.doc_id, e.start, e.end)
-            self.add(node, RDF.type, KG.Event)
+            node = self.fact("event", KG.Event, e.start, e.end, e.sentence)
             self.add(node, KG.eventType, EVENT_TYPE[CONCEPTS[e.type]])
             self.add(node, NIF.anchorOf, e.text)
-            self.add(node, KG.inSentence, self.sentence(e.sentence))
-            self.add(node, KG.reportedIn, self.doc)
-            self._offsets(node, e.start, e.end)
             if e.actor is not None:
                 self.add(node, SEM.hasActor, self.entity(e.actor))
             self.add(node, KG.actorText, e.actor_text)
