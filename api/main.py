@@ -14,7 +14,7 @@ from api.pool import WorkerPool
 from api.routers import documents, entities, export, health, page, queries, sparql
 from kg import __version__
 from kg.settings import Settings, get_settings
-from kg.store import KGStore
+from kg.store import KGStore, hold_serve_lock
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,11 +24,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         if not (settings.store / "CURRENT").exists():
             KGStore(settings.store).close()  # an empty store, so workers can open it
+        lock = hold_serve_lock(settings.store)  # writers elsewhere are refused while we serve
         pool = WorkerPool(settings.store, settings.workers)
         await pool.start()
         app.state.pool = pool
-        yield
-        await pool.close()
+        try:
+            yield
+        finally:
+            await pool.close()
+            lock.close()
 
     app = FastAPI(
         title="kg",

@@ -23,7 +23,7 @@ async def with_store(pool: WorkerPool, settings: Settings, work: Callable[[KGSto
     async with pool.exclusive():
 
         def job() -> T:
-            store = KGStore(settings.store)
+            store = KGStore(settings.store, served_by_me=True)
             try:
                 return work(store)
             finally:

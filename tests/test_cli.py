@@ -65,3 +65,14 @@ def test_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
         assert message in result.stderr and "Traceback" not in result.stderr
     missing = kg("query", "quotes", store=tmp_path / "nothing-here")
     assert missing.returncode == 1 and "no store at" in missing.stderr
+
+
+def test_build_refuses_a_served_store(tmp_path: Path) -> None:
+    from .conftest import build_store, serve
+
+    store = build_store(tmp_path / "store", EXAMPLES / "river-crossing.txt")
+    with serve(store):
+        result = kg("build", str(EXAMPLES / "odesa-port-drones.txt"), store=store)
+        assert result.returncode == 1
+        assert "is being served" in result.stderr and "Traceback" not in result.stderr
+    assert kg("build", str(EXAMPLES / "odesa-port-drones.txt"), store=store).returncode == 0

@@ -397,8 +397,8 @@ def serve(
     settings = get_settings().model_copy(
         update={k: v for k, v in {"store": store, "host": host, "port": port}.items() if v}
     )
-    lock = open_store(settings.store)  # fail early, in one line, if the store is unusable
-    lock.close()
+    check = open_store(settings.store)  # fail early, in one line, if the store is unusable
+    check.close()
     application = create_app(settings)
     out.print(
         f"kg serving {settings.store} at http://{settings.host}:{settings.port}/ "

@@ -5,6 +5,7 @@ SPARQL is evaluated by Oxigraph's engine; the default graph is the union of docu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -108,9 +109,57 @@ def ox_value(term: object) -> Any:
     return term.value
 
 
+SERVE_LOCK = "kg-serve.lock"
+
+
+def hold_serve_lock(path: Path) -> object:
+    """Mark a store as served: writers in other processes are refused while this is held.
+
+    Oxigraph allows no writer beside read-only handles, and the service's workers hold
+    read-only handles, so `kg build` on a served store must fail cleanly, not corrupt it.
+    """
+    import fcntl
+
+    path.mkdir(parents=True, exist_ok=True)
+    handle = (path / SERVE_LOCK).open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise StoreError(f"store {path} is already served by another kg process") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def _refuse_if_served(path: Path) -> None:
+    import fcntl
+
+    lock = path / SERVE_LOCK
+    if not lock.exists():
+        return
+    with lock.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            pid = handle.read().strip() or "?"
+            raise StoreError(
+                f"store {path} is being served (kg serve, pid {pid}): stop it, or add documents "
+                "with POST /documents"
+            ) from None
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class KGStore:
-    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, read_only: bool = False, served_by_me: bool = False
+    ) -> None:
         self.path = Path(path)
+        if not read_only and not served_by_me:
+            _refuse_if_served(self.path)
         try:
             if read_only:
                 self.ox = ox.Store.read_only(str(self.path))
