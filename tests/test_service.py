@@ -233,6 +233,6 @@ def test_schemathesis_finds_no_server_error(live_server: str, tmp_path: Path) ->
     result = subprocess.run(
         [str(st), "run", f"{live_server}/openapi.json", "--checks", "not_a_server_error",
          "--max-examples", "12", "--seed", "20261121", "--report-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
