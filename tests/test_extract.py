@@ -318,3 +318,20 @@ def test_small_place_alternate_names_are_not_trusted() -> None:
 
     assert lookup("Victor") is None or lookup("Victor").name == "Victor"
     assert is_well_known_place("Kharkiv") and not is_well_known_place("Tanya")
+
+
+def test_ranges_are_two_bounds(read) -> None:
+    ex = read(
+        "Between 20 and 30 people were killed in the strike, officials said.\n"
+        "Some 200-300 civilians fled the village.\n"
+        "From 40 to 60 soldiers were captured.\n"
+    )
+    got = {(f.value, f.qualifier, f.category) for f in ex.figures}
+    assert {(20, "at_least", "killed"), (30, "up_to", "killed")} <= got
+    assert {
+        (300, "up_to", "displaced"),
+        (40, "at_least", "captured"),
+        (60, "up_to", "captured"),
+    } <= got
+    assert any(f.value == 200 and f.qualifier in ("approx", "at_least") for f in ex.figures)
+    assert all(f.source is not None for f in ex.figures if f.value in (20, 30))

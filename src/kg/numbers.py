@@ -8,7 +8,7 @@ hedge words that decide a figure's qualifier.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -125,6 +125,39 @@ def hedge_before(text: str, pos: int) -> tuple[str, int]:
     return dict(_HEDGES)[m.group("hedge").lower()], window_start + m.start("hedge")
 
 
+# "20-30", "20–30", "20 to 30": a range written with digits, read as two bounds.
+_RANGE = re.compile(
+    rf"(?<![\w.,/:£$€-])({_DIGITS})\s*(?:-|–|—|to)\s*({_DIGITS})(?![\w/]|[.,]\d|-\w)"
+)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+
+
+def _bounds(spans: list[NumberSpan], text: str) -> list[NumberSpan]:
+    """Ranges are two figures: the lower bound at least, the upper bound up to."""
+    out = list(spans)
+    for i, low in enumerate(out[:-1]):
+        high = out[i + 1]
+        joined = text[low.end : high.hedge_start].strip().lower()
+        between = _BETWEEN.search(text[: low.hedge_start])
+        if low.qualifier != "exact" or low.value >= high.value:
+            continue
+        if (joined == "and" and between) or joined in ("to", "-", "–", "—"):
+            start = between.start() if between else low.hedge_start
+            out[i] = replace(low, qualifier="at_least", hedge_start=start)
+            out[i + 1] = replace(high, qualifier="up_to")
+    for m in _RANGE.finditer(text):
+        low_text, high_text = m.group(1), m.group(2)
+        low_value = float(re.sub(r"[,\s]", "", low_text))
+        high_value = float(re.sub(r"[,\s]", "", high_text))
+        if not low_value < high_value or any(s.start <= m.start() < s.end for s in out):
+            continue
+        qualifier, hedge = hedge_before(text, m.start())
+        out.append(NumberSpan(m.start(1), m.end(1), low_value, False, False, hedge,
+                              "at_least" if qualifier == "exact" else qualifier))  # fmt: skip
+        out.append(NumberSpan(m.start(2), m.end(2), high_value, False, False, m.start(2), "up_to"))
+    return sorted(out, key=lambda n: n.start)
+
+
 def find_numbers(text: str) -> list[NumberSpan]:
     """Every number in `text` with its hedge; filtering (ages, dates…) is the figure rules' job."""
     spans: list[NumberSpan] = []
@@ -146,7 +179,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
                 qualifier=qualifier,
             )
         )
-    return spans
+    return _bounds(spans, text)
 
 
 def format_value(value: float) -> str:
