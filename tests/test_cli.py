@@ -76,3 +76,12 @@ def test_build_refuses_a_served_store(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert "is being served" in result.stderr and "Traceback" not in result.stderr
     assert kg("build", str(EXAMPLES / "odesa-port-drones.txt"), store=store).returncode == 0
+
+
+def test_a_damaged_store_is_one_line(tmp_path: Path) -> None:
+    store = tmp_path / "damaged"
+    store.mkdir()
+    (store / "CURRENT").write_text("not a manifest\n")
+    result = kg("stats", store=store)
+    assert result.returncode == 1
+    assert f"cannot open store {store}" in result.stderr and "Traceback" not in result.stderr

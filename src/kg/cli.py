@@ -409,7 +409,21 @@ def serve(
 
 
 def main() -> None:
-    app()
+    """The `kg` command: any unexpected failure is one line on stderr and exit 1, as errors the
+    commands anticipate are; KG_DEBUG=1 shows the traceback."""
+    import os
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("KG_DEBUG"):
+            raise
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {message} (KG_DEBUG=1 shows more)",
+                  highlight=False, soft_wrap=True)  # fmt: skip
+        sys.exit(1)
 
 
 if __name__ == "__main__":

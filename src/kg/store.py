@@ -166,7 +166,7 @@ class KGStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: Oxigraph's "Corruption: …"
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if "lock" in detail.lower():
                 detail = (
