@@ -335,3 +335,19 @@ def test_ranges_are_two_bounds(read) -> None:
     } <= got
     assert any(f.value == 200 and f.qualifier in ("approx", "at_least") for f in ex.figures)
     assert all(f.source is not None for f in ex.figures if f.value in (20, 30))
+
+
+def test_other_house_styles(read) -> None:
+    """Wire-service phrasing: initialisms, names ending in s, a name in commas after a role,
+    and 'put the number … at'."""
+    ex = read(
+        "The U.N. human rights office said it had confirmed 4,731 civilian deaths.\n"
+        '"We are working around the clock to reach everyone," said Dmytro Lubinets, the commissioner.\n'
+        "According to the regional governor, Dmytro Lunin, rescuers had pulled 9 bodies from the rubble.\n"
+        "The ministry put the number of displaced at 4.8 million.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[4731].source.label == "UN Human Rights Office"
+    assert quote_starting(ex, "We are working").speaker.label == "Dmytro Lubinets"
+    assert f[9].source.label == "Dmytro Lunin" and f[9].category == "killed"
+    assert f[4_800_000].category == "displaced"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from kg.lexicon import IMPERSONAL_SUBJECTS, NOUN_CUES, REPORTING_VERBS
+from kg.lexicon import IMPERSONAL_SUBJECTS, NOUN_CUES, PERSON_ROLES, REPORTING_VERBS
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis", "prep"}
@@ -37,8 +37,12 @@ def noun_phrase(head: Token) -> Span:
             keep_prep = (
                 child.dep_ == "prep" and child.lower_ == "of" and tok.lower_ in _KEEP_PREP_HEADS
             )
-            # "the regional governor Ivan Sydorenko": a name right after its title, no comma.
-            keep_name = child.dep_ == "appos" and child.left_edge.i == tok.i + 1
+            # "the regional governor Ivan Sydorenko", "the regional governor, Dmytro Lunin,":
+            # a name right after its title, or in commas after a role noun.
+            keep_name = child.dep_ == "appos" and (
+                child.left_edge.i == tok.i + 1
+                or (tok.lemma_.lower() in PERSON_ROLES and child.ent_type_ == "PERSON")
+            )
             if child.dep_ in _CUT_DEPS and not (keep_prep or keep_name):
                 continue
             keep.add(child.i)

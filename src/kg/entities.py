@@ -30,12 +30,14 @@ class Entity:
 
 
 _ENDINGS = re.compile(r"(?:iy|yy|yi|ii|ij)\b")
+_INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, possessives and punctuation; fold transliteration endings."""
     if text.isascii() and text.replace(" ", "").isalpha():  # most names: skip the slow path
         return _ENDINGS.sub("y", " ".join(text.lower().split()))
+    text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)  # U.N. → UN
     text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"'s\b|'\B", "", text)
@@ -161,8 +163,7 @@ class PersonIndex:
 
 
 def person_entity(raw: str, index: PersonIndex) -> Entity:
-    name = strip_titles(raw.strip().rstrip("'’s").strip())
-    name = re.sub(r"['’]s$", "", name)
+    name = strip_titles(re.sub(r"['’]s?$", "", raw.strip()).strip())
     gaz = gazetteer()
     if (entry := gaz.lookup(name)) and entry.type == "Person":
         return from_gazetteer(entry, raw)

@@ -343,6 +343,12 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     definite = phrase[0].lower_ in ("the", "this", "that")
     if definite and not has_proper and not any(t.dep_ == "poss" for t in phrase):
         role = fold(head.text)
+        doc = phrase.doc
+        if role in PERSON_ROLES and phrase.end + 1 < len(doc) and doc[phrase.end].text == ",":
+            # "the regional governor, Dmytro Lunin, …": the name in commas is the person.
+            named = _entity_covering(ctx, offset + doc[phrase.end + 1].idx)
+            if named is not None and named.type == "Person":
+                return named
         if role in PERSON_ROLES:
             candidates = [e for p, e in ctx.roles.get(role, []) if p < pos]
             return candidates[-1] if candidates else ctx.last_person(pos)

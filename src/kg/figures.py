@@ -132,10 +132,14 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
             for c in verb.children
             if c.dep_ in ("xcomp", "acomp", "attr", "oprd", "dobj", "advcl", "ccomp", "prt")
         ]
-        # "The death toll rose to 364", "refugee surge will hit one million".
+        # "The death toll rose to 364", "refugee surge will hit one million", "put the
+        # number of displaced at 4.8 million": what is counted is the verb's subject or object.
         if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
-            for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
-                out += [t for t in subj.subtree if t.pos_ == "NOUN"]
+            own = {t.i for t in anchor.subtree}
+            for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
+                out += [
+                    t for t in arg.subtree if t.pos_ in ("NOUN", "ADJ", "VERB") and t.i not in own
+                ]
     return out
 
 
