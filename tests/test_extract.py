@@ -345,9 +345,11 @@ def test_other_house_styles(read) -> None:
         '"We are working around the clock to reach everyone," said Dmytro Lubinets, the commissioner.\n'
         "According to the regional governor, Dmytro Lunin, rescuers had pulled 9 bodies from the rubble.\n"
         "The ministry put the number of displaced at 4.8 million.\n"
+        "Nearly 8 million people have fled the country, the U.N. refugee agency estimates.\n"
     )
     f = {x.value: x for x in ex.figures}
     assert f[4731].source.label == "UN Human Rights Office"
     assert quote_starting(ex, "We are working").speaker.label == "Dmytro Lubinets"
     assert f[9].source.label == "Dmytro Lunin" and f[9].category == "killed"
     assert f[4_800_000].category == "displaced"
+    assert f[8_000_000].source.label == "UN Refugee Agency" and f[8_000_000].cue == "estimates"

@@ -114,7 +114,44 @@ def find_cues(
                 cues.append(Cue(tok, _cue_text(tok), subject))
         elif tok.pos_ == "NOUN" and lower in NOUN_CUES and tok.tag_ == "NNS":
             cues.append(Cue(tok, f"{lower} of", tok.doc[tok.i : tok.i + 1]))
+    if not cues and (closing := _closing_cue(sent, verbs)) is not None:
+        cues.append(closing)
     return cues
+
+
+_THIRD_PERSON = {
+    "says",
+    "estimates",
+    "believes",
+    "reports",
+    "claims",
+    "adds",
+    "warns",
+    "states",
+    "confirms",
+}
+
+
+def _closing_cue(sent: Span, verbs: frozenset[str]) -> Cue | None:
+    """'…, the refugee agency estimates.': a reporting verb closing the sentence after a comma,
+    which the tagger may read as a plural noun."""
+    words = [t for t in sent if not t.is_punct and not t.is_space]
+    if len(words) < 4 or words[-1].lower_ not in _THIRD_PERSON:
+        return None
+    last = words[-1]
+    if (
+        last.lemma_.lower() not in verbs
+        and last.lower_.rstrip("s") not in verbs
+        and last.lower_[:-1] not in verbs
+    ):
+        return None
+    comma = next((t for t in reversed(sent[: last.i - sent.start]) if t.text == ","), None)
+    if comma is None or not 1 <= last.i - comma.i - 1 <= 6:
+        return None
+    subject = sent.doc[comma.i + 1 : last.i]
+    if any(t.pos_ == "VERB" for t in subject):
+        return None
+    return Cue(last, last.text, subject)
 
 
 def _in(tok: Token, span: Span | None) -> bool:
