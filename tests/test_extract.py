@@ -353,3 +353,15 @@ def test_other_house_styles(read) -> None:
     assert f[9].source.label == "Dmytro Lunin" and f[9].category == "killed"
     assert f[4_800_000].category == "displaced"
     assert f[8_000_000].source.label == "UN Refugee Agency" and f[8_000_000].cue == "estimates"
+
+
+def test_people_without_what_they_need_and_named_ministries(read) -> None:
+    ex = read(
+        "The UK Ministry of Defence said 1,500 Russian troops were killed or wounded.\n"
+        "More than 100,000 people remain without electricity in Odesa, the energy ministry said.\n"
+        "A spokesman for the UN's humanitarian office, Jens Laerke, said 3.4 million people were in need of aid.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[100_000].category == "other" and f[3_400_000].category == "other"
+    assert f[100_000].source.label == "energy ministry"  # not the ministry named before it
+    assert f[3_400_000].source.label == "Jens Laerke"

@@ -353,8 +353,14 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
             candidates = [e for p, e in ctx.roles.get(role, []) if p < pos]
             return candidates[-1] if candidates else ctx.last_person(pos)
         if role in ORG_ROLES:
+            # "the ministry" is the last ministry named; "the energy ministry" only one whose
+            # name has "energy" in it.
+            modifiers = {
+                fold(t.text) for t in phrase if t.dep_ in ("amod", "compound") and t.i < head.i
+            }
             for p, e in reversed(ctx.orgs):
-                if p < pos and role in fold(e.label):
+                label = fold(e.label)
+                if p < pos and role in label and all(m in label for m in modifiers):
                     return e
     return ctx.out.add_entity(unnamed_source(ctx.doc.id, text))
 

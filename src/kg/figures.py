@@ -16,6 +16,7 @@ from kg.lexicon import (
     EQUIPMENT_HEADS,
     EQUIPMENT_NOUNS,
     MONTHS,
+    NEEDS,
     NOT_COUNT_UNITS,
     OUTCOME_LEMMAS,
     PEOPLE_NOUNS,
@@ -109,6 +110,17 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     return None
 
 
+def _lacks_needs(window: list[Token]) -> bool:
+    words = [t.lower_ for t in window]
+    for i, w in enumerate(words):
+        following = set(words[i + 1 : i + 4])
+        if w in ("without", "lack", "lacking") and following & NEEDS:
+            return True
+        if w == "need" and i > 0 and words[i - 1] == "in" and following & NEEDS:
+            return True
+    return False
+
+
 def _head_verb(tok: Token) -> Token | None:
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
@@ -166,6 +178,8 @@ def categorise(
             return "equipment", noun, None
         if cat := _outcome(noun, people_ok):
             return cat, noun, None
+    if _lacks_needs(window) and (noun is None or people_ok):
+        return "other", noun, None  # "100,000 people without electricity", "in need of aid"
     # Words right after the number first ("2,000 civilians dead", "and 527 injured"), then the
     # verbs governing what is counted, then the rest of the clause.
     near = window[:3]

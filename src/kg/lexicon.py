@@ -164,3 +164,8 @@ INFO_NOUNS = frozenset(
         "request estimate estimates summary briefing letter post"
     ).split()
 )
+
+# People without what they need to live: the schema's "other" figures.
+NEEDS = frozenset(
+    "water food electricity power heat heating gas shelter medicine medicines aid assistance help".split()
+)
