@@ -365,3 +365,13 @@ def test_people_without_what_they_need_and_named_ministries(read) -> None:
     assert f[100_000].category == "other" and f[3_400_000].category == "other"
     assert f[100_000].source.label == "energy ministry"  # not the ministry named before it
     assert f[3_400_000].source.label == "Jens Laerke"
+
+
+def test_titled_names_and_n_of_m(read) -> None:
+    ex = read(
+        "Gen. Valerii Zaluzhnyi said on Telegram that 300 Russian soldiers were killed.\n"
+        "The air force said it downed 29 of 31 drones launched overnight.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[300].source.label == "Valerii Zaluzhnyi" and f[300].source.type == "Person"
+    assert f[29].category == f[31].category == "equipment"

@@ -45,6 +45,7 @@ from kg.lexicon import (
     ORG_ROLES,
     PERSON_PRONOUNS,
     PERSON_ROLES,
+    PERSON_TITLES,
     PLURAL_PRONOUNS,
     SPEECH_VERBS,
     TITLES,
@@ -113,6 +114,12 @@ def _entity_for_ent(ent: Span, index: PersonIndex) -> Entity | None:
     kind = _NE_TYPES.get(ent.label_)
     if kind is None:
         return None
+    if (
+        kind == "Organisation"
+        and ent.start > 0
+        and fold(ent.doc[ent.start - 1].text) in PERSON_TITLES
+    ):
+        kind = "Person"  # "Gen. Zaluzhnyi" tagged as an organisation
     if kind == "Person" and len(text.split()) <= 2 and is_well_known_place(text):
         kind = "Place"  # the small model tags some cities as people ("Kyiv")
     if kind == "Person":
@@ -325,6 +332,12 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     # A mention names the source only when it covers the phrase's head ("Ukrainian officials"
     # are not Ukraine; "the city's Mayor Oleksandr Markushin" is Markushin).
     offset = ctx.block_of[id(phrase.doc)]
+    # "Gen. Valerii Zaluzhnyi", "Deputy Mayor Taras Koval": a titled name is a person, even
+    # where the tagger missed it or called it an organisation.
+    titled = fold(phrase[0].text) in PERSON_TITLES or fold(phrase[0].text) in TITLES
+    name = _name_after_titles(phrase)
+    if name is not None and titled:
+        return ctx.out.add_entity(person_entity(name, PersonIndex()))
     heads = [phrase.root, *(c for c in phrase.root.children if c.dep_ == "appos" and c in phrase)]
     found = next(
         (e for t in heads if (e := _entity_covering(ctx, offset + t.idx)) is not None), None
@@ -335,7 +348,7 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
             if speaks and speaks.speaks_for and (country := gaz.lookup(speaks.speaks_for)):
                 return ctx.out.add_entity(from_gazetteer(country, text))
         return found
-    name = _name_after_titles(phrase)
+
     if name is not None:
         return ctx.out.add_entity(person_entity(name, PersonIndex()))
     head = phrase.root

@@ -85,6 +85,8 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
 
 
 def _counted_noun(tok: Token) -> Token | None:
+    while tok.dep_ == "quantmod" and tok.head.like_num and tok.head is not tok:
+        tok = tok.head  # "29 of 31 drones": 29 counts what 31 counts
     if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
         return tok.head
     for child in tok.children:

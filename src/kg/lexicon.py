@@ -169,3 +169,12 @@ INFO_NOUNS = frozenset(
 NEEDS = frozenset(
     "water food electricity power heat heating gas shelter medicine medicines aid assistance help".split()
 )
+
+# Titles that only people carry: a name after one is a person whatever the tagger says.
+PERSON_TITLES = frozenset(
+    (
+        "mr mrs ms miss dr prof gen general president mayor governor colonel col lieutenant lt "
+        "captain capt commander sir dame lord lady king queen prince princess pope sheikh senator "
+        "judge sergeant sgt admiral marshal"
+    ).split()
+)
