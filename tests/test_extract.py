@@ -375,3 +375,11 @@ def test_titled_names_and_n_of_m(read) -> None:
     f = {x.value: x for x in ex.figures}
     assert f[300].source.label == "Valerii Zaluzhnyi" and f[300].source.type == "Person"
     assert f[29].category == f[31].category == "equipment"
+
+
+def test_two_sources_in_one_sentence(read) -> None:
+    ex = read("While Russia claims 5,000 Ukrainian soldiers were killed, Kyiv puts the figure at 500.\n")
+    f = {x.value: x for x in ex.figures}
+    assert (f[5000].source.label, f[5000].certainty) == ("Russia", "claimed")
+    assert (f[500].source.label, f[500].category) == ("Ukraine", "killed")
+    assert f[500].measure == f[5000].measure

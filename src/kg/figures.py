@@ -192,7 +192,20 @@ def categorise(
         return "troops", noun, None
     if n.is_percent and any(t.lemma_.lower() in TERRITORY_WORDS for t in [*window, tok.head]):
         return "territory", noun, None
+    if previous and _refers_back(tok):
+        return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
     return None, noun, None
+
+
+def _refers_back(tok: Token) -> bool:
+    """'puts the figure at 500', 'put the number at 545': the object names no count of its own."""
+    verb = _head_verb(tok)
+    if verb is None:
+        return False
+    return any(
+        c.dep_ == "dobj" and c.lemma_.lower() in ("figure", "number", "total", "tally", "count")
+        for c in verb.children
+    )
 
 
 def _measure(noun: Token | None, decider: Token | None, number_tokens: set[int]) -> str:
@@ -239,5 +252,7 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
         previous = category
         hedged = sent.char_span(n.hedge_start, n.end, alignment_mode="expand") or span
         measure = _measure(noun, decider, {t.i for t in hedged})
+        if not measure:  # "puts the figure at 500": what the figure before it counted
+            measure = out[-1].measure if out and out[-1].category == category else category
         out.append(FigureCandidate(n, category, measure, tok))
     return out
