@@ -378,8 +378,19 @@ def test_titled_names_and_n_of_m(read) -> None:
 
 
 def test_two_sources_in_one_sentence(read) -> None:
-    ex = read("While Russia claims 5,000 Ukrainian soldiers were killed, Kyiv puts the figure at 500.\n")
+    ex = read(
+        "While Russia claims 5,000 Ukrainian soldiers were killed, Kyiv puts the figure at 500.\n"
+    )
     f = {x.value: x for x in ex.figures}
     assert (f[5000].source.label, f[5000].certainty) == ("Russia", "claimed")
     assert (f[500].source.label, f[500].category) == ("Ukraine", "killed")
     assert f[500].measure == f[5000].measure
+
+
+def test_headline_colon_and_according_to_quotes(read) -> None:
+    ex = read(
+        'Zelensky: "We will win this war, whatever it takes"\n'
+        'According to Kaja Kallas, "Russia will not stop unless it is stopped by force."\n'
+    )
+    assert quote_starting(ex, "We will win").speaker.label == "Volodymyr Zelensky"
+    assert quote_starting(ex, "Russia will not stop").speaker.label == "Kaja Kallas"

@@ -442,8 +442,17 @@ def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | N
     def inside(tok: Token) -> bool:
         return ctx.in_quote(block.start + tok.idx) is not None
 
-    cues = [c for s in sdoc.sents for c in find_cues(s, SPEECH_VERBS, inside)]
-    cues = [c for c in cues if c.subject is not None and c.text != "according to"]
+    found = [c for s in sdoc.sents for c in find_cues(s, SPEECH_VERBS, inside)]
+    cues = [c for c in found if c.subject is not None and c.text != "according to"]
+    if not cues:
+        # 'According to Kaja Kallas, "Russia will not stop …"': only before the quotation.
+        cues = [
+            c
+            for c in found
+            if c.text == "according to"
+            and c.subject is not None
+            and block.start + c.token.idx < q.start
+        ]
     if cues:
 
         def distance(c: Cue) -> int:
@@ -477,6 +486,13 @@ def _headline_speaker(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> C
         at = q.end + m.end() - block.start
         for ent in people:
             if ent.start_char == at:
+                return Cue(ent.root, "headline", ent)
+    before = ctx.doc.text[block.start : q.start - 1]
+    if before.rstrip().endswith(":"):
+        # 'Zelensky: "We will win"': a name and a colon before the quotation.
+        name_end = block.start + len(before.rstrip()) - 1 - block.start
+        for ent in people:
+            if ent.end_char == name_end and not before[: ent.start_char].strip():
                 return Cue(ent.root, "headline", ent)
     m = _BYLINE_END.search(ctx.doc.text[block.start : block.end])
     if m and m.start(1) >= q.end - block.start:
