@@ -394,3 +394,15 @@ def test_headline_colon_and_according_to_quotes(read) -> None:
     )
     assert quote_starting(ex, "We will win").speaker.label == "Volodymyr Zelensky"
     assert quote_starting(ex, "Russia will not stop").speaker.label == "Kaja Kallas"
+
+
+def test_article_numbers(read) -> None:
+    ex = read(
+        "A million people have fled the region, the UN says.\n"
+        "Half a million people are without water.\n"
+        "The war began a thousand years ago, in legend.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[1_000_000].category == "displaced" and f[1_000_000].source.label == "United Nations"
+    assert f[500_000].category == "other"
+    assert 1000 not in f

@@ -29,6 +29,7 @@ NUMBER_RE = re.compile(
     rf"(?<![\w.,/:£$€-])(?:"
     rf"(?P<digits>{_DIGITS})(?:\s?(?P<dscale>{_SCALE})\b)?(?P<pct>\s?%|\s(?:per ?cent|percent)\b)?"
     rf"|(?P<dozen>\ba dozen\b|\bdozen\b)"
+    rf"|(?P<article>\b(?:half\s+an?|an?)\s+(?P<ascale>hundred|thousand|million|billion)\b)"
     rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?(?:\s(?:{_SCALE}))*\b)"
     rf")(?![\w/]|[.,]\d|:\d|-\w)",
     re.IGNORECASE,
@@ -113,6 +114,9 @@ def _value(m: re.Match[str]) -> float | None:
         return value
     if m.group("dozen"):
         return 12.0
+    if m.group("article"):  # "a million", "half a million"
+        half = m.group("article").lower().startswith("half")
+        return float(SCALES[m.group("ascale").lower()]) * (0.5 if half else 1)
     return words_to_number(m.group("words"))
 
 
