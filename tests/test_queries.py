@@ -95,3 +95,10 @@ def test_events_query(sample_store) -> None:
     }  # fmt: skip
     kharkiv = q(sample_store, "events", place="kharkiv")
     assert any(r["type"] == "shelling" and r["figures"] >= 1 for r in kharkiv)
+
+
+def test_documents_query_counts(sample_store) -> None:
+    rows = {r["document"]: r for r in q(sample_store, "documents")}
+    assert len(rows) == 6
+    assert (rows["river-crossing.txt"]["figures"], rows["river-crossing.txt"]["quotes"]) == (3, 2)
+    assert rows["2024-03-01-kharkiv-market.txt"]["date"] == "2024-03-01"
