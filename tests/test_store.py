@@ -80,3 +80,18 @@ def test_store_survives_reopening(tmp_path: Path) -> None:
     again = KGStore(path, read_only=True)
     assert again.stats()["figure_claims"] >= 3
     assert isinstance(again.ox, ox.Store)
+
+
+def test_rdflib_is_the_api(tmp_path: Path, nlp) -> None:
+    """A library user builds an rdflib Graph, writes it, and queries through rdflib (Oxigraph
+    evaluates)."""
+    ex = next(extract([parse_txt("lib.txt", "The army says 40 soldiers were captured.")], nlp))
+    graph = to_graph(ex)
+    store = KGStore(tmp_path / "s")
+    assert store.replace_graph(graph) == len(graph)
+    assert store.replace_graph(graph) == len(graph)  # replaced, not doubled
+    result = store.query(
+        "SELECT ?v WHERE { GRAPH ?g { ?c a kg:FigureClaim ; kg:value ?v } }",
+    )
+    assert [int(row.v) for row in result] == [40]
+    assert len(store.ox) == len(graph)

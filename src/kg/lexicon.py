@@ -134,7 +134,6 @@ STREET_WORDS = frozenset(
         "terrace"
     ).split()
 )
-POPULATION_CONTEXT = frozenset({"residents", "inhabitants", "population", "people"})
 SETTLEMENT_WORDS = frozenset(
     "city town village port capital metropolis region country settlement suburb".split()
 )

@@ -65,10 +65,6 @@ class NumberSpan:
     hedge_start: int  # == start when there is no hedge
     qualifier: str
 
-    @property
-    def text_start(self) -> int:
-        return self.hedge_start
-
 
 def words_to_number(text: str) -> float | None:
     """'eight' → 8, 'twenty-five' → 25, 'one million' → 1e6, 'two hundred thousand' → 2e5."""
@@ -184,7 +180,3 @@ def find_numbers(text: str) -> list[NumberSpan]:
             )
         )
     return _bounds(spans, text)
-
-
-def format_value(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)

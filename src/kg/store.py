@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,27 +16,11 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from kg.vocab import KG, PREFIXES, SCHEMA, document_iri
+from kg.vocab import KG, PREFIXES, document_iri
 
 
 class StoreError(RuntimeError):
     pass
-
-
-def python_value(term: object) -> Any:
-    """RDF term → JSON-friendly Python value (numbers as numbers, dates as ISO strings)."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, Decimal):
-            return int(value) if value == value.to_integral_value() else float(value)
-        if isinstance(value, date | datetime):
-            return value.isoformat()
-        if isinstance(value, Literal):  # ill-typed literal
-            return str(value)
-        return value
-    return str(term)
 
 
 PARAM_FUNCTION = ox.NamedNode(str(KG.param))
@@ -275,8 +257,4 @@ class KGStore:
         gc.collect()
 
 
-def is_blank(term: object) -> bool:
-    return isinstance(term, BNode)
-
-
-__all__ = ["SCHEMA", "KGStore", "StoreError", "python_value"]
+__all__ = ["KGStore", "StoreError", "ox_value"]
