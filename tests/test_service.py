@@ -221,9 +221,6 @@ def test_rdflib_sparqlstore(live_server: str) -> None:
     assert "Anna Koval" in {str(r[0]) for r in rows}
 
 
-_ = Path
-
-
 def test_schemathesis_finds_no_server_error(live_server: str, tmp_path: Path) -> None:
     """Property-based requests from the service's own OpenAPI: no answer is a 5xx."""
     import subprocess

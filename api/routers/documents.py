@@ -3,9 +3,9 @@ the service's bearer token."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, UploadFile
+from fastapi import APIRouter, HTTPException, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -128,6 +128,3 @@ async def delete_document(doc_id: str, _: WriterDep, pool: PoolDep, settings: Se
     removed = await with_store(pool, settings, lambda store: store.remove_document(doc_id))
     if not removed:
         raise HTTPException(404, f"no document {doc_id!r}")
-
-
-_ = Query, Annotated

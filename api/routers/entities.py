@@ -7,8 +7,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
 from rdflib import Literal as RDFLiteral
-from rdflib import URIRef
-from rdflib.namespace import XSD
 
 from api.common import rows
 from api.deps import PoolDep, SettingsDep
@@ -136,6 +134,3 @@ async def quotes(
     values = {k: v for k, v in {"speaker": speaker, "document": document}.items() if v}
     found, _ = await rows(pool, settings, query.text, query.bindings(values))
     return _page(found, limit, offset)
-
-
-_ = (URIRef, XSD)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api import guard
@@ -218,6 +218,3 @@ async def _credentials(request: Request):
     from fastapi.security import HTTPBearer
 
     return await HTTPBearer(auto_error=False)(request)
-
-
-_ = Depends  # routes declare dependencies through api.deps

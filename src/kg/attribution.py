@@ -139,11 +139,7 @@ def _closing_cue(sent: Span, verbs: frozenset[str]) -> Cue | None:
     if len(words) < 4 or words[-1].lower_ not in _THIRD_PERSON:
         return None
     last = words[-1]
-    if (
-        last.lemma_.lower() not in verbs
-        and last.lower_.rstrip("s") not in verbs
-        and last.lower_[:-1] not in verbs
-    ):
+    if last.lemma_.lower() not in verbs and last.lower_[:-1] not in verbs:  # "estimates"
         return None
     comma = next((t for t in reversed(sent[: last.i - sent.start]) if t.text == ","), None)
     if comma is None or not 1 <= last.i - comma.i - 1 <= 6:

@@ -26,6 +26,7 @@ from kg.dates import resolve as resolve_date
 from kg.document import Document
 from kg.entities import (
     Entity,
+    GazetteerEntry,
     PersonIndex,
     fold,
     from_gazetteer,
@@ -314,6 +315,12 @@ def _roles_before(ent: Span) -> list[str]:
     return roles
 
 
+def _speaking_for(entry: GazetteerEntry, text: str) -> Entity | None:
+    """A capital or an institution cited as a source stands for its country ("Kyiv said")."""
+    country = gazetteer().lookup(entry.speaks_for) if entry.speaks_for else None
+    return from_gazetteer(country, text) if country is not None else None
+
+
 def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     """The entity a source or speaker phrase names; None when it names nobody."""
     pos = ctx.block_of[id(phrase.doc)] + phrase.start_char
@@ -326,9 +333,7 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     gaz = gazetteer()
     entry = gaz.lookup(text)
     if entry is not None:
-        if entry.speaks_for and (country := gaz.lookup(entry.speaks_for)):
-            return ctx.out.add_entity(from_gazetteer(country, text))
-        return ctx.out.add_entity(from_gazetteer(entry, text))
+        return ctx.out.add_entity(_speaking_for(entry, text) or from_gazetteer(entry, text))
     # A mention names the source only when it covers the phrase's head ("Ukrainian officials"
     # are not Ukraine; "the city's Mayor Oleksandr Markushin" is Markushin).
     offset = ctx.block_of[id(phrase.doc)]
@@ -343,11 +348,9 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
         (e for t in heads if (e := _entity_covering(ctx, offset + t.idx)) is not None), None
     )
     if found is not None:
-        if found.type == "Place":
-            speaks = gaz.lookup(found.label)
-            if speaks and speaks.speaks_for and (country := gaz.lookup(speaks.speaks_for)):
-                return ctx.out.add_entity(from_gazetteer(country, text))
-        return found
+        place = gaz.lookup(found.label) if found.type == "Place" else None
+        country = _speaking_for(place, text) if place is not None else None
+        return ctx.out.add_entity(country) if country is not None else found
 
     if name is not None:
         return ctx.out.add_entity(person_entity(name, PersonIndex()))

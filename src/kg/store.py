@@ -56,17 +56,6 @@ class _TermConverter:
         raise TypeError(f"not an RDF term: {term!r}")
 
 
-def to_ox(term: object) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-        return ox.Literal(str(term), datatype=datatype)
-    return ox.Literal(str(term))
-
-
 def ox_value(term: object) -> Any:
     """Oxigraph term → JSON-friendly value; numbers stay numbers, dates ISO strings."""
     if term is None:
@@ -203,7 +192,8 @@ class KGStore:
         `params` are read by the query through the function kg:param("name"), which returns
         the value as an RDF term: a caller's input is never spliced into SPARQL text.
         """
-        terms = {k: to_ox(v) for k, v in (params or {}).items()}
+        convert = _TermConverter()
+        terms = {k: convert(v) for k, v in (params or {}).items()}
 
         def param(name: ox.Literal) -> ox.NamedNode | ox.Literal | None:
             return terms.get(name.value)
