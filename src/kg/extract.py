@@ -69,7 +69,11 @@ class _Context:
     out: Extraction
     parsed: list[tuple[Block, Doc]]
     block_of: dict[int, int] = field(default_factory=dict)  # id(spaCy Doc) → block start
-    quotes: list[QuoteSpan] = field(default_factory=list)
+    quotes: list[QuoteSpan] = field(default_factory=list)  # in document order, not overlapping
+    quote_starts: list[int] = field(default_factory=list)
+    # Per spaCy Doc (by id): its entity spans and speech cues, computed once, used by many rules.
+    spans: dict[int, list[Span]] = field(default_factory=dict)
+    speech: dict[int, list[Cue]] = field(default_factory=dict)
     by_span: dict[tuple[int, int], Entity] = field(default_factory=dict)
     person_positions: list[int] = field(default_factory=list)
     person_at: list[Entity] = field(default_factory=list)
@@ -80,10 +84,14 @@ class _Context:
     orgs: list[tuple[int, Entity]] = field(default_factory=list)
 
     def in_quote(self, pos: int) -> QuoteSpan | None:
-        for q in self.quotes:
-            if q.start <= pos < q.end:
-                return q
-        return None
+        i = bisect.bisect_right(self.quote_starts, pos) - 1
+        return self.quotes[i] if i >= 0 and pos < self.quotes[i].end else None
+
+    def ents(self, sdoc: Doc) -> list[Span]:
+        found = self.spans.get(id(sdoc))
+        if found is None:
+            found = self.spans[id(sdoc)] = _entities(sdoc)
+        return found
 
     def last_person(self, pos: int, pronoun: str = "") -> Entity | None:
         """The person a pronoun at `pos` refers to: the latest one its gender allows."""
@@ -195,7 +203,7 @@ def _entities(sdoc: Doc) -> list[Span]:
 def _collect_entities(ctx: _Context) -> None:
     index = PersonIndex()
     for _, sdoc in ctx.parsed:
-        for ent in _entities(sdoc):
+        for ent in ctx.ents(sdoc):
             if ent.label_ == "PERSON":
                 name = ent.text.strip()
                 words = name.split()
@@ -203,7 +211,7 @@ def _collect_entities(ctx: _Context) -> None:
                     words.pop(0)
                 index.register(" ".join(words))
     for block, sdoc in ctx.parsed:
-        for ent in _entities(sdoc):
+        for ent in ctx.ents(sdoc):
             entity = _entity_for_ent(ent, index)
             if entity is None:
                 continue
@@ -442,10 +450,14 @@ def _block_for(ctx: _Context, pos: int) -> tuple[Block | None, Doc | None]:
 def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
     """The speech verb nearest the quote, outside any quotation, in its block or the one before."""
 
-    def inside(tok: Token) -> bool:
-        return ctx.in_quote(block.start + tok.idx) is not None
+    found = ctx.speech.get(id(sdoc))
+    if found is None:  # the same for every quotation of the block
 
-    found = [c for s in sdoc.sents for c in find_cues(s, SPEECH_VERBS, inside)]
+        def inside(tok: Token) -> bool:
+            return ctx.in_quote(block.start + tok.idx) is not None
+
+        found = [c for s in sdoc.sents for c in find_cues(s, SPEECH_VERBS, inside)]
+        ctx.speech[id(sdoc)] = found
     cues = [c for c in found if c.subject is not None and c.text != "according to"]
     if not cues:
         # 'According to Kaja Kallas, "Russia will not stop …"': only before the quotation.
@@ -482,7 +494,7 @@ _BYLINE_END = re.compile(r"\s[-–—]\s*([^-–—]+?)\s*$")
 
 def _headline_speaker(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
     """Headline forms: "'Quote': Name on …" and "… 'quote' … - Name"."""
-    people = [e for e in _entities(sdoc) if e.label_ == "PERSON"]
+    people = [e for e in ctx.ents(sdoc) if e.label_ == "PERSON"]
     after = ctx.doc.text[q.end : block.end]
     m = _AFTER_QUOTE.match(after)
     if m:
@@ -688,6 +700,7 @@ def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction
     ctx = _Context(doc, Extraction(doc), parsed)
     ctx.block_of = {id(sdoc): block.start for block, sdoc in parsed}
     ctx.quotes = find_quotes(doc.text, [(b.start, b.end) for b, _ in parsed])
+    ctx.quote_starts = [q.start for q in ctx.quotes]
     _collect_entities(ctx)
     _quotes(ctx)
     _figures(ctx)
