@@ -51,6 +51,7 @@ def build_documents(
         if on_document:
             on_document(ex)
     store.flush()
+    store.optimize()
     return report
 
 

@@ -308,6 +308,7 @@ def load(
         where = f" into <{target}>" if target else ""
         out.print(f"loaded {len(kg_store.ox) - before} quads from {path}{where}", highlight=False)
     kg_store.flush()
+    kg_store.optimize()
     if failed == len(files):
         raise typer.Exit(1)
 
