@@ -8,17 +8,26 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 from rdflib import Literal, URIRef
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.pool import Answer, Job, QueryFailed, QueryTimeout, WorkerPool
 from kg.settings import Settings
-from kg.vocab import KG, PREFIXES
 
-PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 _POSITION = re.compile(r"\bat (\d+):(\d+)")
 
 
 def error(status: int, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"error": status, "message": message, **extra}, status_code=status)
+
+
+def http_error(exc: StarletteHTTPException) -> JSONResponse:
+    """Every error is a JSON object with `error` (the status) and `message`."""
+    body = (
+        exc.detail
+        if isinstance(exc.detail, dict)
+        else {"error": exc.status_code, "message": str(exc.detail)}
+    )
+    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
 def term_spec(term: Literal | URIRef) -> tuple[str, str, str | None]:
@@ -50,8 +59,6 @@ async def rows(
         format="rows",
         cap=min(cap or settings.row_cap, settings.row_cap),
         params={k: term_spec(v) for k, v in (bindings or {}).items()},
-        prefixes=PREFIX_MAP,
-        param_function=str(KG.param),
     )
     answer = await run(pool, settings, job)
     return answer.rows or [], answer.truncated

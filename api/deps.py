@@ -1,4 +1,7 @@
-"""Dependencies shared by the routers: settings, the worker pool, the write gate."""
+"""Dependencies shared by the routers: settings, the worker pool, the write gate.
+
+All are `async def`: FastAPI runs a plain `def` dependency in its thread pool, a thread
+hand-off per dependency per request that cost more than the lookup queries themselves."""
 
 from __future__ import annotations
 
@@ -12,11 +15,11 @@ from api.pool import WorkerPool
 from kg.settings import Settings
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_pool(request: Request) -> WorkerPool:
+async def get_pool(request: Request) -> WorkerPool:
     return request.app.state.pool
 
 
@@ -28,7 +31,7 @@ _bearer = HTTPBearer(
 )
 
 
-def require_writer(
+async def require_writer(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:

@@ -8,6 +8,7 @@ the query text with its strings, IRIs and comments taken out.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _STRINGS = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
@@ -23,6 +24,7 @@ class Refused(ValueError):
     pass
 
 
+@lru_cache(maxsize=512)  # the same lookups come again and again; each route reads it thrice
 def _code(text: str) -> str:
     """The query with string literals blanked (IRIs kept), then comments dropped."""
     text = _STRINGS.sub('""', text)

@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.common import http_error
+from api.fastpath import KGApp
 from api.pool import WorkerPool
 from api.routers import documents, entities, export, health, page, queries, sparql
 from kg import __version__
@@ -34,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await pool.close()
             lock.close()
 
-    app = FastAPI(
+    app = KGApp(  # FastAPI, with GET /sparql queries taken on a fast path
         title="kg",
         version=__version__,
         description=(
@@ -57,15 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def json_errors(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        """Every error is a JSON object with `error` (the status) and `message`."""
-        body = (
-            exc.detail
-            if isinstance(exc.detail, dict)
-            else {"error": exc.status_code, "message": str(exc.detail)}
-        )
-        return JSONResponse(
-            body, status_code=exc.status_code, headers=getattr(exc, "headers", None)
-        )
+        return http_error(exc)
 
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     return app

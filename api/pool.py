@@ -39,8 +39,6 @@ class Job:
     params: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-    prefixes: dict[str, str] = field(default_factory=dict)
-    param_function: str | None = None
     base_iri: str | None = None  # relative IRIs resolve against the endpoint
     union: bool = True  # default graph = union of graphs, unless the query or request names some
 

@@ -7,15 +7,19 @@ Imports nothing heavy (no spaCy) so a replacement starts fast.
 
 from __future__ import annotations
 
+import re
 import traceback
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
 
 from api.results import select_chunks
+from kg.vocab import PREFIX_MAP
 
 PARAM = ox.NamedNode("https://w3id.org/conflict-kg/ontology#param")
+_PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):")
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
     "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
@@ -41,10 +45,17 @@ def _value(term: object) -> Any:
     return ox_value(term)
 
 
+@lru_cache(maxsize=512)
+def _prefixes(query: str) -> dict[str, str]:
+    """kg's prefixes that the query may use: Oxigraph takes time over every prefix it is given."""
+    used = set(_PREFIXED.findall(query))
+    return {p: ns for p, ns in PREFIX_MAP.items() if p in used}
+
+
 def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
     params = {k: _term(v) for k, v in (job.get("params") or {}).items()}
     kwargs: dict[str, Any] = {
-        "prefixes": job.get("prefixes") or {},
+        "prefixes": _prefixes(job["query"]),
         "base_iri": job.get("base_iri"),
     }
     if job.get("default_graphs"):
@@ -55,7 +66,8 @@ def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
     # kg:param("name") reads a canned query's bound parameters; with none bound (a canned query
     # pasted into /sparql) it is unbound, so every query file also runs as plain SPARQL.
-    kwargs["custom_functions"] = {PARAM: lambda name: params.get(name.value)}
+    if "param" in job["query"]:
+        kwargs["custom_functions"] = {PARAM: lambda name: params.get(name.value)}
     result = store.query(job["query"], **kwargs)
     fmt, cap = job["format"], job["cap"]
     if isinstance(result, ox.QuerySolutions):

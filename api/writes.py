@@ -10,10 +10,11 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from api import guard
-from api.common import PREFIX_MAP, error
+from api.common import error
 from api.pool import WorkerPool
 from kg.settings import Settings
 from kg.store import KGStore
+from kg.vocab import PREFIX_MAP
 
 T = TypeVar("T")
 

@@ -83,6 +83,10 @@ def test_cors_origin_from_settings(limited: str, live_server: str) -> None:
         "access-control-allow-origin"
         not in httpx.get(f"{live_server}/health", headers=headers).headers
     )
+    # A browser's GET query (the hot path of /sparql) carries the CORS headers too.
+    r = httpx.get(f"{limited}/sparql", params={"query": "ASK {}"}, headers=headers)
+    assert r.status_code == 200 and r.json()["boolean"] is True
+    assert r.headers["access-control-allow-origin"] == "https://analyst.example"
 
 
 def test_writes_need_the_token(writable: str, live_server: str) -> None:

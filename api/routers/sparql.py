@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api import guard
-from api.common import PREFIX_MAP, error, rows, run
+from api.common import error, rows, run
 from api.deps import PoolDep, SettingsDep, require_writer
 from api.pool import Job
 from api.writes import write_update
@@ -92,6 +92,7 @@ async def answer(
     named_graphs: list[str],
     timeout: float | None,
 ) -> Response:
+    """The protocol's answer to a query: guard, negotiation, the worker pool, headers."""
     accept = request.headers.get("accept")
     try:
         graphs = (
@@ -109,7 +110,7 @@ async def answer(
         return error(406, f"nothing acceptable for a {form} in {accept!r}")
     fmt = (RESULT_TYPES | GRAPH_TYPES)[media]
     job = Job(query, fmt, settings.row_cap, default_graphs=default_graphs, named_graphs=named_graphs,
-              prefixes=PREFIX_MAP, base_iri=str(request.url.replace(query="")),
+              base_iri=str(request.url.replace(query="")),
               union=not guard.names_dataset(query))  # fmt: skip
     result = await run(pool, settings, job, timeout)
     headers = {"X-KG-Row-Cap": str(settings.row_cap)}
@@ -183,7 +184,7 @@ async def sparql_post(request: Request, pool: PoolDep, settings: SettingsDep) ->
         if queries and updates:
             return error(400, "give a query or an update, not both")
         if updates:
-            require_writer(settings, await _credentials(request))
+            await require_writer(settings, await _credentials(request))
             return await write_update(
                 request, pool, settings, str(_one([str(u) for u in updates], "update"))
             )
@@ -196,7 +197,7 @@ async def sparql_post(request: Request, pool: PoolDep, settings: SettingsDep) ->
         except UnicodeDecodeError:
             return error(415, "the body must be UTF-8")
     elif media == "application/sparql-update":
-        require_writer(settings, await _credentials(request))
+        await require_writer(settings, await _credentials(request))
         update = (await request.body()).decode("utf-8")
         return await write_update(request, pool, settings, update, params.getlist("using-graph-uri"),
                                   params.getlist("using-named-graph-uri"))  # fmt: skip
@@ -205,13 +206,21 @@ async def sparql_post(request: Request, pool: PoolDep, settings: SettingsDep) ->
                           "application/x-www-form-urlencoded or application/sparql-query")  # fmt: skip
     if not text or not text.strip():
         return error(400, "no query given")
-    try:
-        seconds = float(timeout) if timeout else None
-    except ValueError:
-        return error(422, "timeout must be a number of seconds")
-    if seconds is not None and not 0.1 <= seconds <= 3600:
-        return error(422, "timeout must be between 0.1 and 3600 seconds")
+    seconds = parse_timeout(timeout)
+    if isinstance(seconds, str):
+        return error(422, seconds)
     return await answer(request, pool, settings, text, default_graphs, named_graphs, seconds)
+
+
+def parse_timeout(value: str | None) -> float | str | None:
+    """Seconds asked for by a request, or the message saying why they are refused."""
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        return "timeout must be a number of seconds"
+    if seconds is not None and not 0.1 <= seconds <= 3600:
+        return "timeout must be between 0.1 and 3600 seconds"
+    return seconds
 
 
 async def _credentials(request: Request):

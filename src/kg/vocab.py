@@ -31,6 +31,7 @@ PREFIXES: dict[str, Namespace] = {
     "rdfs": RDFS,
     "xsd": XSD,
 }
+PREFIX_MAP: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
 def _part(text: str) -> str:
