@@ -85,3 +85,33 @@ def test_a_damaged_store_is_one_line(tmp_path: Path) -> None:
     result = kg("stats", store=store)
     assert result.returncode == 1
     assert f"cannot open store {store}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_with_several_spacy_processes_gives_the_same_graph(tmp_path: Path) -> None:
+    """--processes parses in spaCy worker processes; every document keeps its own parses."""
+    import pyoxigraph as ox
+
+    from kg.document import Document
+    from kg.extract import extract
+    from kg.nlp import load
+    from kg.settings import get_settings
+
+    docs = [Document(id="a", text="Shelling killed 12 people in Kharkiv, officials said."),
+            Document(id="blank", text="  \n "),
+            Document(id="b", text="The UN says 364 civilians have been killed.")]  # fmt: skip
+    found = list(extract(docs, load(get_settings().pipeline), batch_size=2, n_process=2))
+    assert [ex.document.id for ex in found] == ["a", "blank", "b"]
+    assert [[f.value for f in ex.figures] for ex in found] == [[12], [], [364]]
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for doc in sorted(EXAMPLES.glob("*.txt"))[:3]:
+        (inputs / doc.name).write_text(doc.read_text(encoding="utf-8"), encoding="utf-8")
+    (inputs / "0-short.txt").write_text("Headline only\n", encoding="utf-8")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert kg("build", str(inputs), store=one).returncode == 0
+    built = kg("build", str(inputs), "--processes", "2", store=two)
+    assert built.returncode == 0, built.stderr
+    assert "built 4 document(s)" in built.stdout
+    quads = [set(ox.Store.read_only(str(path))) for path in (one, two)]
+    assert quads[0] == quads[1] and len(quads[0]) > 100

@@ -29,6 +29,7 @@ def build_documents(
     store: KGStore,
     pipeline: str,
     batch_size: int = 32,
+    processes: int = 1,
     on_error: Callable[[IngestError], None] | None = None,
     on_document: Callable[[Extraction], None] | None = None,
 ) -> BuildReport:
@@ -43,7 +44,7 @@ def build_documents(
             else:
                 yield item
 
-    for ex in extract(documents(), load(pipeline), batch_size):
+    for ex in extract(documents(), load(pipeline), batch_size, processes):
         report.triples += store.replace_triples(*document_triples(ex))
         report.documents += 1
         report.figures += len(ex.figures)

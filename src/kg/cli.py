@@ -57,6 +57,9 @@ def build(
     paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .html, .jsonl) or folders.")],
     store: StoreOption = None,
     batch_size: Annotated[int, typer.Option(help="Texts per spaCy batch.")] = 0,
+    processes: Annotated[
+        int, typer.Option(help="spaCy processes (default KG_PROCESSES, 1); the rules run here.")
+    ] = 0,
 ) -> None:
     """Ingest articles, extract entities, quotes and figure claims, and store one graph per document."""
     from kg.build import build_paths
@@ -92,6 +95,7 @@ def build(
                 kg_store,
                 settings.pipeline,
                 batch_size=batch_size or settings.batch_size,
+                processes=processes or settings.processes,
                 on_error=on_error,
                 on_document=on_document,
             )

