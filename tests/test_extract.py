@@ -406,3 +406,54 @@ def test_article_numbers(read) -> None:
     assert f[1_000_000].category == "displaced" and f[1_000_000].source.label == "United Nations"
     assert f[500_000].category == "other"
     assert 1000 not in f
+
+
+def test_it_reports_for_the_body_named_before(read) -> None:
+    ex = read(
+        "The International Rescue Committee says at least 140 people were killed in the camp.\n"
+        "Another 300 were wounded, it said on Tuesday.\n"
+        "It is believed that 20 more are missing.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[300].source.label == f[140].source.label == "International Rescue Committee"
+    assert f[300].category == "injured"
+    assert f[20].source is None and f[20].category == "other"  # passive "it is believed"
+
+
+def test_more_outcome_words(read) -> None:
+    ex = read(
+        "Six fishermen drowned when their boat capsized near the coast, the navy said.\n"
+        "The defence ministry claimed it had eliminated 120 enemy fighters.\n"
+        "Some 40,000 residents have been forced from their homes by the fighting.\n"
+        "Aid agencies say 2 million people face starvation.\n"
+        "The army said it would pull three battalions out of the town.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[6].category == "killed" and f[120].category == "killed"
+    assert f[40_000].category == "displaced"
+    assert f[2_000_000].category == "other"
+    assert f[3].category == "troops"
+
+
+def test_drones_counted_by_ellipsis_and_pronoun(read) -> None:
+    ex = read(
+        "The missile that hit the depot was one of 12 fired from the sea.\n"
+        "The air defence command said nine of them were shot down.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[12].category == "equipment" and f[9].category == "equipment"
+
+
+def test_day_ranges_before_a_month_are_dates(read) -> None:
+    ex = read("Between 3 and 4 May, 58 people were injured in shelling, officials said.\n")
+    assert [x.value for x in ex.figures] == [58]
+
+
+def test_coordinated_outcomes_each_keep_their_verb(read) -> None:
+    ex = read(
+        "Artillery fire killed 17 people and injured 60 others in the town, the governor said.\n"
+        "Around 90 projectiles hit the city overnight, and 5 residents are unaccounted for.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert (f[17].category, f[60].category) == ("killed", "injured")
+    assert (f[90].category, f[5].category) == ("equipment", "other")

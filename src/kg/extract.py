@@ -245,11 +245,13 @@ def _collect_entities(ctx: _Context) -> None:
     ctx.person_positions = [p[0] for p in people]
     ctx.person_at = [p[1] for p in people]
     ctx.person_info = [(p[2], p[3]) for p in people]
-    ctx.orgs = sorted(
+    # By start, and the longest of mentions starting together last ("U.N." then "U.N. human
+    # rights office"), so "the last body named" is the whole name.
+    ctx.orgs = [
         (m.start, ctx.out.entities[m.entity])
-        for m in ctx.out.mentions
+        for m in sorted(ctx.out.mentions, key=lambda m: (m.start, m.end))
         if ctx.out.entities[m.entity].type in ("Organisation", "ArmedForce")
-    )
+    ]
 
 
 def _gender(ent: Span, entity: Entity) -> str | None:
@@ -337,7 +339,17 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     low = text.lower()
     if low in PERSON_PRONOUNS:
         return ctx.last_person(pos, low)
-    if low in PLURAL_PRONOUNS or low in ("it", "i", "this", "that", "there"):
+    if low == "it":
+        # "X said it had confirmed …": the subject of the clause above; "…, it added.": the
+        # body named last before it.
+        verb = phrase.root.head
+        if verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head is not verb:
+            outer = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+            if outer is not None and outer.lower_ != "it":
+                return resolve_actor(ctx, noun_phrase(outer))
+        named = [e for p, e in ctx.orgs if p < pos]
+        return named[-1] if named else None
+    if low in PLURAL_PRONOUNS or low in ("i", "this", "that", "there"):
         return None
     gaz = gazetteer()
     entry = gaz.lookup(text)

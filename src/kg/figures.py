@@ -40,7 +40,11 @@ _UNIT_AFTER = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
-_MONTH_AFTER = re.compile(r"^\s+(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
+_MONTH_AFTER = re.compile(
+    # "5 March", and the first day of "between 1 and 2 January", "3-5 May"
+    r"^(?:\s*(?:and|to|or|-|–)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+(?:" + "|".join(MONTHS) + r")\b",
+    re.IGNORECASE,
+)
 _MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\.?\s+$", re.IGNORECASE)
 _STREET_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:" + "|".join(STREET_WORDS) + r")\b", re.IGNORECASE
@@ -87,6 +91,12 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
 def _counted_noun(tok: Token) -> Token | None:
     while tok.dep_ == "quantmod" and tok.head.like_num and tok.head is not tok:
         tok = tok.head  # "29 of 31 drones": 29 counts what 31 counts
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num:
+        # "the drone was one of 17 launched": 17 counts what the subject names
+        verb = tok.head.head.head
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.pos_ == "NOUN":
+            return subject
     if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
         return tok.head
     for child in tok.children:
@@ -102,10 +112,16 @@ def _counted_noun(tok: Token) -> Token | None:
 
 def _outcome(token: Token, people_ok: bool) -> str | None:
     lemma = token.lemma_.lower()
-    if lemma in ("get", "make", "break") and any(
-        c.dep_ == "prt" and c.lower_ in ("out", "away", "through") for c in token.children
-    ):
+    particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+    if lemma in ("get", "make", "break") and particles & {"out", "away", "through"}:
         return "displaced" if people_ok else None
+    if lemma == "down" or (lemma in ("shoot", "bring") and "down" in particles):
+        return "equipment"  # "shot down", "downed": aircraft, drones, missiles
+    if lemma in ("force", "drive", "chase", "push") and any(
+        c.lower_ == "from" and any(g.lemma_.lower() in ("home", "house") for g in c.children)
+        for c in token.children
+    ):
+        return "displaced" if people_ok else None  # "forced from their homes"
     category = OUTCOME_LEMMAS.get(lemma) or OUTCOME_LEMMAS.get(token.lower_)
     if category and (lemma not in PEOPLE_ONLY_OUTCOMES or people_ok):
         return category
@@ -184,7 +200,11 @@ def categorise(
         return "other", noun, None  # "100,000 people without electricity", "in need of aid"
     # Words right after the number first ("2,000 civilians dead", "and 527 injured"), then the
     # verbs governing what is counted, then the rest of the clause.
-    near = window[:3]
+    near: list[Token] = []
+    for t in window[:3]:  # up to the next conjunct: "killed 46 people and wounded 85 others"
+        if t.dep_ == "cc" or t.text in (",", ";"):
+            break
+        near.append(t)
     for cand in [*near, *_verb_candidates(tok, noun), *window[3:]]:
         if cat := _outcome(cand, people_ok):
             return cat, noun, cand

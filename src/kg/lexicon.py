@@ -16,8 +16,9 @@ SPEECH_VERBS = REPORTING_VERBS | frozenset(
         "recall admit argue demand conclude comment testify tweet write"
     ).split()
 )
-# Sources that never name anyone: the figure stays unattributed but the hedge is kept.
-IMPERSONAL_SUBJECTS = frozenset({"it", "there", "this", "that"})
+# Sources that never name anyone: the figure stays unattributed but the hedge is kept. ("It"
+# with an active reporting verb, "…, it added.", is a body named before; see extract.)
+IMPERSONAL_SUBJECTS = frozenset({"there", "this", "that"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "we", "us", "you"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Noun cues: "amid reports of 11,000 …", "figures from …".
@@ -49,7 +50,8 @@ OUTCOME_LEMMAS: dict[str, str] = {
     **dict.fromkeys(
         (
             "kill die dead death fatality casualty slay slain massacre execute murder toll lose "
-            "perish body bodies corpse corpses"
+            "perish body bodies corpse corpses drown drowned eliminate liquidate neutralise "
+            "neutralize"
         ).split(),
         "killed",
     ),
@@ -57,7 +59,7 @@ OUTCOME_LEMMAS: dict[str, str] = {
     **dict.fromkeys(
         (
             "flee fled displace displaced refugee evacuate evacuee evacuation escape cross leave "
-            "exodus relocate deport"
+            "exodus relocate deport uproot uprooted homeless"
         ).split(),
         "displaced",
     ),
@@ -72,6 +74,16 @@ OUTCOME_LEMMAS: dict[str, str] = {
         "capture captured surrender prisoner pow detain detainee hostage abduct seize".split(),
         "captured",
     ),
+    # The schema's "other": people missing, or going hungry.
+    **dict.fromkeys(
+        (
+            "missing unaccounted hunger hungry starve starving starvation famine malnourished "
+            "malnutrition"
+        ).split(),
+        "other",
+    ),
+    # Hardware brought down: "14 of them were intercepted".
+    **dict.fromkeys("intercept intercepted".split(), "equipment"),
 }
 # The verb "lose" only counts as killed with people; handled by requiring a people noun.
 PEOPLE_ONLY_OUTCOMES = frozenset({"lose", "remain", "leave", "cross", "hide", "surround"})
@@ -90,7 +102,7 @@ TROOP_NOUNS = frozenset(
         "troop troops soldier soldiers serviceman servicemen fighter fighters personnel marine "
         "marines paratrooper paratroopers conscript conscripts mercenary mercenaries defender "
         "defenders militant militants commander commanders officer officers sailor sailors pilot "
-        "pilots reservist reservists"
+        "pilots reservist reservists brigade brigades battalion battalions regiment regiments"
     ).split()
 )
 EQUIPMENT_NOUNS = frozenset(
@@ -100,7 +112,7 @@ EQUIPMENT_NOUNS = frozenset(
         "artillery gun guns launcher launchers system systems installation installations weapon "
         "weapons warship warships ship ships boat boats submarine submarines mortar mortars shell "
         "shells bomb bombs munition munitions ammunition round rounds truck trucks bomber bombers "
-        "fighter-jet ammo depot depots radar radars mlrs"
+        "fighter-jet ammo depot depots radar radars mlrs projectile projectiles"
     ).split()
 )
 # Words that make a "system"/"installation"/"car" military hardware rather than anything else.
