@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -25,6 +26,7 @@ from kg.vocab import (
 )
 
 
+@lru_cache(maxsize=1 << 16)  # offsets repeat across documents; rdflib's Literal is slow to make
 def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.nonNegativeInteger)
 
@@ -95,6 +97,8 @@ class _Builder:
 
     def sentence(self, s: Sentence) -> URIRef:
         node = span_iri("sentence", self.doc_id, s.start, s.end)
+        if (node, RDF.type, NIF.Sentence) in self.triples:
+            return node  # a sentence holding several facts is described once
         self.add(node, RDF.type, NIF.Sentence)
         self.add(node, NIF.anchorOf, s.text)
         self._offsets(node, s.start, s.end)
