@@ -457,3 +457,17 @@ def test_coordinated_outcomes_each_keep_their_verb(read) -> None:
     f = {x.value: x for x in ex.figures}
     assert (f[17].category, f[60].category) == ("killed", "injured")
     assert (f[90].category, f[5].category) == ("equipment", "other")
+
+
+def test_headline_source_after_a_closing_dash_but_not_an_outlet(read) -> None:
+    ex = read(
+        "Air defences shoot down 25 drones over the capital — Kremlin\n"
+        "Pro-Russian gunmen seized 30 hostages in a border town on Friday - a first.\n"
+        "Four killed as shells hit Kherson market - Evening News Online\n"
+        "The shelling went on all night.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    # The Kremlin speaks for Russia.
+    assert f[25].source.label == "Russia" and f[25].category == "equipment"
+    assert f[4].source is None
+    assert f[30].source is None and f[30].category == "captured"

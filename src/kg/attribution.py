@@ -12,12 +12,19 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from kg.lexicon import IMPERSONAL_SUBJECTS, NOUN_CUES, PERSON_ROLES, REPORTING_VERBS
+from kg.lexicon import (
+    IMPERSONAL_SUBJECTS,
+    NOUN_CUES,
+    OUTLET_WORDS,
+    PERSON_ROLES,
+    REPORTING_VERBS,
+)
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis", "prep"}
 _KEEP_PREP_HEADS = {"head", "chief", "director", "director-general", "office", "ministry", "mayor"}
 _RELATIVE = {"who", "which", "that", "whom"}
+_DASHES = ("—", "–", "-")
 
 
 @dataclass(frozen=True)
@@ -114,9 +121,28 @@ def find_cues(
                 cues.append(Cue(tok, _cue_text(tok), subject))
         elif tok.pos_ == "NOUN" and lower in NOUN_CUES and tok.tag_ == "NNS":
             cues.append(Cue(tok, f"{lower} of", tok.doc[tok.i : tok.i + 1]))
-    if not cues and (closing := _closing_cue(sent, verbs)) is not None:
+    if not cues and (closing := _closing_cue(sent, verbs) or _dash_source(sent)) is not None:
         cues.append(closing)
     return cues
+
+
+def _dash_source(sent: Span) -> Cue | None:
+    """'… destroy 36 drones overnight — MoD': a headline's source after a closing dash. A page
+    title's '- Outlet Name' has the same shape, so names of news outlets are not sources."""
+    words = [t for t in sent if not t.is_space]
+    if len(words) < 5 or words[-1].text in (".", "!", "?"):
+        return None
+    dash = next((t for t in reversed(words[:-1]) if t.text in _DASHES), None)
+    if dash is None or dash.whitespace_ == "" or sent.doc[dash.i - 1].whitespace_ == "":
+        return None  # "pro-Russian", not a dash between words
+    tail = sent.doc[dash.i + 1 : words[-1].i + 1]
+    if not 1 <= len(tail) <= 5 or not tail[0].text[:1].isupper():
+        return None
+    if any(t.like_num or t.pos_ in ("VERB", "AUX") for t in tail):
+        return None
+    if {t.lower_ for t in tail} & OUTLET_WORDS:
+        return None
+    return Cue(dash, dash.text, tail)
 
 
 _THIRD_PERSON = {
@@ -174,7 +200,8 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     verbal = [c for c in usable if not c.text.endswith(" of") and _main_clause(c.token)]
     if verbal:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
-    return None
+    # A headline's closing "— MoD" covers the whole line.
+    return next((c for c in usable if c.token.text in _DASHES), None)
 
 
 def _main_clause(tok: Token) -> bool:

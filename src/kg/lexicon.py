@@ -21,6 +21,15 @@ SPEECH_VERBS = REPORTING_VERBS | frozenset(
 IMPERSONAL_SUBJECTS = frozenset({"there", "this", "that"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "we", "us", "you"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Words of news outlets' names: a page title's "… - BBC News" names the publisher, not a source.
+OUTLET_WORDS = frozenset(
+    (
+        "news times post online journal daily herald guardian telegraph tribune reuters ap afp "
+        "bbc cnn tass ria interfax ukrinform agency media tv radio press gazette mail express "
+        "independent mirror sun standard observer review magazine live blog com wire network "
+        "channel broadcasting newsroom"
+    ).split()
+)
 # Noun cues: "amid reports of 11,000 …", "figures from …".
 NOUN_CUES = frozenset({"report", "reports"})
 
