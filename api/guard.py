@@ -8,6 +8,7 @@ the query text with its strings, IRIs and comments taken out.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 _STRINGS = re.compile(
@@ -17,6 +18,7 @@ _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _COMMENT = re.compile(r"#[^\n]*")
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _LOAD = re.compile(r"\bLOAD\b", re.IGNORECASE)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\s+(NAMED\s+)?(<[^>]*>|[\w-]*:[\w.-]*)", re.IGNORECASE)
 
 
@@ -24,7 +26,6 @@ class Refused(ValueError):
     pass
 
 
-@lru_cache(maxsize=512)  # the same lookups come again and again; each route reads it thrice
 def _code(text: str) -> str:
     """The query with string literals blanked (IRIs kept), then comments dropped."""
     text = _STRINGS.sub('""', text)
@@ -39,25 +40,48 @@ def _code(text: str) -> str:
     return re.sub(r"<(\d+)>", lambda m: iris[int(m.group(1))], text)
 
 
+@dataclass(frozen=True)
+class Inspection:
+    """What the guard and the protocol need to know of a query, read once per query text."""
+
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    refusal: str | None  # why it may not run whatever the store holds
+    datasets: tuple[str, ...]  # FROM and FROM NAMED graph IRIs
+
+
+@lru_cache(maxsize=512)
+def inspect(query: str) -> Inspection:
+    code = _code(query)
+    keywords = _IRI.sub("<>", code)
+    form = _FORM.search(code)
+    refusal = None
+    if _SERVICE.search(keywords):
+        refusal = "SERVICE is not allowed: this endpoint never fetches from the network"
+    elif _LOAD.search(keywords):
+        refusal = "LOAD is not allowed: this endpoint never fetches from the network"
+    targets = [m.group(2) for m in _FROM.finditer(code)]
+    if refusal is None and any(not t.startswith("<") for t in targets):
+        refusal = "FROM takes a full IRI here (<…>), the name of a graph in the store"
+    return Inspection(
+        form.group(1).upper() if form else "SELECT",
+        refusal,
+        tuple(t[1:-1] for t in targets if t.startswith("<")),
+    )
+
+
 def names_dataset(query: str) -> bool:
     """Whether the query has FROM or FROM NAMED (its own dataset, instead of the union)."""
-    return bool(_FROM.search(_code(query)))
+    return bool(inspect(query).datasets)
 
 
 def check(query: str, graphs: set[str]) -> None:
     """Raise Refused for SERVICE, LOAD, or FROM / FROM NAMED of a graph the store does not hold."""
-    code = _code(query)
-    keywords = _IRI.sub("<>", code)
-    if _SERVICE.search(keywords):
-        raise Refused("SERVICE is not allowed: this endpoint never fetches from the network")
-    if _LOAD.search(keywords):
-        raise Refused("LOAD is not allowed: this endpoint never fetches from the network")
-    for m in _FROM.finditer(code):
-        target = m.group(2)
-        if not target.startswith("<"):
-            raise Refused("FROM takes a full IRI here (<…>), the name of a graph in the store")
-        if target[1:-1] not in graphs:
-            raise Refused(f"FROM {target}: no such graph in the store (nothing is fetched)")
+    found = inspect(query)
+    if found.refusal:
+        raise Refused(found.refusal)
+    for iri in found.datasets:
+        if iri not in graphs:
+            raise Refused(f"FROM <{iri}>: no such graph in the store (nothing is fetched)")
 
 
 _ABSOLUTE_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")

@@ -28,7 +28,6 @@ GRAPH_TYPES = {
     "text/plain": "ntriples", "application/n-quads": "nquads", "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
 }  # fmt: skip
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix fmt: <http://www.w3.org/ns/formats/> .
@@ -73,11 +72,6 @@ def negotiate(accept: str | None, table: dict[str, str], default: str) -> str | 
     return None
 
 
-def query_form(query: str) -> str:
-    m = _FORM.search(guard._code(query))
-    return m.group(1).upper() if m else "SELECT"
-
-
 async def _graph_names(pool: PoolDep, settings: SettingsDep) -> set[str]:
     found, _ = await rows(pool, settings, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", cap=10**9)
     return {r["g"] for r in found}
@@ -95,13 +89,12 @@ async def answer(
     """The protocol's answer to a query: guard, negotiation, the worker pool, headers."""
     accept = request.headers.get("accept")
     try:
-        graphs = (
-            await _graph_names(pool, settings) if re.search(r"\bFROM\b", query, re.I) else set()
-        )
+        inspected = guard.inspect(query)
+        graphs = await _graph_names(pool, settings) if inspected.datasets else set()
         guard.check(query, graphs)
     except guard.Refused as exc:
         return error(400, str(exc))
-    form = query_form(query)
+    form = inspected.form
     if form in ("SELECT", "ASK"):
         media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
     else:
@@ -111,7 +104,7 @@ async def answer(
     fmt = (RESULT_TYPES | GRAPH_TYPES)[media]
     job = Job(query, fmt, settings.row_cap, default_graphs=default_graphs, named_graphs=named_graphs,
               base_iri=str(request.url.replace(query="")),
-              union=not guard.names_dataset(query))  # fmt: skip
+              union=not inspected.datasets)  # fmt: skip
     result = await run(pool, settings, job, timeout)
     headers = {"X-KG-Row-Cap": str(settings.row_cap)}
     if result.stream is not None:
