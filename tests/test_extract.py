@@ -471,3 +471,47 @@ def test_headline_source_after_a_closing_dash_but_not_an_outlet(read) -> None:
     assert f[25].source.label == "Russia" and f[25].category == "equipment"
     assert f[4].source is None
     assert f[30].source is None and f[30].category == "captured"
+
+
+def test_sources_the_parser_hangs_elsewhere(read) -> None:
+    ex = read(
+        "The army said it had hit the depot, which a monitoring group said killed 40 fighters.\n"
+        "Ukraine has shot down 12 drones since Friday, Ukraine's air force reported on Sunday.\n"
+        "A nurse who treated the wounded said she had seen 30 bodies in the corridor.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[40].source.label == "monitoring group"
+    assert f[12].source.label == "Ukrainian Air Force"
+    assert f[30].source.label == "nurse"  # not "she": nobody named is a woman here
+
+
+def test_it_and_he_for_bodies_and_people_not_named(read) -> None:
+    ex = read(
+        "The Civil Defence Directorate said two shelters were hit overnight.\n"
+        "It said 9 people were wounded.\n"
+        "A witness who asked not to be named said the first blast came at dawn.\n"
+        '"I saw the roof fall in on the families," he said.\n'
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[9].source.label == "Civil Defence Directorate"
+    assert quote_starting(ex, "I saw the roof").speaker.label == "witness"
+
+
+def test_headline_source_before_a_colon_but_not_a_place_or_topic(read) -> None:
+    ex = read(
+        "Health ministry: 27 killed in strikes on Gaza City\n"
+        "Kharkiv: 4 killed in overnight shelling\n"
+        "Ukraine war: 6 killed as drones hit Odesa\n"
+        "The shelling went on all night.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[27].source.label == "Health ministry" and f[27].category == "killed"
+    assert f[4].source is None and f[6].source is None
+
+
+def test_the_reporting_verb_above_a_verb_that_may_frame_speech(read) -> None:
+    ex = read(
+        "Colonel Anton Hrytsenko said the brigade would continue fighting "
+        '"as long as a single soldier is standing".\n'
+    )
+    assert quote_starting(ex, "as long as").speaker.label == "Anton Hrytsenko"

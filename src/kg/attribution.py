@@ -18,6 +18,7 @@ from kg.lexicon import (
     OUTLET_WORDS,
     PERSON_ROLES,
     REPORTING_VERBS,
+    SECTION_WORDS,
 )
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -62,11 +63,13 @@ def noun_phrase(head: Token) -> Span:
 
 def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     """(subject phrase, passive?) of a verb, climbing to the governing verb for participles."""
-    for child in verb.children:
-        if child.dep_ in _SUBJECT_DEPS:
-            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return noun_phrase(verb.head), False
-            return noun_phrase(child), child.dep_ == "nsubjpass"
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    # "the attack, which a war monitor said killed 89": the monitor said it, not the attack.
+    named = [c for c in subjects if c.lower_ not in _RELATIVE]
+    for child in named[:1] or subjects[:1]:
+        if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+            return noun_phrase(verb.head), False
+        return noun_phrase(child), child.dep_ == "nsubjpass"
     if any(c.dep_ == "auxpass" for c in verb.children):
         return None, True
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
@@ -113,6 +116,7 @@ def find_cues(
                 cues.append(Cue(tok, "according to", noun_phrase(objs[0])))
         elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             subject, passive = subject_of(tok)
+            subject = _trailing_subject(tok, subject) or subject
             if passive:
                 cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
             elif subject is not None and subject.text.lower() in IMPERSONAL_SUBJECTS:
@@ -121,9 +125,47 @@ def find_cues(
                 cues.append(Cue(tok, _cue_text(tok), subject))
         elif tok.pos_ == "NOUN" and lower in NOUN_CUES and tok.tag_ == "NNS":
             cues.append(Cue(tok, f"{lower} of", tok.doc[tok.i : tok.i + 1]))
-    if not cues and (closing := _closing_cue(sent, verbs) or _dash_source(sent)) is not None:
+    if not cues and (
+        closing := _closing_cue(sent, verbs) or _dash_source(sent) or _colon_source(sent)
+    ):
         cues.append(closing)
     return cues
+
+
+def _colon_source(sent: Span) -> Cue | None:
+    """'General Staff: Russia has lost 448,650 troops': a headline's source before a colon. The
+    caller keeps it only if it names a person or a body ("Kharkiv:" and "Sudan war:" do not)."""
+    words = [t for t in sent if not t.is_space]
+    if len(words) < 5 or words[-1].text in (".", "!", "?"):
+        return None
+    colon = next((t for t in words[:6] if t.text == ":"), None)
+    if colon is None or colon.i == sent.start:
+        return None
+    head = sent.doc[sent.start : colon.i]
+    if not head[0].text[:1].isupper() or any(t.pos_ in ("VERB", "AUX") or t.like_num for t in head):
+        return None
+    if {t.lower_ for t in head} & (OUTLET_WORDS | SECTION_WORDS):
+        return None
+    return Cue(colon, colon.text, head)
+
+
+def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
+    """'…, witnesses and local media said Wednesday.': a cue closing the sentence after a comma
+    whose subject the parser hung elsewhere; the words between the comma and the verb."""
+    after = [t for t in verb.doc[verb.i + 1 : verb.sent.end] if not t.is_punct]
+    if len(after) > 3 or any(t.pos_ in ("VERB", "AUX", "NUM") for t in after):
+        return None
+    comma = next((t for t in reversed(verb.doc[verb.sent.start : verb.i]) if t.text == ","), None)
+    if comma is None or not 1 <= verb.i - comma.i - 1 <= 6:
+        return None
+    if parsed is not None and comma.i < parsed.start:
+        return None  # the parse agrees: its subject is after the comma
+    phrase = verb.doc[comma.i + 1 : verb.i]
+    if any(t.pos_ in ("VERB", "AUX") for t in phrase):
+        return None
+    if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in phrase):
+        return None
+    return phrase
 
 
 def _dash_source(sent: Span) -> Cue | None:
@@ -187,10 +229,20 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     governing = sorted(
         (c for c in usable if c.token in ancestors), key=lambda c: ancestors.index(c.token)
     )
-    # A named source above a passive one wins: "The UN says 364 have been confirmed killed".
+    # A named source above a passive one wins: "The UN says 364 have been confirmed killed";
+    # and above a pronoun that stands for it: "A resident said he had counted 100 bodies".
+    # Likewise a reporting verb above a verb that only sometimes frames speech: "Saree said the
+    # group would continue its attacks 'until …'" is Saree's quote, not the group's.
     named = [c for c in governing if c.subject is not None]
     if named:
-        return named[0]
+        inner, above = named[0], named[1:]
+        outer = [c for c in above if c.subject.root.pos_ != "PRON"]
+        if inner.subject.root.pos_ == "PRON" and outer:
+            return outer[0]
+        reporting = [c for c in above if c.token.lemma_.lower() in REPORTING_VERBS]
+        if inner.token.lemma_.lower() not in REPORTING_VERBS and reporting:
+            return reporting[0]
+        return inner
     according = [c for c in usable if c.text == "according to"]
     if according:
         return according[0]
@@ -200,11 +252,18 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     verbal = [c for c in usable if not c.text.endswith(" of") and _main_clause(c.token)]
     if verbal:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
-    # A headline's closing "— MoD" covers the whole line.
-    return next((c for c in usable if c.token.text in _DASHES), None)
+    # A headline's closing "— MoD" or opening "General Staff:" covers the whole line.
+    return next((c for c in usable if c.token.text in (*_DASHES, ":")), None)
 
 
 def _main_clause(tok: Token) -> bool:
     if tok.dep_ in ("ROOT", "parataxis"):
         return True
+    if tok.head.dep_ == "ROOT" and tok.dep_ == "advcl":
+        # "…, the General Staff reported on May 27.": a trailing cue the parser hung as a clause
+        # ("…, as other soldiers claimed that …" is a clause of its own, with its own content)
+        if any(c.dep_ in ("mark", "ccomp", "dobj") for c in tok.children):
+            return False
+        left = tok.left_edge
+        return left.text == "," or (left.i > 0 and tok.doc[left.i - 1].text == ",")
     return tok.head.dep_ == "ROOT" and tok.dep_ in ("ccomp", "conj")

@@ -45,10 +45,12 @@ from kg.lexicon import (
     MALE_A_NAMES,
     MALE_WORDS,
     ORG_ROLES,
+    PEOPLE_NOUNS,
     PERSON_PRONOUNS,
     PERSON_ROLES,
     PERSON_TITLES,
     PLURAL_PRONOUNS,
+    REPORTING_VERBS,
     SPEECH_VERBS,
     TITLES,
 )
@@ -338,17 +340,24 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     text = phrase.text.strip()
     low = text.lower()
     if low in PERSON_PRONOUNS:
-        return ctx.last_person(pos, low)
+        found = ctx.last_person(pos, low)
+        if found is None:  # "A resident … said he had counted …": an unnamed speaker before
+            earlier = _last_reporter(ctx, pos, person=True)
+            found = resolve_actor(ctx, earlier[1]) if earlier is not None else None
+        return found
     if low == "it":
         # "X said it had confirmed …": the subject of the clause above; "…, it added.": the
-        # body named last before it.
+        # body named or heard from last before it.
         verb = phrase.root.head
         if verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head is not verb:
             outer = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
             if outer is not None and outer.lower_ != "it":
                 return resolve_actor(ctx, noun_phrase(outer))
-        named = [e for p, e in ctx.orgs if p < pos]
-        return named[-1] if named else None
+        named = [(p, e) for p, e in ctx.orgs if p < pos]
+        earlier = _last_reporter(ctx, pos, person=False)
+        if earlier is not None and (not named or earlier[0] > named[-1][0]):
+            return resolve_actor(ctx, earlier[1])
+        return named[-1][1] if named else None
     if low in PLURAL_PRONOUNS or low in ("i", "this", "that", "there"):
         return None
     gaz = gazetteer()
@@ -400,6 +409,27 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
                 if p < pos and role in label and all(m in label for m in modifiers):
                     return e
     return ctx.out.add_entity(unnamed_source(ctx.doc.id, text))
+
+
+def _last_reporter(ctx: _Context, pos: int, person: bool) -> tuple[int, Span] | None:
+    """The last subject before `pos` of a reporting verb that is a noun phrase: a body ("The
+    White Helmets civil defence group said …") or, with `person`, someone unnamed ("A resident
+    … said")."""
+    found: tuple[int, Span] | None = None
+    for block, sdoc in ctx.parsed:
+        if block.start >= pos:
+            break
+        for tok in sdoc:
+            if block.start + tok.idx >= pos:
+                break
+            if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
+                continue
+            subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+                continue  # pronouns, and names (those are mentions already)
+            if (subject.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES) == person:
+                found = (block.start + subject.idx, noun_phrase(subject))
+    return found
 
 
 def _name_after_titles(phrase: Span) -> str | None:
@@ -487,7 +517,15 @@ def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | N
             pos = block.start + c.token.idx
             return q.start - pos if pos < q.start else pos - q.end + 1
 
-        return min(cues, key=distance)
+        best = min(cues, key=distance)
+        if best.token.lemma_.lower() not in REPORTING_VERBS:
+            # "Saree said the group would continue its attacks 'until …'": the reporting verb
+            # above a verb that only sometimes frames speech.
+            ancestors = list(best.token.ancestors)
+            above = [c for c in cues if c.token in ancestors and c.token.lemma_ in REPORTING_VERBS]
+            if above:
+                return min(above, key=lambda c: ancestors.index(c.token))
+        return best
     if (headline := _headline_speaker(ctx, q, block, sdoc)) is not None:
         return headline
     # "He said:" as a paragraph of its own, the quotation in the next.
@@ -648,6 +686,10 @@ def _attribute(ctx: _Context, fig: Figure, tok: Token, cues: list[Cue], block: B
     cue = cue_for(tok, [c for c in cues if not ctx.in_quote(block.start + c.token.idx)])
     if cue is None:
         return
+    if cue.token.text == ":":  # "General Staff: …" names a source; "Kharkiv: …" a place
+        source = resolve_actor(ctx, cue.subject) if cue.subject is not None else None
+        if source is None or source.type == "Place":
+            return
     fig.cue = cue.text
     if cue.subject is not None and not cue.impersonal:
         fig.source_text = cue.subject.text

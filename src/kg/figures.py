@@ -57,7 +57,12 @@ _POPULATION_BEFORE = re.compile(
     r"serves|serving)\s+" + _HEDGE_WORDS + r")$",
     re.IGNORECASE,
 )
-_PART_OF_PREVIOUS = re.compile(r"\b(?:including|among them|among whom|of whom|of which)\s+$", re.I)
+_PART_OF_PREVIOUS = re.compile(
+    # "including 20 children", and the next of a list: "including 31 women and five children"
+    r"\b(?:including|among them|among whom|of whom|of which)\s+"
+    r"(?:[\w,.]+\s+[\w-]+(?:\s+[\w-]+)?\s*(?:,\s*|\s+and\s+|\s+or\s+))?$",
+    re.I,
+)
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 _ONE_OF_AFTER = re.compile(r"^\s+(?:of|another|side|way|day|point|time|thing)\b", re.IGNORECASE)
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)

@@ -30,6 +30,14 @@ OUTLET_WORDS = frozenset(
         "channel broadcasting newsroom"
     ).split()
 )
+# Labels and topics that open a headline before a colon: "Live:", "Sudan war:", not sources.
+SECTION_WORDS = frozenset(
+    (
+        "live update updates watch video videos analysis opinion explainer explained breaking "
+        "exclusive photos pictures timeline factbox fact check q&a war wars crisis conflict "
+        "latest revealed report reports comment editorial interview podcast"
+    ).split()
+)
 # Noun cues: "amid reports of 11,000 …", "figures from …".
 NOUN_CUES = frozenset({"report", "reports"})
 
@@ -103,7 +111,9 @@ PEOPLE_NOUNS = frozenset(
         "woman women man men adult adults victim victims local locals family families patient "
         "patients citizen citizens ukrainian ukrainians russian russians inhabitant inhabitants "
         "worker workers journalist journalists refugee refugees passenger passengers student "
-        "students doctor doctors medic medics boy boys girl girls others more"
+        "students doctor doctors medic medics boy boys girl girls others more witness witnesses "
+        "survivor survivors neighbour neighbours neighbor neighbors nurse nurses volunteer "
+        "volunteers rescuer rescuers relative relatives"
     ).split()
 )
 TROOP_NOUNS = frozenset(
