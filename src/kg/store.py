@@ -31,20 +31,34 @@ _FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 
 
 class _TermConverter:
-    """rdflib → Oxigraph terms, caching IRIs and datatypes, which repeat on every triple."""
+    """rdflib → Oxigraph terms, caching what repeats across triples and documents (predicates,
+    classes, entities, offsets, categories); the cache is dropped when it grows large."""
+
+    LIMIT = 200_000
 
     def __init__(self) -> None:
         self.iris: dict[str, ox.NamedNode] = {}
+        self.terms: dict[object, ox.NamedNode | ox.Literal | ox.BlankNode] = {}
 
     def iri(self, value: str) -> ox.NamedNode:
         node = self.iris.get(value)
         if node is None:
+            if len(self.iris) > self.LIMIT:
+                self.iris.clear()
             node = self.iris[value] = ox.NamedNode(value)
         return node
 
     def __call__(self, term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         if isinstance(term, URIRef):
             return self.iri(str(term))
+        found = self.terms.get(term)
+        if found is None:
+            if len(self.terms) > self.LIMIT:
+                self.terms.clear()
+            found = self.terms[term] = self._convert(term)
+        return found
+
+    def _convert(self, term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         if isinstance(term, Literal):
             if term.language:
                 return ox.Literal(str(term), language=term.language)
@@ -54,6 +68,9 @@ class _TermConverter:
         if isinstance(term, BNode):
             return ox.BlankNode(str(term))
         raise TypeError(f"not an RDF term: {term!r}")
+
+
+_CONVERT = _TermConverter()
 
 
 def ox_value(term: object) -> Any:
@@ -156,7 +173,7 @@ class KGStore:
     def replace_triples(self, name: URIRef, triples: Iterable[tuple]) -> int:
         """Replace a named graph by these rdflib triples, written straight to Oxigraph."""
         graph = ox.NamedNode(str(name))
-        convert = _TermConverter()
+        convert = _CONVERT
         quads = [ox.Quad(convert(s), convert(p), convert(o), graph) for s, p, o in triples]
         if self._has_graph(name):
             self.ox.remove_graph(graph)
@@ -201,8 +218,7 @@ class KGStore:
         `params` are read by the query through the function kg:param("name"), which returns
         the value as an RDF term: a caller's input is never spliced into SPARQL text.
         """
-        convert = _TermConverter()
-        terms = {k: convert(v) for k, v in (params or {}).items()}
+        terms = {k: _CONVERT(v) for k, v in (params or {}).items()}
 
         def param(name: ox.Literal) -> ox.NamedNode | ox.Literal | None:
             return terms.get(name.value)
