@@ -515,3 +515,17 @@ def test_the_reporting_verb_above_a_verb_that_may_frame_speech(read) -> None:
         '"as long as a single soldier is standing".\n'
     )
     assert quote_starting(ex, "as long as").speaker.label == "Anton Hrytsenko"
+
+
+def test_title_case_headlines_name_no_one_and_places_are_not_tolls(read) -> None:
+    ex = read(
+        "Shelling Hits Crowded Bus Station In Eastern Town\n"
+        "The surgeon, who did not want to be named, said 18 wounded people had arrived.\n"
+        '"We are operating in the corridors," he said.\n'
+        "Russian forces shelled 23 towns and villages overnight, killing two civilians, the governor said.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[18].source.label == "surgeon"
+    assert quote_starting(ex, "We are operating").speaker.label == "surgeon"
+    assert 23 not in f and f[2].category == "killed"
+    assert not [e for e in ex.entities.values() if e.label.startswith("Shelling")]

@@ -203,11 +203,38 @@ def _entities(sdoc: Doc) -> list[Span]:
     return sorted(found, key=lambda e: e.start)
 
 
+def _title_case(sdoc: Doc) -> bool:
+    """A headline in Title Case: no closing full stop, and its longer words capitalised."""
+    if sdoc.text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'")):
+        return False
+    words = [t.text for t in sdoc if t.is_alpha and len(t.text) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def _collect_entities(ctx: _Context) -> None:
+    # In a Title Case headline the tagger takes capitalised words for names ("Drone Strike
+    # Kills"): a person there must be named in the running text too, or be in the gazetteer.
+    titled = {id(sdoc) for _, sdoc in ctx.parsed if _title_case(sdoc)}
+    in_prose = {
+        fold(e.text)
+        for _, sdoc in ctx.parsed
+        if id(sdoc) not in titled
+        for e in ctx.ents(sdoc)
+        if e.label_ == "PERSON"
+    }
+
+    def doubtful(ent: Span) -> bool:
+        return (
+            ent.label_ == "PERSON"
+            and id(ent.doc) in titled
+            and fold(ent.text) not in in_prose
+            and gazetteer().lookup(ent.text) is None
+        )
+
     index = PersonIndex()
     for _, sdoc in ctx.parsed:
         for ent in ctx.ents(sdoc):
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" and not doubtful(ent):
                 name = ent.text.strip()
                 words = name.split()
                 while len(words) > 1 and fold(words[0]) in TITLES:
@@ -215,7 +242,7 @@ def _collect_entities(ctx: _Context) -> None:
                 index.register(" ".join(words))
     for block, sdoc in ctx.parsed:
         for ent in ctx.ents(sdoc):
-            entity = _entity_for_ent(ent, index)
+            entity = None if doubtful(ent) else _entity_for_ent(ent, index)
             if entity is None:
                 continue
             start, end = block.start + ent.start_char, block.start + ent.end_char
@@ -397,7 +424,9 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
                 return named
         if role in PERSON_ROLES:
             candidates = [e for p, e in ctx.roles.get(role, []) if p < pos]
-            return candidates[-1] if candidates else ctx.last_person(pos)
+            found = candidates[-1] if candidates else ctx.last_person(pos)
+            if found is not None:
+                return found  # else "the doctor", never named: an unnamed source below
         if role in ORG_ROLES:
             # "the ministry" is the last ministry named; "the energy ministry" only one whose
             # name has "energy" in it.

@@ -191,6 +191,8 @@ def categorise(
             c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
         }
     people_ok = noun is None or bool(noun_words & (PEOPLE_NOUNS | TROOP_NOUNS))
+    if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
+        return None, noun, None  # "attacked 19 settlements, killing one": places, not a toll
     if noun is not None:
         head = noun.lower_
         modifiers = noun_words - {head, noun.lemma_.lower()}
