@@ -6,7 +6,7 @@ SPARQL is evaluated by Oxigraph's engine; the default graph is the union of docu
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,23 +40,21 @@ class _TermConverter:
         self.iris: dict[str, ox.NamedNode] = {}
         self.terms: dict[object, ox.NamedNode | ox.Literal | ox.BlankNode] = {}
 
+    def _remember(self, cache: dict, key: object, make: Callable[[], Any]) -> Any:
+        found = cache.get(key)
+        if found is None:
+            if len(cache) > self.LIMIT:
+                cache.clear()
+            found = cache[key] = make()
+        return found
+
     def iri(self, value: str) -> ox.NamedNode:
-        node = self.iris.get(value)
-        if node is None:
-            if len(self.iris) > self.LIMIT:
-                self.iris.clear()
-            node = self.iris[value] = ox.NamedNode(value)
-        return node
+        return self._remember(self.iris, value, lambda: ox.NamedNode(value))
 
     def __call__(self, term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         if isinstance(term, URIRef):
             return self.iri(str(term))
-        found = self.terms.get(term)
-        if found is None:
-            if len(self.terms) > self.LIMIT:
-                self.terms.clear()
-            found = self.terms[term] = self._convert(term)
-        return found
+        return self._remember(self.terms, term, lambda: self._convert(term))
 
     def _convert(self, term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         if isinstance(term, Literal):
