@@ -85,7 +85,7 @@ def test_seed_scores_meet_the_bar() -> None:
 
 
 def test_held_out_articles_written_for_the_project() -> None:
-    """Fifteen articles in other house styles and conflicts, annotated after the rules were
+    """Eighteen articles in other house styles and conflicts, annotated after the rules were
     written; their first runs showed general gaps, now fixed. Guard against regressions."""
     scores = kg_eval(HELDOUT)
     for measure in ("figures", "attributed_figures", "quotes"):

@@ -529,3 +529,12 @@ def test_title_case_headlines_name_no_one_and_places_are_not_tolls(read) -> None
     assert quote_starting(ex, "We are operating").speaker.label == "surgeon"
     assert 23 not in f and f[2].category == "killed"
     assert not [e for e in ex.entities.values() if e.label.startswith("Shelling")]
+
+
+def test_headline_verb_right_before_the_number(read) -> None:
+    ex = read(
+        "Missile strike on shopping centre sheltering families kills at least 14\n"
+        "The centre had been used as a shelter since the spring.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[14].category == "killed" and f[14].qualifier == "at_least"

@@ -212,7 +212,11 @@ def categorise(
         if t.dep_ == "cc" or t.text in (",", ";"):
             break
         near.append(t)
-    for cand in [*near, *_verb_candidates(tok, noun), *window[3:]]:
+    # Then the word right before the number: "… kills at least 30" (a headline's "kills" may be
+    # tagged a noun), "wounding 12".
+    start = tok.sent.start_char + n.hedge_start
+    before = [t for t in tok.sent if t.idx + len(t) <= start and not t.is_punct][-1:]
+    for cand in [*near, *before, *_verb_candidates(tok, noun), *window[3:]]:
         if cat := _outcome(cand, people_ok):
             return cat, noun, cand
     if noun is not None and noun_words & TROOP_NOUNS:
