@@ -24,6 +24,7 @@ from kg.store import KGStore
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "corpus"
 SHARED = ROOT.parent / "shared"
+CLAIMS = 19  # figure claims kg finds in the sample corpus
 
 
 @pytest.fixture(scope="session")

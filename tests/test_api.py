@@ -9,6 +9,8 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
+from .conftest import CLAIMS
+
 SELECT = "SELECT ?claim ?value WHERE { ?claim a kg:FigureClaim ; kg:value ?value } ORDER BY ?value"
 
 
@@ -114,4 +116,4 @@ def test_canned_query_files_run_as_plain_sparql(client: httpx.Client) -> None:
     r = client.post(
         "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
     )
-    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 18
+    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == CLAIMS

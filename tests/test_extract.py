@@ -538,3 +538,12 @@ def test_headline_verb_right_before_the_number(read) -> None:
     )
     f = {x.value: x for x in ex.figures}
     assert f[14].category == "killed" and f[14].qualifier == "at_least"
+
+
+def test_it_is_the_name_not_a_later_common_noun_for_it(read) -> None:
+    ex = read(
+        "The World Health Organization has recorded 85 attacks on clinics, the agency said.\n"
+        "At least 6 nurses were killed in those attacks, it said.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[6].source.label == "World Health Organization"

@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 
-from .conftest import EXAMPLES, build_store, serve
+from .conftest import CLAIMS, EXAMPLES, build_store, serve
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?x ?y ?z } GRAPH ?c { ?q ?r ?t } }"
 TOKEN = "s3cret-token"
@@ -199,11 +199,11 @@ def test_sparqlwrapper_in_every_format(live_server: str) -> None:
         client.setReturnFormat(fmt)
         result = client.query().convert()
         if fmt == JSON:
-            assert len(result["results"]["bindings"]) == 18
+            assert len(result["results"]["bindings"]) == CLAIMS
         elif fmt == XML:
-            assert len(result.getElementsByTagName("result")) == 18
+            assert len(result.getElementsByTagName("result")) == CLAIMS
         else:
-            assert len(result.decode().strip().splitlines()) == 19
+            assert len(result.decode().strip().splitlines()) == CLAIMS + 1
     construct = SPARQLWrapper(f"{live_server}/sparql")
     construct.setQuery(
         "CONSTRUCT { ?c <urn:v> ?v } WHERE { ?c <https://w3id.org/conflict-kg/ontology#value> ?v }"
@@ -215,7 +215,7 @@ def test_sparqlwrapper_in_every_format(live_server: str) -> None:
             graph = Graph().parse(
                 data=graph, format={"turtle": "turtle", "n3": "turtle", "json-ld": "json-ld"}[fmt]
             )
-        assert len(graph) == 18
+        assert len(graph) == CLAIMS
 
 
 def test_rdflib_sparqlstore(live_server: str) -> None:

@@ -386,7 +386,9 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
                 return resolve_actor(ctx, noun_phrase(outer))
         named = [(p, e) for p, e in ctx.orgs if p < pos]
         earlier = _last_reporter(ctx, pos, person=False)
-        if earlier is not None and (not named or earlier[0] > named[-1][0]):
+        # "…, the agency said." after "The World Health Organization …": the name, not "agency".
+        proper = earlier is not None and any(t.pos_ == "PROPN" for t in earlier[1])
+        if earlier is not None and (not named or (proper and earlier[0] > named[-1][0])):
             return resolve_actor(ctx, earlier[1])
         return named[-1][1] if named else None
     if low in PLURAL_PRONOUNS or low in ("i", "this", "that", "there"):
