@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Query
 from fastapi.responses import JSONResponse
 from rdflib import Literal, URIRef
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -14,6 +14,10 @@ from api.pool import Answer, Job, QueryFailed, QueryTimeout, WorkerPool
 from kg.settings import Settings
 
 _POSITION = re.compile(r"\bat (\d+):(\d+)")
+
+# Paging of every list route (canned queries, entities, figures, quotes).
+Limit = Annotated[int, Query(ge=1, le=10_000, description="Rows per page.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
 
 
 def error(status: int, message: str, **extra: object) -> JSONResponse:

@@ -69,11 +69,6 @@ def inspect(query: str) -> Inspection:
     )
 
 
-def names_dataset(query: str) -> bool:
-    """Whether the query has FROM or FROM NAMED (its own dataset, instead of the union)."""
-    return bool(inspect(query).datasets)
-
-
 def check(query: str, graphs: set[str]) -> None:
     """Raise Refused for SERVICE, LOAD, or FROM / FROM NAMED of a graph the store does not hold."""
     found = inspect(query)

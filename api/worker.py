@@ -2,7 +2,8 @@
 
 The service sends it one job at a time over a pipe and reads back chunks. A job past its time
 limit is stopped by killing the process, which is the only way to stop Oxigraph mid-query.
-Imports nothing heavy (no spaCy) so a replacement starts fast.
+Imports nothing heavy (no spaCy: kg.store needs rdflib and Oxigraph) so a replacement starts
+fast.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from api.results import select_chunks
+from kg.store import PARAM_FUNCTION, solution_rows
 from kg.vocab import PREFIX_MAP
 
-PARAM = ox.NamedNode("https://w3id.org/conflict-kg/ontology#param")
 _PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):")
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -37,12 +38,6 @@ def _term(spec: tuple[str, str, str | None]) -> ox.NamedNode | ox.Literal:
     if kind == "lang":
         return ox.Literal(value, language=extra)
     return ox.Literal(value, datatype=ox.NamedNode(extra)) if extra else ox.Literal(value)
-
-
-def _value(term: object) -> Any:
-    from kg.store import ox_value  # light: kg.store imports rdflib only
-
-    return ox_value(term)
 
 
 @lru_cache(maxsize=512)
@@ -67,19 +62,12 @@ def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
     # kg:param("name") reads a canned query's bound parameters; with none bound (a canned query
     # pasted into /sparql) it is unbound, so every query file also runs as plain SPARQL.
     if "param" in job["query"]:
-        kwargs["custom_functions"] = {PARAM: lambda name: params.get(name.value)}
+        kwargs["custom_functions"] = {PARAM_FUNCTION: lambda name: params.get(name.value)}
     result = store.query(job["query"], **kwargs)
     fmt, cap = job["format"], job["cap"]
     if isinstance(result, ox.QuerySolutions):
         if fmt == "rows":
-            names = [v.value for v in result.variables]
-            rows, truncated = [], False
-            for solution in result:
-                if len(rows) >= cap:
-                    truncated = True
-                    break
-                rows.append({n: _value(solution[n]) for n in names if not n.startswith("param_")})
-            conn.send(("rows", rows, truncated))
+            conn.send(("rows", *solution_rows(result, cap)))
             return
         if fmt not in BOOLEAN_FORMATS:
             conn.send(("error", 406, "a SELECT answers results (JSON, XML, CSV, TSV), not a graph"))

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query
 from rdflib import Literal as RDFLiteral
 
-from api.common import rows
+from api.common import Limit, Offset, rows
 from api.deps import PoolDep, SettingsDep
 from kg.queries import load_queries
 from kg.vocab import ID
@@ -26,8 +26,6 @@ Category = Literal[
     "territory",
     "other",
 ]
-Limit = Annotated[int, Query(ge=1, le=10_000, description="Rows per page.")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
 
 _SEARCH = """
 SELECT ?entity ?label ?type (COUNT(DISTINCT ?m) AS ?mentions) (COUNT(DISTINCT ?doc) AS ?documents)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, Response
 
-from api.common import rows
+from api.common import Limit, Offset, rows
 from api.deps import PoolDep, SettingsDep
 from kg.queries import CannedQuery, Parameter, ParameterError, load_queries
 
@@ -92,10 +92,8 @@ def _route(query: CannedQuery):
         params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY,
                                         annotation=_annotation(p), default=default))  # fmt: skip
     params += [
-        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=1000,
-                          annotation=Annotated[int, Query(ge=1, le=10_000, description="Rows per page.")]),
-        inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0,
-                          annotation=Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]),
+        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=1000, annotation=Limit),
+        inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=Offset),
         inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, default="json",
                           annotation=Annotated[Literal["json", "csv"], Query(description="json or csv.")]),
     ]  # fmt: skip

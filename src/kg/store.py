@@ -16,7 +16,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from kg.vocab import KG, PREFIXES, document_iri
+from kg.vocab import KG, PREFIX_MAP, PREFIXES, document_iri
 
 
 class StoreError(RuntimeError):
@@ -93,6 +93,18 @@ def ox_value(term: object) -> Any:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value
+
+
+def solution_rows(result: ox.QuerySolutions, cap: int | None = None) -> tuple[list[dict], bool]:
+    """Rows of JSON-friendly values, at most `cap`, and whether there were more. The `?param_*`
+    variables that canned queries project to show their bound parameters are left out."""
+    names = [v.value for v in result.variables if not v.value.startswith("param_")]
+    rows: list[dict] = []
+    for solution in result:
+        if cap is not None and len(rows) >= cap:
+            return rows, True
+        rows.append({n: ox_value(solution[n]) for n in names})
+    return rows, False
 
 
 SERVE_LOCK = "kg-serve.lock"
@@ -224,15 +236,12 @@ class KGStore:
         result = self.ox.query(
             sparql,
             use_default_graph_as_union=True,
-            prefixes={p: str(ns) for p, ns in PREFIXES.items()},
+            prefixes=PREFIX_MAP,
             custom_functions={PARAM_FUNCTION: param},
         )
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("only SELECT queries return rows")
-        names = [v.value for v in result.variables]
-        return [
-            {n: ox_value(row[n]) for n in names if not n.startswith("param_")} for row in result
-        ]
+        return solution_rows(result)[0]
 
     def documents(self) -> Iterator[dict]:
         yield from self.select(
@@ -270,4 +279,4 @@ class KGStore:
         gc.collect()
 
 
-__all__ = ["KGStore", "StoreError", "ox_value"]
+__all__ = ["KGStore", "StoreError", "ox_value", "solution_rows"]
