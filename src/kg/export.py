@@ -18,7 +18,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.gexf import write_gexf
-from kg.networks import COLOURS, Filters, Network, build, degree
+from kg.networks import Filters, Network, build, colour, degree
 from kg.resources import ontology_dir
 from kg.store import KGStore
 
@@ -42,17 +42,9 @@ SUFFIXES = {"nquads": "nq", "ntriples": "nt", "turtle": "ttl", "csv": "zip"}
 def to_networkx(net: Network) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for n in net.nodes.values():
-        attrs = {
-            "label": n.label,
-            "type": n.type,
-            "mentions": n.mentions,
-            "documents": len(n.documents),
-        }
-        attrs |= {k: v for k, v in {"start": n.start, "latitude": n.latitude, "longitude": n.longitude,
-                                     **n.extra}.items() if v is not None}  # fmt: skip
-        g.add_node(n.id, **attrs)
+        g.add_node(n.id, label=n.label, **({"start": n.start} if n.start else {}), **n.attributes())
     for e in net.edges.values():
-        g.add_edge(e.source, e.target, key=e.kind, label=e.label, kind=e.kind, weight=float(max(e.weight, 1)),
+        g.add_edge(e.source, e.target, key=e.kind, label=e.label, kind=e.kind, weight=float(e.shown_weight),
                    **({"start": e.start} if e.start else {}))  # fmt: skip
     return g
 
@@ -68,9 +60,7 @@ def gephi_csv(net: Network) -> tuple[str, str]:
     w = csv.writer(edges)
     w.writerow(["Source", "Target", "Type", "Label", "Weight", "Kind", "Start"])
     for e in net.edges.values():
-        w.writerow(
-            [e.source, e.target, "Directed", e.label, max(e.weight, 1), e.kind, e.start or ""]
-        )
+        w.writerow([e.source, e.target, "Directed", e.label, e.shown_weight, e.kind, e.start or ""])
     return nodes.getvalue(), edges.getvalue()
 
 
@@ -90,10 +80,10 @@ def draw_png(net: Network, out: BinaryIO, title: str = "", top: int = 40) -> Non
     for e in net.edges.values():
         if e.source in keep and e.target in keep and e.source != e.target:
             w = g.get_edge_data(e.source, e.target, {}).get("weight", 0)
-            g.add_edge(e.source, e.target, weight=w + max(e.weight, 1))
+            g.add_edge(e.source, e.target, weight=w + e.shown_weight)
     fig, ax = plt.subplots(figsize=(14, 10), dpi=110)
     pos = nx.spring_layout(g, seed=7, k=1.6 / max(1, len(g) ** 0.5), weight="weight")
-    colours = [tuple(c / 255 for c in COLOURS.get(net.nodes[n].type, (128, 128, 128))) for n in g]
+    colours = [tuple(c / 255 for c in net.nodes[n].colour) for n in g]
     sizes = [120 + 60 * min(net.nodes[n].mentions, 40) for n in g]
     widths = [0.4 + min(d["weight"], 10) * 0.35 for _, _, d in g.edges(data=True)]
     nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.35, edge_color="#556")
@@ -104,7 +94,7 @@ def draw_png(net: Network, out: BinaryIO, title: str = "", top: int = 40) -> Non
     nx.draw_networkx_labels(g, pos, labels, ax=ax, font_size=8)
     types = sorted({net.nodes[n].type for n in g})
     legend = [Line2D([0], [0], marker="o", color="w", label=t, markersize=10,
-                     markerfacecolor=tuple(c / 255 for c in COLOURS.get(t, (128, 128, 128)))) for t in types]  # fmt: skip
+                     markerfacecolor=tuple(c / 255 for c in colour(t))) for t in types]  # fmt: skip
     ax.legend(handles=legend, loc="lower left", frameon=False, fontsize=9)
     ax.set_title(title or f"kg {net.view} network: {len(g)} of {len(net.nodes)} nodes", fontsize=12)
     ax.axis("off")

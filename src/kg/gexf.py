@@ -13,10 +13,10 @@ import math
 from collections.abc import Iterator
 from datetime import date
 from typing import TextIO
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from kg import __version__
-from kg.networks import COLOURS, Network
+from kg.networks import Network
 
 NODE_ATTRIBUTES = [
     ("type", "type", "string"), ("mentions", "mentions", "integer"),
@@ -39,7 +39,7 @@ def _lines(net: Network, description: str) -> Iterator[str]:
            'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">\n')  # fmt: skip
     yield f'  <meta lastmodifieddate="{date.today().isoformat()}">\n'
     yield f"    <creator>kg {__version__}</creator>\n"
-    yield f"    <description>{_text(description)}</description>\n  </meta>\n"
+    yield f"    <description>{escape(description)}</description>\n  </meta>\n"
     mode = ' mode="dynamic" timeformat="date"' if dynamic else ' mode="static"'
     yield f'  <graph defaultedgetype="directed"{mode}>\n'
     yield '    <attributes class="node">\n'
@@ -53,12 +53,11 @@ def _lines(net: Network, description: str) -> Iterator[str]:
     for node in net.nodes.values():
         start = f" start={_a(node.start)}" if node.start else ""
         yield f"      <node id={_a(node.id)} label={_a(node.label)}{start}>\n        <attvalues>\n"
-        values = {"type": node.type, "mentions": node.mentions, "documents": len(node.documents),
-                  "latitude": node.latitude, "longitude": node.longitude, **node.extra}  # fmt: skip
+        values = node.attributes()
         for id_, _, _ in NODE_ATTRIBUTES:
-            if values.get(id_) is not None:
+            if id_ in values:
                 yield f"          <attvalue for={_a(id_)} value={_a(values[id_])}/>\n"
-        r, g, b = COLOURS.get(node.type, (128, 128, 128))
+        r, g, b = node.colour
         size = 4 + 4 * math.log1p(max(node.mentions, 0))
         yield "        </attvalues>\n"
         yield f'        <color r="{r}" g="{g}" b="{b}"/>\n        <size value="{size:.2f}"/>\n'
@@ -67,13 +66,9 @@ def _lines(net: Network, description: str) -> Iterator[str]:
     for i, e in enumerate(net.edges.values()):
         start = f" start={_a(e.start)}" if e.start else ""
         yield (f'      <edge id="e{i}" source={_a(e.source)} target={_a(e.target)} label={_a(e.label)} '
-               f"kind={_a(e.kind)} weight=\"{max(e.weight, 1):g}\"{start}>\n"
+               f"kind={_a(e.kind)} weight=\"{e.shown_weight:g}\"{start}>\n"
                f'        <attvalues><attvalue for="kind" value={_a(e.kind)}/></attvalues>\n      </edge>\n')  # fmt: skip
     yield "    </edges>\n  </graph>\n</gexf>\n"
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def write_gexf(net: Network, out: TextIO, description: str = "") -> None:

@@ -28,6 +28,10 @@ COLOURS = {
 }  # fmt: skip
 
 
+def colour(type_: str) -> tuple[int, int, int]:
+    return COLOURS.get(type_, (128, 128, 128))
+
+
 @dataclass
 class Filters:
     since: date | None = None
@@ -63,6 +67,16 @@ class Node:
         if published and (self.start is None or published < self.start):
             self.start = published
 
+    @property
+    def colour(self) -> tuple[int, int, int]:
+        return colour(self.type)
+
+    def attributes(self) -> dict[str, object]:
+        """The node's data attributes that have a value, as every export writes them."""
+        values = {"type": self.type, "mentions": self.mentions, "documents": len(self.documents),
+                  "latitude": self.latitude, "longitude": self.longitude, **self.extra}  # fmt: skip
+        return {k: v for k, v in values.items() if v is not None}
+
 
 @dataclass
 class Edge:
@@ -72,6 +86,11 @@ class Edge:
     label: str
     weight: float = 0
     start: str | None = None
+
+    @property
+    def shown_weight(self) -> float:
+        """The weight exports write: at least 1, as graph tools drop or hide weight-0 edges."""
+        return max(self.weight, 1)
 
 
 @dataclass
