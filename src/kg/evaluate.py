@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,14 +128,17 @@ def _words(text: str) -> list[str]:
 
 def _pair(
     gold: list[dict], predicted: list[dict], fits: Callable[[dict, dict], bool]
-) -> Iterator[tuple[dict, dict | None]]:
-    """Each gold record with the first unused prediction that fits it (one to one, in order)."""
+) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
+    """Each gold record with the first unused prediction that fits it (one to one, in order),
+    and the predictions left over (false positives)."""
     used: set[int] = set()
+    pairs: list[tuple[dict, dict | None]] = []
     for g in gold:
         match = next((i for i, p in enumerate(predicted) if i not in used and fits(g, p)), None)
         if match is not None:
             used.add(match)
-        yield g, None if match is None else predicted[match]
+        pairs.append((g, None if match is None else predicted[match]))
+    return pairs, [p for i, p in enumerate(predicted) if i not in used]
 
 
 def load_gold(gold_dir: Path) -> tuple[list[dict], list[dict]]:
@@ -188,13 +191,12 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
             _spans(text, g["sentence"]), [(p["start"], p["end"]), *_spans(text, p["sentence"])]
         )
 
-    matched: set[int] = set()
-    for g, p in _pair(gold, predicted, fits):
+    pairs, unmatched = _pair(gold, predicted, fits)
+    for g, p in pairs:
         where = f"{g['doc'][:3]} {g['figure']!r} ({g['category']})"
         if p is None:
             report.misses.append(f"{where} in: {g['sentence'][:110]}")
             continue
-        matched.add(id(p))
         report.figures.true_positives += 1
         report.matched_figures += 1
         if p["category"] == g["category"]:
@@ -217,12 +219,11 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
             report.wrong_sources.append(
                 f"{where}: gold {gold_source!r}, predicted {p['source']!r} ({p.get('source_text')!r})"
             )
-    for p in predicted:
-        if id(p) not in matched:
-            report.false_positives.append(
-                f"{p['document'][:3]} {p['value']:g} {p['category']} ({p['measure']}) "
-                f"src={p['source']!r} in: {p['sentence'][:90]}"
-            )
+    for p in unmatched:
+        report.false_positives.append(
+            f"{p['document'][:3]} {p['value']:g} {p['category']} ({p['measure']}) "
+            f"src={p['source']!r} in: {p['sentence'][:90]}"
+        )
 
 
 def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> None:
@@ -233,13 +234,12 @@ def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> No
         start = _words(g["quote_start"])
         return p["document"] == g["doc"] and _words(p["quote"])[: len(start)] == start
 
-    matched: set[int] = set()
-    for g, p in _pair(gold, predicted, fits):
+    pairs, unmatched = _pair(gold, predicted, fits)
+    for g, p in pairs:
         where = f"{g['doc'][:3]} {g['quote_start']!r}"
         if p is None:
             report.quote_misses.append(f"{where} ({g['speaker_canonical']})")
             continue
-        matched.add(id(p))
         report.quotes.true_positives += 1
         report.matched_quotes += 1
         names = [p["speaker"], p.get("speaker_text")]
@@ -250,8 +250,7 @@ def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> No
                 f"{where}: gold {g['speaker_canonical']!r}, predicted {p['speaker']!r} "
                 f"({p.get('speaker_text')!r})"
             )
-    for p in predicted:
-        if id(p) not in matched:
-            report.quote_false_positives.append(
-                f"{p['document'][:3]} {p['quote'][:60]!r} ({p['speaker']})"
-            )
+    for p in unmatched:
+        report.quote_false_positives.append(
+            f"{p['document'][:3]} {p['quote'][:60]!r} ({p['speaker']})"
+        )
