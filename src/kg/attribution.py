@@ -132,11 +132,25 @@ def find_cues(
     return cues
 
 
+def _headline_words(sent: Span) -> list[Token] | None:
+    """The words of a headline-like line (five or more, no closing full stop), else None."""
+    words = [t for t in sent if not t.is_space]
+    return None if len(words) < 5 or words[-1].text in (".", "!", "?") else words
+
+
+def _after_comma(sent: Span, verb: Token) -> Span | None:
+    """The 1–6 words between the last comma before `verb` and `verb`: a closing cue's subject."""
+    comma = next((t for t in reversed(sent.doc[sent.start : verb.i]) if t.text == ","), None)
+    if comma is None or not 1 <= verb.i - comma.i - 1 <= 6:
+        return None
+    return sent.doc[comma.i + 1 : verb.i]
+
+
 def _colon_source(sent: Span) -> Cue | None:
     """'General Staff: Russia has lost 448,650 troops': a headline's source before a colon. The
     caller keeps it only if it names a person or a body ("Kharkiv:" and "Sudan war:" do not)."""
-    words = [t for t in sent if not t.is_space]
-    if len(words) < 5 or words[-1].text in (".", "!", "?"):
+    words = _headline_words(sent)
+    if words is None:
         return None
     colon = next((t for t in words[:6] if t.text == ":"), None)
     if colon is None or colon.i == sent.start:
@@ -155,12 +169,11 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
     after = [t for t in verb.doc[verb.i + 1 : verb.sent.end] if not t.is_punct]
     if len(after) > 3 or any(t.pos_ in ("VERB", "AUX", "NUM") for t in after):
         return None
-    comma = next((t for t in reversed(verb.doc[verb.sent.start : verb.i]) if t.text == ","), None)
-    if comma is None or not 1 <= verb.i - comma.i - 1 <= 6:
+    phrase = _after_comma(verb.sent, verb)
+    if phrase is None:
         return None
-    if parsed is not None and comma.i < parsed.start:
+    if parsed is not None and phrase.start - 1 < parsed.start:
         return None  # the parse agrees: its subject is after the comma
-    phrase = verb.doc[comma.i + 1 : verb.i]
     if any(t.pos_ in ("VERB", "AUX") for t in phrase):
         return None
     if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in phrase):
@@ -171,8 +184,8 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
 def _dash_source(sent: Span) -> Cue | None:
     """'… destroy 36 drones overnight — MoD': a headline's source after a closing dash. A page
     title's '- Outlet Name' has the same shape, so names of news outlets are not sources."""
-    words = [t for t in sent if not t.is_space]
-    if len(words) < 5 or words[-1].text in (".", "!", "?"):
+    words = _headline_words(sent)
+    if words is None:
         return None
     dash = next((t for t in reversed(words[:-1]) if t.text in _DASHES), None)
     if dash is None or dash.whitespace_ == "" or sent.doc[dash.i - 1].whitespace_ == "":
@@ -209,11 +222,8 @@ def _closing_cue(sent: Span, verbs: frozenset[str]) -> Cue | None:
     last = words[-1]
     if last.lemma_.lower() not in verbs and last.lower_[:-1] not in verbs:  # "estimates"
         return None
-    comma = next((t for t in reversed(sent[: last.i - sent.start]) if t.text == ","), None)
-    if comma is None or not 1 <= last.i - comma.i - 1 <= 6:
-        return None
-    subject = sent.doc[comma.i + 1 : last.i]
-    if any(t.pos_ == "VERB" for t in subject):
+    subject = _after_comma(sent, last)
+    if subject is None or any(t.pos_ == "VERB" for t in subject):
         return None
     return Cue(last, last.text, subject)
 

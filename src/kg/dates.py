@@ -7,14 +7,16 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from kg.lexicon import MONTHS
+
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
 _DATE_WORDS = re.compile(
     r"\b(?:today|tonight|yesterday|overnight|last night|this (?:morning|afternoon|evening)|"
-    r"(?:last|this) (?:week|weekend)|" + "|".join(_WEEKDAYS) + "|" + "|".join(_MONTHS) + r")\b",
+    r"(?:last|this) (?:week|weekend)|"
+    + "|".join(_WEEKDAYS)
+    + "|"
+    + "|".join(sorted(MONTHS))
+    + r")\b",
     re.IGNORECASE,
 )
 _BARE_WEEKDAY = re.compile(r"^(?:on\s+)?(" + "|".join(_WEEKDAYS) + r")$", re.IGNORECASE)

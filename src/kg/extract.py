@@ -85,6 +85,8 @@ class _Context:
     subjects: set[int] = field(default_factory=set)  # start offsets of mentions that are subjects
     roles: dict[str, list[tuple[int, Entity]]] = field(default_factory=dict)
     orgs: list[tuple[int, Entity]] = field(default_factory=list)
+    # Noun subjects of reporting verbs: (verb offset, subject offset, phrase, a person noun?).
+    reporters: list[tuple[int, int, Span, bool]] | None = None
 
     def in_quote(self, pos: int) -> QuoteSpan | None:
         i = bisect.bisect_right(self.quote_starts, pos) - 1
@@ -296,7 +298,7 @@ def _gender(ent: Span, entity: Entity) -> str | None:
     if before & MALE_WORDS:
         return "m"
     first = fold(entity.label.split()[0])
-    if len(entity.label.split()) >= 1 and first.endswith("a") and first not in MALE_A_NAMES:
+    if first.endswith("a") and first not in MALE_A_NAMES:
         return "f"
     return None
 
@@ -450,21 +452,22 @@ def _last_reporter(ctx: _Context, pos: int, person: bool) -> tuple[int, Span] | 
     """The last subject before `pos` of a reporting verb that is a noun phrase: a body ("The
     White Helmets civil defence group said …") or, with `person`, someone unnamed ("A resident
     … said")."""
-    found: tuple[int, Span] | None = None
-    for block, sdoc in ctx.parsed:
-        if block.start >= pos:
-            break
-        for tok in sdoc:
-            if block.start + tok.idx >= pos:
-                break
-            if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
-                continue
-            subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
-                continue  # pronouns, and names (those are mentions already)
-            if (subject.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES) == person:
-                found = (block.start + subject.idx, noun_phrase(subject))
-    return found
+    if ctx.reporters is None:  # found once per document, in document order
+        ctx.reporters = []
+        for block, sdoc in ctx.parsed:
+            for tok in sdoc:
+                if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
+                    continue
+                subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+                if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+                    continue  # pronouns, and names (those are mentions already)
+                is_person = subject.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES
+                ctx.reporters.append((block.start + tok.idx, block.start + subject.idx,
+                                      noun_phrase(subject), is_person))  # fmt: skip
+    found = [
+        (at, phrase) for verb, at, phrase, who in ctx.reporters if verb < pos and who == person
+    ]
+    return found[-1] if found else None
 
 
 def _name_after_titles(phrase: Span) -> str | None:
@@ -621,6 +624,7 @@ def _figures(ctx: _Context) -> None:
             previous = candidates[-1].category
             cues = find_cues(sent)
             sentence = _sentence(block, sent)
+            as_of = _as_of(sent, ctx.doc.date)
             made: list[Figure] = []
             for cand in candidates:
                 n = cand.number
@@ -639,7 +643,7 @@ def _figures(ctx: _Context) -> None:
                 _attribute(ctx, fig, cand.token, cues, block)
                 if fig.source is None and fig.cue is None:
                     _attribute_from_context(ctx, fig, sent, previous_sentence, previous_figures)
-                fig.as_of = _as_of(sent, ctx.doc.date)
+                fig.as_of = as_of
                 made.append(fig)
             ctx.out.figures.extend(made)
             previous_sentence, previous_figures = sent, made

@@ -46,6 +46,9 @@ class _Builder:
         self.doc_id = ex.document.id
         self.doc = document_iri(self.doc_id)
         self.triples: dict[Triple, None] = {}  # ordered set
+        # Claims and quotes with their sentence's start: events link to those in their sentence.
+        self.claims: list[tuple[URIRef, int]] = []
+        self.quotes: list[tuple[URIRef, int]] = []
 
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
         if o is None:
@@ -133,10 +136,12 @@ class _Builder:
             self._offsets(node, m.start, m.end)
         for q in self.ex.quotes:
             node = self.fact("quote", KG.Quotation, q.start, q.end, q.sentence)
+            self.quotes.append((node, q.sentence.start))
             self.add(node, SCHEMA.text, q.text)
             self.attributed(node, q.speaker, KG.speakerText, q.speaker_text, q.cue)
         for f in self.ex.figures:
             node = self.fact("claim", KG.FigureClaim, f.start, f.end, f.sentence)
+            self.claims.append((node, f.sentence.start))
             self.add(node, KG.value, _decimal(f.value))
             self.add(node, KG.qualifier, f.qualifier)
             self.add(node, KG.category, f.category)
@@ -151,13 +156,7 @@ class _Builder:
         return list(self.triples)
 
     def events(self) -> None:
-        reporting = [
-            (span_iri("claim", self.doc_id, f.start, f.end), f.sentence.start)
-            for f in self.ex.figures
-        ] + [
-            (span_iri("quote", self.doc_id, q.start, q.end), q.sentence.start)
-            for q in self.ex.quotes
-        ]
+        reporting = self.claims + self.quotes
         for e in self.ex.events:
             node = self.fact("event", KG.Event, e.start, e.end, e.sentence)
             self.add(node, KG.eventType, EVENT_TYPE[CONCEPTS[e.type]])
