@@ -53,6 +53,32 @@ def test_one_named_graph_per_document_and_rebuild_replaces(tmp_path: Path) -> No
     assert store.stats()["documents"] == 6
 
 
+def test_a_document_given_twice_in_one_build_is_stored_once(tmp_path: Path) -> None:
+    """Builds write many documents at a time; a second version in the same batch replaces the
+    first instead of merging with it."""
+    first = parse_txt("twice.txt", "The army says 40 soldiers were captured.")
+    second = parse_txt("twice.txt", "The ministry said 12 civilians were killed.")
+    store = KGStore(tmp_path / "s")
+    report = build_documents([first, second], store, PIPELINE)
+    assert report.documents == 2
+    rows = store.select("SELECT ?v WHERE { GRAPH ?g { ?c a kg:FigureClaim ; kg:value ?v } }")
+    assert [r["v"] for r in rows] == [12]
+    assert [d["id"] for d in store.documents()] == ["twice.txt"]
+
+
+def test_documents_extracted_before_an_interruption_are_kept(tmp_path: Path) -> None:
+    def stop(_ex) -> None:
+        raise KeyboardInterrupt  # the user stops a long build while it reports progress
+
+    docs = [parse_txt(f"{n}.txt", "The army says 40 soldiers were captured.") for n in "ab"]
+    store = KGStore(tmp_path / "s")
+    try:
+        build_documents(docs, store, PIPELINE, on_document=stop)
+    except KeyboardInterrupt:
+        pass
+    assert [d["id"] for d in store.documents()] == ["a.txt"]
+
+
 def test_remove_drops_only_that_document(tmp_path: Path) -> None:
     store = KGStore(tmp_path / "s")
     build_paths([EXAMPLES], store, PIPELINE)

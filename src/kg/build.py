@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg.document import Document
 from kg.extract import extract
-from kg.graph import document_triples
+from kg.graph import document_quads
 from kg.ingest import IngestError, read_paths
 from kg.model import Extraction
 from kg.nlp import load
@@ -44,13 +44,14 @@ def build_documents(
             else:
                 yield item
 
-    for ex in extract(documents(), load(pipeline), batch_size, processes):
-        report.triples += store.replace_triples(*document_triples(ex))
-        report.documents += 1
-        report.figures += len(ex.figures)
-        report.quotes += len(ex.quotes)
-        if on_document:
-            on_document(ex)
+    with store.bulk_writer() as writer:
+        for ex in extract(documents(), load(pipeline), batch_size, processes):
+            report.triples += writer.replace(*document_quads(ex))
+            report.documents += 1
+            report.figures += len(ex.figures)
+            report.quotes += len(ex.quotes)
+            if on_document:
+                on_document(ex)
     store.flush()
     store.optimize()
     return report

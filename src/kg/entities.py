@@ -33,6 +33,7 @@ _ENDINGS = re.compile(r"(?:iy|yy|yi|ii|ij)\b")
 _INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 
 
+@lru_cache(maxsize=1 << 16)  # names and words repeat across mentions and documents
 def fold(text: str) -> str:
     """Lower-case, strip accents, possessives and punctuation; fold transliteration endings."""
     if text.isascii() and text.replace(" ", "").isalpha():  # most names: skip the slow path

@@ -2,58 +2,72 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+import pyoxigraph as ox
+from rdflib import Graph
 
+from kg import vocab
 from kg.certainty import LEVELS
 from kg.entities import Entity
 from kg.events import CONCEPTS
 from kg.model import Extraction, Sentence
-from kg.vocab import (
-    EVENT_TYPE,
-    GEO,
-    KG,
-    NIF,
-    PREFIXES,
-    SCHEMA,
-    SEM,
-    document_iri,
-    entity_iri,
-    span_iri,
+from kg.vocab import PREFIXES, OxNamespace, document_iri, entity_iri, span_iri
+
+# The graph is made of Oxigraph terms, which the store writes as they are: making rdflib terms
+# first and converting them cost about 8% of a build (bench/extract_throughput.py).
+KG, NIF, SCHEMA, SEM, GEO = (OxNamespace(ns) for ns in (vocab.KG, vocab.NIF, vocab.SCHEMA,
+                                                         vocab.SEM, vocab.GEO))  # fmt: skip
+EVENT_TYPE, RDF, RDFS, OWL, PROV, SKOS, XSD = (
+    OxNamespace(PREFIXES[p]) for p in ("et", "rdf", "rdfs", "owl", "prov", "skos", "xsd")
 )
 
 
-@lru_cache(maxsize=1 << 16)  # offsets repeat across documents; rdflib's Literal is slow to make
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.nonNegativeInteger)
+def _node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
 
 
-def _decimal(value: float) -> Literal:
-    return Literal(Decimal(str(value)).normalize() if value != int(value) else Decimal(int(value)))
+@lru_cache(maxsize=1 << 16)  # offsets repeat across documents
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD.nonNegativeInteger)
 
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+def _decimal(value: float | Decimal) -> ox.Literal:
+    number = Decimal(str(value))
+    number = number.normalize() if number != number.to_integral_value() else Decimal(int(number))
+    return ox.Literal(format(number, "f"), datatype=XSD.decimal)
+
+
+def _date(value: date) -> ox.Literal:
+    return ox.Literal(value.isoformat(), datatype=XSD.date)
+
+
+Term = ox.NamedNode | ox.Literal
 
 
 class _Builder:
-    """Collects a document's triples as plain tuples: cheap to make, cheap to hand to Oxigraph."""
+    """Collects a document's quads in its named graph, each once, in the order made."""
 
     def __init__(self, ex: Extraction) -> None:
         self.ex = ex
         self.doc_id = ex.document.id
-        self.doc = document_iri(self.doc_id)
-        self.triples: dict[Triple, None] = {}  # ordered set
+        self.graph = _node(document_iri(self.doc_id))
+        self.doc = self.graph
+        self.quads: dict[ox.Quad, None] = {}  # ordered set
+        self.sentences: set[ox.NamedNode] = set()
         # Claims and quotes with their sentence's start: events link to those in their sentence.
-        self.claims: list[tuple[URIRef, int]] = []
-        self.quotes: list[tuple[URIRef, int]] = []
+        self.claims: list[tuple[ox.NamedNode, int]] = []
+        self.quotes: list[tuple[ox.NamedNode, int]] = []
 
-    def add(self, s: URIRef, p: URIRef, o: object) -> None:
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: Term | str | None) -> None:
         if o is None:
             return
-        self.triples[(s, p, o if isinstance(o, URIRef | Literal) else Literal(o))] = None
+        self.quads[ox.Quad(s, p, ox.Literal(o) if isinstance(o, str) else o, self.graph)] = None
+
+    def span(self, kind: str, start: int, end: int) -> ox.NamedNode:
+        return _node(span_iri(kind, self.doc_id, start, end))
 
     def document(self) -> None:
         d, doc = self.ex.document, self.doc
@@ -61,24 +75,26 @@ class _Builder:
         self.add(doc, SCHEMA.identifier, d.id)
         self.add(doc, SCHEMA.headline, d.title)
         if d.date:
-            self.add(doc, SCHEMA.datePublished, Literal(d.date, datatype=XSD.date))
+            self.add(doc, SCHEMA.datePublished, _date(d.date))
         if d.url:
-            self.add(doc, SCHEMA.url, URIRef(d.url) if " " not in d.url else Literal(d.url))
+            self.add(doc, SCHEMA.url, _url(d.url))
         self.add(doc, KG.contentHash, d.content_hash)
         self.add(doc, NIF.isString, d.text)
         for start, end in d.furniture:
-            node = span_iri("furniture", self.doc_id, start, end)
+            node = self.span("furniture", start, end)
             self.add(doc, KG.furniture, node)
             self._offsets(node, start, end)
 
-    def _offsets(self, node: URIRef, start: int, end: int) -> None:
+    def _offsets(self, node: ox.NamedNode, start: int, end: int) -> None:
         self.add(node, NIF.beginIndex, _int(start))
         self.add(node, NIF.endIndex, _int(end))
         self.add(node, NIF.referenceContext, self.doc)
 
-    def fact(self, kind: str, cls: URIRef, start: int, end: int, sentence: Sentence) -> URIRef:
+    def fact(
+        self, kind: str, cls: ox.NamedNode, start: int, end: int, sentence: Sentence
+    ) -> ox.NamedNode:
         """A quotation, claim or event: its type, sentence, document and offsets."""
-        node = span_iri(kind, self.doc_id, start, end)
+        node = self.span(kind, start, end)
         self.add(node, RDF.type, cls)
         self.add(node, KG.inSentence, self.sentence(sentence))
         self.add(node, KG.reportedIn, self.doc)
@@ -87,9 +103,9 @@ class _Builder:
 
     def attributed(
         self,
-        node: URIRef,
+        node: ox.NamedNode,
         who: Entity | None,
-        text_property: URIRef,
+        text_property: ox.NamedNode,
         text: str | None,
         cue: str | None,
     ) -> None:
@@ -98,17 +114,18 @@ class _Builder:
         self.add(node, text_property, text)
         self.add(node, KG.cue, cue)
 
-    def sentence(self, s: Sentence) -> URIRef:
-        node = span_iri("sentence", self.doc_id, s.start, s.end)
-        if (node, RDF.type, NIF.Sentence) in self.triples:
+    def sentence(self, s: Sentence) -> ox.NamedNode:
+        node = self.span("sentence", s.start, s.end)
+        if node in self.sentences:
             return node  # a sentence holding several facts is described once
+        self.sentences.add(node)
         self.add(node, RDF.type, NIF.Sentence)
         self.add(node, NIF.anchorOf, s.text)
         self._offsets(node, s.start, s.end)
         return node
 
-    def entity(self, e: Entity) -> URIRef:
-        node = entity_iri(e.key)
+    def entity(self, e: Entity) -> ox.NamedNode:
+        node = _node(entity_iri(e.key))
         self.add(node, RDF.type, KG[e.type])
         self.add(node, RDFS.label, e.label)
         for alias in sorted(e.aliases):
@@ -116,21 +133,21 @@ class _Builder:
                 self.add(node, SKOS.altLabel, alias)
         geo = e.geo
         if geo is not None:
-            self.add(node, OWL.sameAs, URIRef(geo.iri))
+            self.add(node, OWL.sameAs, _node(geo.iri))
             self.add(node, KG.countryCode, geo.country)
             if geo.latitude is not None:
-                self.add(node, GEO.lat, Literal(Decimal(str(geo.latitude))))
-                self.add(node, GEO.long, Literal(Decimal(str(geo.longitude))))
+                self.add(node, GEO.lat, _decimal(geo.latitude))
+                self.add(node, GEO.long, _decimal(geo.longitude))
         return node
 
-    def build(self) -> list[Triple]:
+    def build(self) -> list[ox.Quad]:
         self.document()
         for e in self.ex.entities.values():
             self.entity(e)
         for m in self.ex.mentions:
-            node = span_iri("mention", self.doc_id, m.start, m.end)
+            node = self.span("mention", m.start, m.end)
             self.add(node, RDF.type, KG.Mention)
-            self.add(node, KG.refersTo, entity_iri(m.entity))
+            self.add(node, KG.refersTo, _node(entity_iri(m.entity)))
             self.add(node, NIF.anchorOf, m.text)
             self.add(node, KG.inSentence, self.sentence(m.sentence))
             self._offsets(node, m.start, m.end)
@@ -151,9 +168,9 @@ class _Builder:
             self.add(node, KG.certaintyLevel, f.certainty)
             self.add(node, KG.certainty, _decimal(LEVELS[f.certainty]))
             if f.as_of:
-                self.add(node, KG.asOf, Literal(f.as_of, datatype=XSD.date))
+                self.add(node, KG.asOf, _date(f.as_of))
         self.events()
-        return list(self.triples)
+        return list(self.quads)
 
     def events(self) -> None:
         reporting = self.claims + self.quotes
@@ -170,23 +187,32 @@ class _Builder:
             if e.place is not None:
                 self.add(node, SEM.hasPlace, self.entity(e.place))
             if e.date is not None:
-                self.add(node, SEM.hasTimeStamp, Literal(e.date, datatype=XSD.date))
+                self.add(node, SEM.hasTimeStamp, _date(e.date))
             for claim, sentence_start in reporting:
                 if sentence_start == e.sentence.start:
                     self.add(claim, KG.reports, node)
 
 
-def document_triples(ex: Extraction) -> tuple[URIRef, list[Triple]]:
-    """The name of a document's graph and its triples (what the store writes)."""
-    return document_iri(ex.document.id), _Builder(ex).build()
+def document_quads(ex: Extraction) -> tuple[ox.NamedNode, list[ox.Quad]]:
+    """The name of a document's graph and its quads (what the store writes)."""
+    builder = _Builder(ex)
+    return builder.graph, builder.build()
 
 
 def to_graph(ex: Extraction) -> Graph:
-    """The named graph of one document as an rdflib Graph: metadata, mentions, quotes, claims."""
-    name, triples = document_triples(ex)
-    graph = Graph(identifier=name)
+    """The named graph of one document as an rdflib Graph, for tools that want rdflib (SHACL)."""
+    name, quads = document_quads(ex)
+    graph = Graph(identifier=name.value)
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    for triple in triples:
-        graph.add(triple)
+    data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=data, format="nt")
     return graph
+
+
+def _url(url: str) -> ox.NamedNode | ox.Literal:
+    """A page's address as an IRI, or as text when it is not a valid one."""
+    try:
+        return ox.NamedNode(url)
+    except ValueError:
+        return ox.Literal(url)

@@ -5,8 +5,10 @@ SPARQL is evaluated by Oxigraph's engine; the default graph is the union of docu
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +153,37 @@ def _refuse_if_served(path: Path) -> None:
         fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class BulkWriter:
+    """Document graphs written many at a time through Oxigraph's bulk loader.
+
+    A transaction per document cost about 22 µs a quad, whatever the batch; the bulk loader writes
+    sorted files straight to disk for about 6 µs (211,000 quads of kg graphs, one run). It is not
+    atomic: a build killed in the middle of a batch leaves that batch's documents partly written,
+    and building them again replaces them. The files it adds want `KGStore.optimize()` after."""
+
+    def __init__(self, store: ox.Store, max_quads: int) -> None:
+        self.store, self.max_quads = store, max_quads
+        self.pending: dict[str, list[ox.Quad]] = {}
+        self.size = 0
+
+    def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
+        """Replace the named graph `graph` by these quads (all in it); returns their count."""
+        if self.store.contains_named_graph(graph):
+            self.store.remove_graph(graph)
+        self.size -= len(self.pending.pop(graph.value, ()))  # the same document twice: last wins
+        self.pending[graph.value] = quads
+        self.size += len(quads)
+        if self.size >= self.max_quads:
+            self.write()
+        return len(quads)
+
+    def write(self) -> None:
+        if self.pending:
+            self.store.bulk_extend(itertools.chain.from_iterable(self.pending.values()))
+        self.pending.clear()
+        self.size = 0
+
+
 class KGStore:
     def __init__(
         self, path: Path | str, read_only: bool = False, served_by_me: bool = False
@@ -177,18 +210,23 @@ class KGStore:
 
     # -- writing ---------------------------------------------------------------------------------
     def replace_graph(self, graph: Graph) -> int:
-        """Replace the named graph `graph.identifier` by `graph`'s triples; returns their count."""
-        return self.replace_triples(graph.identifier, list(graph))
-
-    def replace_triples(self, name: URIRef, triples: Iterable[tuple]) -> int:
-        """Replace a named graph by these rdflib triples, written straight to Oxigraph."""
-        graph = ox.NamedNode(str(name))
-        convert = _CONVERT
-        quads = [ox.Quad(convert(s), convert(p), convert(o), graph) for s, p, o in triples]
-        if self._has_graph(name):
-            self.ox.remove_graph(graph)
+        """Replace the named graph `graph.identifier` by `graph`'s triples in one transaction."""
+        name, convert = ox.NamedNode(str(graph.identifier)), _CONVERT
+        quads = [ox.Quad(convert(s), convert(p), convert(o), name) for s, p, o in graph]
+        if self.ox.contains_named_graph(name):
+            self.ox.remove_graph(name)
         self.ox.extend(quads)
         return len(quads)
+
+    @contextmanager
+    def bulk_writer(self, max_quads: int = 100_000) -> Iterator[BulkWriter]:
+        """A writer for many documents at a time; what it holds is written when the block ends,
+        also when it ends by an error, so documents already extracted are not lost."""
+        writer = BulkWriter(self.ox, max_quads)
+        try:
+            yield writer
+        finally:
+            writer.write()
 
     def remove_document(self, doc_id: str) -> bool:
         name = document_iri(doc_id)

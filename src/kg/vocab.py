@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -53,3 +54,25 @@ def span_iri(kind: str, doc_id: str, start: int, end: int) -> URIRef:
 
 def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+class OxNamespace:
+    """A namespace whose terms are Oxigraph nodes, each made once: after the first use, `NS.term`
+    is a plain attribute read (rdflib's `Namespace.term` makes and checks a new URIRef each time)."""
+
+    def __init__(self, base: str) -> None:
+        self._base = str(base)
+        self._terms: dict[str, ox.NamedNode] = {}
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        node = self._terms.get(name)
+        if node is None:
+            node = self._terms[name] = ox.NamedNode(self._base + name)
+        return node
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        node = self[name]
+        setattr(self, name, node)
+        return node
