@@ -547,3 +547,44 @@ def test_it_is_the_name_not_a_later_common_noun_for_it(read) -> None:
     )
     f = {x.value: x for x in ex.figures}
     assert f[6].source.label == "World Health Organization"
+
+
+def test_the_author_of_a_report_is_the_source(read) -> None:
+    ex = read(
+        "The militia is backed by about 3,000 foreign fighters, according to a study by "
+        "the Conflict Armament Research group.\n"
+        "More than 60 people died in the raids, according to figures from the Red Crescent.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert "Conflict Armament Research" in f[3000].source.label
+    assert f[3000].category == "troops"  # not "captured" from the clause about the militia
+    assert f[60].source.label == "Red Crescent"
+
+
+def test_what_a_subject_did_in_its_relative_clause_does_not_count_the_troops(read) -> None:
+    ex = read(
+        "The rebel alliance, which captured two towns last month, is supported by some "
+        "2,500 mercenaries, officials said.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[2500].category == "troops"
+
+
+def test_a_parent_of_five_is_not_a_figure(read) -> None:
+    ex = read(
+        '"We left everything behind," said Amina Yusuf, a mother of four who fled the town.\n'
+        "A father of three was among the 12 people killed, the governor said.\n"
+    )
+    assert sorted(x.value for x in ex.figures) == [12]
+
+
+def test_a_pronoun_means_the_unnamed_speaker_heard_since_the_last_name(read) -> None:
+    ex = read(
+        '"The shelling has not stopped for a week," said Maria Kovalenko, a local councillor.\n'
+        "A nurse at the district clinic, whose own flat was hit, said she had counted 30 bodies.\n"
+        '"We ran out of bandages before midnight," she said.\n'
+    )
+    f = {x.value: x for x in ex.figures}
+    assert "nurse" in f[30].source.label
+    assert "nurse" in quote_starting(ex, "We ran out").speaker.label
+    assert quote_starting(ex, "The shelling has").speaker.label == "Maria Kovalenko"

@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from kg.lexicon import (
     IMPERSONAL_SUBJECTS,
+    INFO_NOUNS,
     NOUN_CUES,
     OUTLET_WORDS,
     PERSON_ROLES,
@@ -59,6 +60,18 @@ def noun_phrase(head: Token) -> Span:
     walk(head)
     start, end = min(keep), max(keep) + 1
     return head.doc[start:end]
+
+
+def _author(head: Token) -> Token:
+    """'a report by UN experts', 'figures from the ministry': who made the document is the source."""
+    if head.lemma_.lower() not in INFO_NOUNS and head.lower_ not in INFO_NOUNS:
+        return head
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+            objs = [c for c in prep.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return head
 
 
 def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
@@ -113,7 +126,7 @@ def find_cues(
                 c for c in tok.children if c.dep_ == "pobj"
             ]
             if objs:
-                cues.append(Cue(tok, "according to", noun_phrase(objs[0])))
+                cues.append(Cue(tok, "according to", noun_phrase(_author(objs[0]))))
         elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             subject, passive = subject_of(tok)
             subject = _trailing_subject(tok, subject) or subject

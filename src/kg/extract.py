@@ -100,21 +100,26 @@ class _Context:
 
     def last_person(self, pos: int, pronoun: str = "") -> Entity | None:
         """The person a pronoun at `pos` refers to: the latest one its gender allows."""
+        found = self.last_person_at(pos, pronoun)
+        return self.out.add_entity(found[1]) if found is not None else None
+
+    def last_person_at(self, pos: int, pronoun: str = "") -> tuple[int, Entity] | None:
+        """That person and where they were last mentioned before `pos`."""
         i = bisect.bisect_left(self.person_positions, pos)
         # Latest sentence first; within a sentence its subject before its objects.
         order = sorted(
             range(i), key=lambda j: (-self.person_info[j][0], not self.person_info[j][1], -j)
         )
-        candidates = [self.person_at[j] for j in order]
+        candidates = [(self.person_positions[j], self.person_at[j]) for j in order]
         wanted = {"she": "f", "her": "f", "he": "m", "him": "m"}.get(pronoun.lower())
         if wanted == "f":
             # Women are marked in text more often than men: a marked woman nearby wins.
-            exact = next((e for e in candidates[:4] if self.gender.get(e.key) == "f"), None)
+            exact = next((c for c in candidates[:4] if self.gender.get(c[1].key) == "f"), None)
             if exact is not None:
-                return self.out.add_entity(exact)
+                return exact
         if wanted:
-            candidates = [e for e in candidates if self.gender.get(e.key) in (None, wanted)]
-        return self.out.add_entity(candidates[0]) if candidates else None
+            candidates = [c for c in candidates if self.gender.get(c[1].key) in (None, wanted)]
+        return candidates[0] if candidates else None
 
 
 def _entity_for_ent(ent: Span, index: PersonIndex) -> Entity | None:
@@ -373,11 +378,12 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     text = phrase.text.strip()
     low = text.lower()
     if low in PERSON_PRONOUNS:
-        found = ctx.last_person(pos, low)
-        if found is None:  # "A resident … said he had counted …": an unnamed speaker before
-            earlier = _last_reporter(ctx, pos, person=True)
-            found = resolve_actor(ctx, earlier[1]) if earlier is not None else None
-        return found
+        named = ctx.last_person_at(pos, low)
+        # "A resident … said …" since the last person named: the pronoun means the resident.
+        earlier = _last_reporter(ctx, pos, person=True)
+        if earlier is not None and (named is None or earlier[0] > named[0]):
+            return resolve_actor(ctx, earlier[1])
+        return ctx.out.add_entity(named[1]) if named is not None else None
     if low == "it":
         # "X said it had confirmed …": the subject of the clause above; "…, it added.": the
         # body named or heard from last before it.

@@ -63,6 +63,9 @@ _PART_OF_PREVIOUS = re.compile(
     r"(?:[\w,.]+\s+[\w-]+(?:\s+[\w-]+)?\s*(?:,\s*|\s+and\s+|\s+or\s+))?$",
     re.I,
 )
+_FAMILY_BEFORE = re.compile(  # "a mother of five": her children, not a count of victims
+    r"\b(?:mother|father|parent|grandmother|grandfather|mum|mom|dad)s?\s+of\s+$", re.IGNORECASE
+)
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 _ONE_OF_AFTER = re.compile(r"^\s+(?:of|another|side|way|day|point|time|thing)\b", re.IGNORECASE)
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
@@ -88,7 +91,7 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True  # street number, US state + ZIP
     if _AGE_BEFORE.search(before) and _AGE_AFTER.match(after) and n.value < 120:
         return True
-    if _POPULATION_BEFORE.search(before):
+    if _POPULATION_BEFORE.search(before) or (_FAMILY_BEFORE.search(before) and n.value < 30):
         return True
     return n.value == 1 and (_ONE_OF_AFTER.match(after) or _NEGATED_ONE.search(before))
 
@@ -173,8 +176,18 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
             own = {t.i for t in anchor.subtree}
             for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
                 out += [
-                    t for t in arg.subtree if t.pos_ in ("NOUN", "ADJ", "VERB") and t.i not in own
+                    t for t in _core(arg) if t.pos_ in ("NOUN", "ADJ", "VERB") and t.i not in own
                 ]
+    return out
+
+
+def _core(tok: Token) -> list[Token]:
+    """A phrase without its relative clauses and asides: in "the group, which seized the city,
+    is backed by 4,000 troops", what the group did says nothing of the troops."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ not in ("relcl", "acl", "appos", "advcl", "parataxis"):
+            out += _core(child)
     return out
 
 

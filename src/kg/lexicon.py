@@ -191,7 +191,8 @@ MALE_A_NAMES = frozenset(
 INFO_NOUNS = frozenset(
     (
         "list report statement figures data document assessment tally count update bulletin "
-        "request estimate estimates summary briefing letter post"
+        "request estimate estimates summary briefing letter post study survey analysis "
+        "investigation review"
     ).split()
 )
 
