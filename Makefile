@@ -58,7 +58,7 @@ bench-extract: install
 
 bench-endpoint: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/pip install --quiet oxigraph==0.5.13 rdflib-endpoint==0.6.3
+	$(BIN)/pip install --quiet oxigraph==0.5.13 rdflib-endpoint==0.6.3 granian==2.8.7
 	$(BIN)/python bench/endpoint_throughput.py
 
 # Re-resolve the pinned dependency set (run after changing pyproject.toml).

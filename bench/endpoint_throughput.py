@@ -142,6 +142,18 @@ async def app(scope, receive, send):
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"application/sparql-results+json")]})
     await send({"type": "http.response.body", "body": body})
+
+
+class RSGI:  # granian's own interface: its Rust HTTP server calls this with no ASGI layer
+    async def __rsgi__(self, scope, protocol):
+        query = parse_qs(scope.query_string)["query"][0]
+        body = STORE.query(query, use_default_graph_as_union=True).serialize(
+            format=ox.QueryResultsFormat.JSON
+        )
+        protocol.response_bytes(200, [("content-type", "application/sparql-results+json")], body)
+
+
+rsgi_app = RSGI()
 """
 
 
@@ -153,8 +165,9 @@ def main() -> None:
     parser.add_argument(
         "--python-floor",
         action="store_true",
-        help="also measure the least any Python front could do: a bare ASGI app, two uvicorn "
-        "processes, the query run inline (no time limit, no guard, no row cap)",
+        help="also measure bare Python fronts that run the query inline (no time limit, no "
+        "guard, no row cap): an ASGI app in two uvicorn processes and, if granian is installed, "
+        "an RSGI app in two granian processes (a Rust HTTP server)",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -190,6 +203,13 @@ def main() -> None:
                                            "--no-access-log"], env={**os.environ, "FLOOR_STORE": str(Path(tmp) / "floor")},
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
             urls["python floor"] = f"http://127.0.0.1:{port}/"
+            if (bin_dir / "granian").exists():
+                port = free_port()
+                procs.append(subprocess.Popen([str(bin_dir / "granian"), "--interface", "rsgi", "--workers", "2",
+                                               "--runtime-mode", "st", "--port", str(port), "--log-level", "warning",
+                                               "floor_app:rsgi_app"], cwd=tmp, env={**os.environ, "FLOOR_STORE": str(Path(tmp) / "floor")},
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+                urls["granian floor"] = f"http://127.0.0.1:{port}/"
         if not args.skip_rdflib:
             port = free_port()
             procs.append(subprocess.Popen([str(bin_dir / "rdflib-endpoint"), "serve", str(data), "--port",
@@ -225,12 +245,12 @@ def main() -> None:
     print(
         f"kg / oxigraph aggregate time:      {agg['kg'] / agg['oxigraph']:.2f} (issue bar: at most 1.30)"
     )
-    if "python floor" in rps:
-        print(
-            f"bare Python front / oxigraph requests per second: "
-            f"{rps['python floor'] / rps['oxigraph']:.2f} (no guard, no limits: the ceiling of any "
-            "Python front on this machine)"
-        )
+    for name in ("python floor", "granian floor"):
+        if name in rps:
+            print(
+                f"bare {name} / oxigraph requests per second: {rps[name] / rps['oxigraph']:.2f} "
+                "(query run inline in the front: no guard, no time limit, no row cap)"
+            )
     if "rdflib-endpoint" in rps:
         print(
             f"kg / rdflib-endpoint requests per second: {rps['kg'] / rps['rdflib-endpoint']:.1f} (issue bar: at least 5)"

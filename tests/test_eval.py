@@ -35,6 +35,8 @@ def test_scorer_on_gold_written_for_the_test(tmp_path: Path) -> None:
         "The Red Cross says 120 civilians have been killed in the town.\n"
         "Twelve soldiers surrendered on Monday.\n"
         'Governor Ivan Franko said: "We will rebuild every school in this region."\n'
+        "\n"
+        '"Nobody warned us that the bridge was gone."\n'
     )
     (corpus / "a.txt").write_text(text)
     gold = tmp_path / "gold"
@@ -50,15 +52,21 @@ def test_scorer_on_gold_written_for_the_test(tmp_path: Path) -> None:
     ]  # fmt: skip
     quotes = [{"doc": "a.txt", "quote_start": "We will rebuild every school in",
                "speaker": "Governor Ivan Franko", "speaker_canonical": "Ivan Franko",
-               "speaker_aliases": ["franko"]}]  # fmt: skip
+               "speaker_aliases": ["franko"]},
+              {"doc": "a.txt", "quote_start": "Nobody warned us that the bridge",
+               "speaker": "a villager", "speaker_canonical": "villager",
+               "speaker_aliases": []}]  # fmt: skip
     (gold / "figures.jsonl").write_text("\n".join(json.dumps(f) for f in figures))
-    (gold / "quotes.jsonl").write_text(json.dumps(quotes[0]))
+    (gold / "quotes.jsonl").write_text("\n".join(json.dumps(q) for q in quotes))
     store = KGStore(tmp_path / "store")
     build_paths([corpus], store, get_settings().pipeline)
     scores = score(store, gold, corpus).scores()
     assert scores["figures"]["f1"] == 1.0
     assert scores["attributed_figures"]["f1"] == 1.0
-    assert scores["quotes"]["f1"] == 1.0 and scores["speaker_accuracy"] == 1.0
+    # The stand-alone quotation names no speaker: kg keeps it, but only as a quotation found.
+    assert scores["quotes"]["precision"] == 1.0 and scores["quotes"]["recall"] == 0.5
+    assert scores["speaker_accuracy"] == 1.0
+    assert scores["quotes_any_speaker"]["f1"] == 1.0
 
 
 def kg_eval(gold: Path) -> dict:

@@ -371,6 +371,12 @@ def evaluate(
         )
     for name in ("speaker_accuracy", "category_accuracy", "qualifier_accuracy"):
         out.print(f"{name:>20}  {scores[name]:.3f}", highlight=False)
+    s = scores["quotes_any_speaker"]
+    out.print(
+        f"(quotations found whether or not kg named their speaker: P {s['precision']:.3f}  "
+        f"R {s['recall']:.3f}  F1 {s['f1']:.3f})",
+        highlight=False,
+    )
     if details:
         for title, items in [
             ("missed figures", report.misses),

@@ -55,6 +55,8 @@ class Report:
     figures: PRF = field(default_factory=PRF)
     attributed: PRF = field(default_factory=PRF)
     quotes: PRF = field(default_factory=PRF)
+    # Diagnostic, not a bar: quotations found whether or not kg named their speaker.
+    quotes_any_speaker: PRF = field(default_factory=PRF)
     speaker_right: int = 0
     category_right: int = 0
     qualifier_right: int = 0
@@ -77,6 +79,7 @@ class Report:
             "figures": self.figures.as_dict(),
             "attributed_figures": self.attributed.as_dict(),
             "quotes": self.quotes.as_dict(),
+            "quotes_any_speaker": self.quotes_any_speaker.as_dict(),
             "speaker_accuracy": self.accuracy(self.speaker_right, self.matched_quotes),
             "category_accuracy": self.accuracy(self.category_right, self.matched_figures),
             "qualifier_accuracy": self.accuracy(self.qualifier_right, self.matched_figures),
@@ -163,17 +166,17 @@ def score(store: KGStore, gold_dir: Path, corpus_dir: Path) -> Report:
     }
     queries = load_queries()
     predicted = [r for r in run(store, queries["figure-attributions"], {}) if r["document"] in docs]
-    quotes: list[dict] = []
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    for r in run(store, queries["quotes"], {}):
-        # A quotation repeated word for word (headline, caption, link) is one record in gold.
-        key = (r["document"], tuple(_words(r["quote"])[:6]))
-        if r["document"] in docs and r["speaker_iri"] is not None and key not in seen:
-            seen.add(key)
-            quotes.append(r)
+    rows = [r for r in run(store, queries["quotes"], {}) if r["document"] in docs]
+    quotes = _once([r for r in rows if r["speaker_iri"] is not None])
     report = Report()
     _score_figures(report, gold_figures, predicted, texts)
     _score_quotes(report, gold_quotes, quotes)
+    quotes = _once(rows)
+    report.quotes_any_speaker.gold = len(gold_quotes)
+    report.quotes_any_speaker.predicted = len(quotes)
+    report.quotes_any_speaker.true_positives = sum(
+        p is not None for _, p in _pair(gold_quotes, quotes, _same_quote)[0]
+    )
     return report
 
 
@@ -226,15 +229,28 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
         )
 
 
+def _once(quotes: list[dict]) -> list[dict]:
+    """A quotation repeated word for word (headline, caption, link) is one record in gold."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    out = []
+    for q in quotes:
+        key = (q["document"], tuple(_words(q["quote"])[:6]))
+        if key not in seen:
+            seen.add(key)
+            out.append(q)
+    return out
+
+
+def _same_quote(g: dict, p: dict) -> bool:
+    start = _words(g["quote_start"])
+    return p["document"] == g["doc"] and _words(p["quote"])[: len(start)] == start
+
+
 def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> None:
     report.quotes.gold = len(gold)
     report.quotes.predicted = len(predicted)
 
-    def fits(g: dict, p: dict) -> bool:
-        start = _words(g["quote_start"])
-        return p["document"] == g["doc"] and _words(p["quote"])[: len(start)] == start
-
-    pairs, unmatched = _pair(gold, predicted, fits)
+    pairs, unmatched = _pair(gold, predicted, _same_quote)
     for g, p in pairs:
         where = f"{g['doc'][:3]} {g['quote_start']!r}"
         if p is None:
