@@ -588,3 +588,43 @@ def test_a_pronoun_means_the_unnamed_speaker_heard_since_the_last_name(read) -> 
     assert "nurse" in f[30].source.label
     assert "nurse" in quote_starting(ex, "We ran out").speaker.label
     assert quote_starting(ex, "The shelling has").speaker.label == "Maria Kovalenko"
+
+
+def test_headlines_under_a_related_news_heading_are_not_the_articles(read) -> None:
+    ex = read(
+        "Shelling hits market in border town\n"
+        "Artillery fire hit a market in the town on Sunday, wounding 9 people, the mayor said.\n"
+        "Related news\n"
+        "Missiles kill 40 soldiers at training ground in the south\n"
+    )
+    assert sorted(x.value for x in ex.figures) == [9]
+
+
+def test_an_interview_answer_is_said_by_the_person_its_label_names(read) -> None:
+    ex = read(
+        "Aid chief on the crisis\n"
+        "We spoke to the head of the relief operation, Grace Otieno, about the needs.\n"
+        "Q: How many people have left their homes?\n"
+        "Otieno: Some 250,000 people have fled the fighting. Most are women and children.\n"
+        "Q: Where are they now?\n"
+        '"About 60,000 have reached the camps, and the camps are full," she told us.\n'
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[250000].source.label == "Grace Otieno" and f[250000].category == "displaced"
+    assert quote_starting(ex, "About 60,000 have").speaker.label == "Grace Otieno"
+
+
+def test_people_moved_or_left_with_little_food(read) -> None:
+    ex = read(
+        "About 800 residents have been moved to temporary shelters, the regional governor said.\n"
+        "Aid groups say 45,000 people remain in the valley with little food or water.\n"
+    )
+    f = {x.value: x for x in ex.figures}
+    assert f[800].category == "displaced"
+    assert f[45000].category == "other"
+
+
+def test_a_headline_closing_with_an_acronym_source(read) -> None:
+    ex = read("Air defences destroy 12 drones over the border region – MoD\nMore follows.\n")
+    f = {x.value: x for x in ex.figures}
+    assert f[12].category == "equipment" and f[12].source_text == "MoD"

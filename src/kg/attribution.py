@@ -194,6 +194,10 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
     return phrase
 
 
+def _acronym(word: str) -> bool:
+    return any(c.isupper() for c in word[1:])
+
+
 def _dash_source(sent: Span) -> Cue | None:
     """'… destroy 36 drones overnight — MoD': a headline's source after a closing dash. A page
     title's '- Outlet Name' has the same shape, so names of news outlets are not sources."""
@@ -206,8 +210,8 @@ def _dash_source(sent: Span) -> Cue | None:
     tail = sent.doc[dash.i + 1 : words[-1].i + 1]
     if not 1 <= len(tail) <= 5 or not tail[0].text[:1].isupper():
         return None
-    if any(t.like_num or t.pos_ in ("VERB", "AUX") for t in tail):
-        return None
+    if any(t.like_num or (t.pos_ in ("VERB", "AUX") and not _acronym(t.text)) for t in tail):
+        return None  # a clause, not a name ("MoD", which the tagger may call a verb, is a name)
     if {t.lower_ for t in tail} & OUTLET_WORDS:
         return None
     return Cue(dash, dash.text, tail)

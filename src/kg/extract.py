@@ -323,6 +323,9 @@ def _role_subjects(ctx: _Context) -> list[tuple[int, Entity, int, bool]]:
             start = block.start + phrase.start_char
             if any(t.ent_type_ == "PERSON" for t in phrase):
                 continue
+            closing = [t for t in tok.subtree if not t.is_punct][-1]
+            if closing.dep_ == "appos" and closing.ent_type_ == "PERSON":
+                continue  # "the head of the operation, Mamadou Balde, said": he is named
             # The parse may hang "the" elsewhere: look at the phrase and the word just before it.
             words = sdoc[max(0, phrase.start - 1) : phrase.end]
             definite = any(t.lower_ in ("the", "this") for t in words) and not any(
@@ -617,11 +620,29 @@ def _headline_speaker(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> C
     return None
 
 
+_SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
+
+
+def _speaker_label(ctx: _Context, text: str) -> tuple[str, Entity] | None:
+    """'Balde: More than one million people have crossed …': an interview's answer, said by the
+    person the paragraph's label names (someone the article has named; "Q:" or "Kharkiv:" is
+    no one)."""
+    m = _SPEAKER_LABEL.match(text)
+    if m is None:
+        return None
+    name = fold(m.group(1))
+    for e in ctx.out.entities.values():
+        if e.type == "Person" and (name == fold(e.label) or name in {fold(a) for a in e.aliases}):
+            return m.group(1), e
+    return None
+
+
 def _figures(ctx: _Context) -> None:
     previous_sentence: Span | None = None
     previous_figures: list[Figure] = []
     for block, sdoc in ctx.parsed:
         previous: str | None = None
+        label = _speaker_label(ctx, sdoc.text)
         for sent in sdoc.sents:
             candidates = figures_in_sentence(sent, previous)
             if not candidates:
@@ -649,6 +670,9 @@ def _figures(ctx: _Context) -> None:
                 _attribute(ctx, fig, cand.token, cues, block)
                 if fig.source is None and fig.cue is None:
                     _attribute_from_context(ctx, fig, sent, previous_sentence, previous_figures)
+                if fig.source is None and fig.cue is None and label is not None:
+                    fig.source_text, fig.source = label
+                    fig.cue = ":"
                 fig.as_of = as_of
                 made.append(fig)
             ctx.out.figures.extend(made)

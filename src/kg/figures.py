@@ -142,6 +142,13 @@ def _lacks_needs(window: list[Token]) -> bool:
         following = set(words[i + 1 : i + 4])
         if w in ("without", "lack", "lacking") and following & NEEDS:
             return True
+        if (
+            w in ("little", "no", "scarce")
+            and i > 0
+            and words[i - 1] == "with"
+            and following & NEEDS
+        ):
+            return True  # "… remain in the north with little food or clean water"
         if w == "need" and i > 0 and words[i - 1] == "in" and following & NEEDS:
             return True
     return False

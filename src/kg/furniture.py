@@ -41,6 +41,16 @@ _CONFLICT = re.compile(
 )
 
 
+# Headings of a list of links to other stories: the headlines under them are not the article's,
+# however close their subject ("Related news" then "… shoot down 25 drones …").
+_LINK_LIST = re.compile(
+    r"^\s*(?:related(?: news| stories| articles| content| coverage)?|more on this story|"
+    r"more stories|most read|most popular|recommended(?: stories)?|you may also like|"
+    r"also in the news|editor'?s picks|top stories)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _lines(text: str) -> Iterator[tuple[int, int, str]]:
     pos = 0
     for line in text.splitlines(keepends=True):
@@ -67,11 +77,13 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
     salient = _salient_terms(text)
     ranges: list[tuple[int, int]] = list(skip)
     lines = list(_lines(text))
+    in_link_list = False
     for n, (start, end, line) in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
-        if is_chrome(stripped):
+        if is_chrome(stripped) or _LINK_LIST.match(stripped):
+            in_link_list = in_link_list or bool(_LINK_LIST.match(stripped))
             ranges.append((start, end))
             continue
         runs_on = n + 1 < len(lines) and lines[n + 1][2][:1].islower()
@@ -82,8 +94,10 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             and not _TERMINAL.search(stripped)
             and len(_WORD.findall(stripped)) <= 30
         )
-        if headline_like and not _is_topical(stripped, salient):
+        if headline_like and (in_link_list or not _is_topical(stripped, salient)):
             ranges.append((start, end))
+        elif not headline_like:
+            in_link_list = False  # the article's own text again
     return _merge(ranges)
 
 

@@ -76,7 +76,7 @@ OUTCOME_LEMMAS: dict[str, str] = {
     **dict.fromkeys(
         (
             "flee fled displace displaced refugee evacuate evacuee evacuation escape cross leave "
-            "exodus relocate deport uproot uprooted homeless"
+            "exodus relocate deport uproot uprooted homeless move"
         ).split(),
         "displaced",
     ),
@@ -103,7 +103,7 @@ OUTCOME_LEMMAS: dict[str, str] = {
     **dict.fromkeys("intercept intercepted".split(), "equipment"),
 }
 # The verb "lose" only counts as killed with people; handled by requiring a people noun.
-PEOPLE_ONLY_OUTCOMES = frozenset({"lose", "remain", "leave", "cross", "hide", "surround"})
+PEOPLE_ONLY_OUTCOMES = frozenset({"lose", "remain", "leave", "cross", "hide", "surround", "move"})
 
 PEOPLE_NOUNS = frozenset(
     (
