@@ -9,7 +9,6 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg import vocab
 from kg.certainty import LEVELS
 from kg.entities import Entity
 from kg.events import CONCEPTS
@@ -18,10 +17,22 @@ from kg.vocab import PREFIXES, OxNamespace, document_iri, entity_iri, span_iri
 
 # The graph is made of Oxigraph terms, which the store writes as they are: making rdflib terms
 # first and converting them cost about 8% of a build (bench/extract_throughput.py).
-KG, NIF, SCHEMA, SEM, GEO = (OxNamespace(ns) for ns in (vocab.KG, vocab.NIF, vocab.SCHEMA,
-                                                         vocab.SEM, vocab.GEO))  # fmt: skip
-EVENT_TYPE, RDF, RDFS, OWL, PROV, SKOS, XSD = (
-    OxNamespace(PREFIXES[p]) for p in ("et", "rdf", "rdfs", "owl", "prov", "skos", "xsd")
+KG, NIF, SCHEMA, SEM, GEO, EVENT_TYPE, RDF, RDFS, OWL, PROV, SKOS, XSD = (
+    OxNamespace(PREFIXES[p])
+    for p in (
+        "kg",
+        "nif",
+        "schema",
+        "sem",
+        "geo",
+        "et",
+        "rdf",
+        "rdfs",
+        "owl",
+        "prov",
+        "skos",
+        "xsd",
+    )
 )
 
 

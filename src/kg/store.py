@@ -158,8 +158,9 @@ class BulkWriter:
 
     A transaction per document cost about 22 µs a quad, whatever the batch; the bulk loader writes
     sorted files straight to disk for about 6 µs (211,000 quads of kg graphs, one run). It is not
-    atomic: a build killed in the middle of a batch leaves that batch's documents partly written,
-    and building them again replaces them. The files it adds want `KGStore.optimize()` after."""
+    atomic: a build killed in the middle of a batch leaves that batch's documents partly written
+    or, if they replaced older versions, gone; building them again puts them right. The files it
+    adds want `KGStore.optimize()` after."""
 
     def __init__(self, store: ox.Store, max_quads: int) -> None:
         self.store, self.max_quads = store, max_quads
