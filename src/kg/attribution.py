@@ -258,18 +258,13 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     )
     # A named source above a passive one wins: "The UN says 364 have been confirmed killed";
     # and above a pronoun that stands for it: "A resident said he had counted 100 bodies".
-    # Likewise a reporting verb above a verb that only sometimes frames speech: "Saree said the
-    # group would continue its attacks 'until …'" is Saree's quote, not the group's.
     named = [c for c in governing if c.subject is not None]
     if named:
         inner, above = named[0], named[1:]
         outer = [c for c in above if c.subject.root.pos_ != "PRON"]
         if inner.subject.root.pos_ == "PRON" and outer:
             return outer[0]
-        reporting = [c for c in above if c.token.lemma_.lower() in REPORTING_VERBS]
-        if inner.token.lemma_.lower() not in REPORTING_VERBS and reporting:
-            return reporting[0]
-        return inner
+        return reporting_above(inner, above) or inner
     according = [c for c in usable if c.text == "according to"]
     if according:
         return according[0]
@@ -281,6 +276,16 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
     # A headline's closing "— MoD" or opening "General Staff:" covers the whole line.
     return next((c for c in usable if c.token.text in (*_DASHES, ":")), None)
+
+
+def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
+    """The nearest reporting verb above a cue whose verb only sometimes frames speech: "Saree
+    said the group would continue its attacks 'until …'" is Saree's, not the group's."""
+    if cue.token.lemma_.lower() in REPORTING_VERBS:
+        return None
+    ancestors = list(cue.token.ancestors)
+    above = [c for c in cues if c.token in ancestors and c.token.lemma_.lower() in REPORTING_VERBS]
+    return min(above, key=lambda c: ancestors.index(c.token)) if above else None
 
 
 def _main_clause(tok: Token) -> bool:

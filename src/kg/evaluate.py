@@ -167,15 +167,14 @@ def score(store: KGStore, gold_dir: Path, corpus_dir: Path) -> Report:
     queries = load_queries()
     predicted = [r for r in run(store, queries["figure-attributions"], {}) if r["document"] in docs]
     rows = [r for r in run(store, queries["quotes"], {}) if r["document"] in docs]
-    quotes = _once([r for r in rows if r["speaker_iri"] is not None])
+    attributed, found = _once([r for r in rows if r["speaker_iri"] is not None]), _once(rows)
     report = Report()
     _score_figures(report, gold_figures, predicted, texts)
-    _score_quotes(report, gold_quotes, quotes)
-    quotes = _once(rows)
+    _score_quotes(report, gold_quotes, attributed)
     report.quotes_any_speaker.gold = len(gold_quotes)
-    report.quotes_any_speaker.predicted = len(quotes)
+    report.quotes_any_speaker.predicted = len(found)
     report.quotes_any_speaker.true_positives = sum(
-        p is not None for _, p in _pair(gold_quotes, quotes, _same_quote)[0]
+        p is not None for _, p in _pair(gold_quotes, found, _same_quote)[0]
     )
     return report
 

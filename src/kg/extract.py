@@ -20,7 +20,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from kg.attribution import Cue, cue_for, find_cues, noun_phrase, subject_of
+from kg.attribution import Cue, cue_for, find_cues, noun_phrase, reporting_above, subject_of
 from kg.blocks import Block, blocks
 from kg.certainty import certainty
 from kg.dates import resolve as resolve_date
@@ -565,14 +565,7 @@ def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | N
             return q.start - pos if pos < q.start else pos - q.end + 1
 
         best = min(cues, key=distance)
-        if best.token.lemma_.lower() not in REPORTING_VERBS:
-            # "Saree said the group would continue its attacks 'until …'": the reporting verb
-            # above a verb that only sometimes frames speech.
-            ancestors = list(best.token.ancestors)
-            above = [c for c in cues if c.token in ancestors and c.token.lemma_ in REPORTING_VERBS]
-            if above:
-                return min(above, key=lambda c: ancestors.index(c.token))
-        return best
+        return reporting_above(best, cues) or best
     if (headline := _headline_speaker(ctx, q, block, sdoc)) is not None:
         return headline
     # "He said:" as a paragraph of its own, the quotation in the next.
@@ -603,7 +596,7 @@ def _headline_speaker(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> C
     before = ctx.doc.text[block.start : q.start - 1]
     if before.rstrip().endswith(":"):
         # 'Zelensky: "We will win"': a name and a colon before the quotation.
-        name_end = block.start + len(before.rstrip()) - 1 - block.start
+        name_end = len(before.rstrip()) - 1  # the colon's offset in the block
         for ent in people:
             if ent.end_char == name_end and not before[: ent.start_char].strip():
                 return Cue(ent.root, "headline", ent)

@@ -136,20 +136,19 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     return None
 
 
+# Words before what people need that say they lack it, with the word that must come before them:
+# "without water", "lacking food", "with little food or clean water", "in need of shelter".
+_LACKING = {"without": None, "lack": None, "lacking": None, "little": "with", "no": "with",
+            "scarce": "with", "need": "in"}  # fmt: skip
+
+
 def _lacks_needs(window: list[Token]) -> bool:
     words = [t.lower_ for t in window]
     for i, w in enumerate(words):
-        following = set(words[i + 1 : i + 4])
-        if w in ("without", "lack", "lacking") and following & NEEDS:
-            return True
-        if (
-            w in ("little", "no", "scarce")
-            and i > 0
-            and words[i - 1] == "with"
-            and following & NEEDS
-        ):
-            return True  # "… remain in the north with little food or clean water"
-        if w == "need" and i > 0 and words[i - 1] == "in" and following & NEEDS:
+        if w not in _LACKING or set(words[i + 1 : i + 4]).isdisjoint(NEEDS):
+            continue
+        before = _LACKING[w]
+        if before is None or (i > 0 and words[i - 1] == before):
             return True
     return False
 

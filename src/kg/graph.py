@@ -64,8 +64,7 @@ class _Builder:
     def __init__(self, ex: Extraction) -> None:
         self.ex = ex
         self.doc_id = ex.document.id
-        self.graph = _node(document_iri(self.doc_id))
-        self.doc = self.graph
+        self.doc = _node(document_iri(self.doc_id))  # the document, and its graph's name
         self.quads: dict[ox.Quad, None] = {}  # ordered set
         self.sentences: set[ox.NamedNode] = set()
         # Claims and quotes with their sentence's start: events link to those in their sentence.
@@ -75,7 +74,7 @@ class _Builder:
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: Term | str | None) -> None:
         if o is None:
             return
-        self.quads[ox.Quad(s, p, ox.Literal(o) if isinstance(o, str) else o, self.graph)] = None
+        self.quads[ox.Quad(s, p, ox.Literal(o) if isinstance(o, str) else o, self.doc)] = None
 
     def span(self, kind: str, start: int, end: int) -> ox.NamedNode:
         return _node(span_iri(kind, self.doc_id, start, end))
@@ -207,7 +206,7 @@ class _Builder:
 def document_quads(ex: Extraction) -> tuple[ox.NamedNode, list[ox.Quad]]:
     """The name of a document's graph and its quads (what the store writes)."""
     builder = _Builder(ex)
-    return builder.graph, builder.build()
+    return builder.doc, builder.build()
 
 
 def to_graph(ex: Extraction) -> Graph:
