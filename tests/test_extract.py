@@ -628,3 +628,55 @@ def test_a_headline_closing_with_an_acronym_source(read) -> None:
     ex = read("Air defences destroy 12 drones over the border region – MoD\nMore follows.\n")
     f = {x.value: x for x in ex.figures}
     assert f[12].category == "equipment" and f[12].source_text == "MoD"
+
+
+def test_title_of_a_place_before_a_name(read) -> None:
+    ex = read(
+        "Governor of Kharkiv Petro Danylenko said 14 people were killed in the shelling.\n"
+        "Mayor of Odesa Ivan Marchenko said 9 people were wounded."
+    )
+    f = figures(ex)
+    assert f[14].source.label == "Petro Danylenko" and f[14].source.type == "Person"
+    assert f[9].source.label == "Ivan Marchenko" and f[9].source.type == "Person"
+    people = {e.label for e in ex.entities.values() if e.type == "Person"}
+    assert people == {"Petro Danylenko", "Ivan Marchenko"}
+    assert "Kharkiv" in {e.label for e in ex.entities.values() if e.type == "Place"}
+
+
+def test_a_word_the_article_writes_in_lower_case_is_no_name(read) -> None:
+    ex = read(
+        "Debris burns in a courtyard after further attacks during Russia's invasion of Ukraine, "
+        "in Dnipro\nWorkers swept the debris into piles. He said: 'We pulled two people out of "
+        "the flats.'"
+    )
+    assert not [e for e in ex.entities.values() if e.type == "Person"]
+    assert quote_starting(ex, "We pulled").speaker is None
+
+
+def test_he_or_she_never_means_a_plural_source(read) -> None:
+    ex = read(
+        "Officials said the bridge had been destroyed. She said: 'Thirty people are still "
+        "missing under the ruins.'"
+    )
+    assert quote_starting(ex, "Thirty people").speaker is None
+    assert figures(ex)[30].source is None
+
+
+def test_she_skips_a_man_the_gazetteer_knows(read) -> None:
+    ex = read(
+        "Ingrid Lund runs the shelter in Irpin. Mayor Vitali Klitschko visited it on Monday.\n"
+        "She said: 'Thirty children are sleeping here every night and we have no heating.'"
+    )
+    assert quote_starting(ex, "Thirty children").speaker.label == "Ingrid Lund"
+
+
+def test_a_quotation_standing_alone_after_its_speaker_is_introduced(read) -> None:
+    ex = read(
+        "Olena Petrenko, 58, was asleep in her flat when the missile hit the building.\n"
+        "'The windows came in on top of us and the whole building was shaking.'\n"
+        "The missile hit a school shortly after 5am.\n"
+        "'We had nowhere to go and nobody came to help us for hours.'"
+    )
+    assert quote_starting(ex, "The windows").speaker.label == "Olena Petrenko"
+    assert quote_starting(ex, "The windows").cue == "introduced before"
+    assert quote_starting(ex, "We had nowhere").speaker is None

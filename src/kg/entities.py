@@ -71,6 +71,7 @@ class GazetteerEntry:
     speaks_for: str | None = None
     country: str | None = None
     aliases: tuple[str, ...] = ()
+    gender: str | None = None  # people: "m" or "f", for the pronouns that may stand for them
 
 
 class Gazetteer:
@@ -86,6 +87,7 @@ class Gazetteer:
                 item.get("speaks_for"),
                 item.get("country"),
                 tuple(item.get("aliases", [])),
+                item.get("gender"),
             )
             for alias in [item["name"], *item.get("aliases", [])]:
                 self.by_alias.setdefault(fold(strip_determiner(alias)), entry)

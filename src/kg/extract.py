@@ -200,8 +200,39 @@ def _gazetteer_matcher(vocab: Vocab) -> PhraseMatcher:
     return matcher
 
 
+def _is_place(text: str) -> bool:
+    entry = gazetteer().lookup(text)
+    return is_well_known_place(text) or (entry is not None and entry.type == "Place")
+
+
+def _place_then_name(ent: Span) -> list[Span] | None:
+    """'Mayor of Kyiv Vitali Klitschko': the tagger runs the place into the name after it (as a
+    person, or as an organisation); a titled "X of" before them says which is which."""
+    doc = ent.doc
+    if ent.label_ not in ("PERSON", "ORG") or len(ent) < 3 or ent.start < 2:
+        return None
+    if doc[ent.start - 1].lower_ != "of" or fold(doc[ent.start - 2].text) not in TITLES:
+        return None
+    for cut in (2, 1):
+        place, name = ent[:cut], ent[cut:]
+        if len(name) < 2 or not all(t.pos_ == "PROPN" and t.text.istitle() for t in name):
+            continue
+        if _is_place(place.text):
+            return [
+                Span(doc, place.start, place.end, label="GPE"),
+                Span(doc, name.start, name.end, label="PERSON"),
+            ]
+    return None
+
+
 def _entities(sdoc: Doc) -> list[Span]:
-    found = [_widen_person(e) if e.label_ == "PERSON" else e for e in sdoc.ents]
+    found: list[Span] = []
+    for e in sdoc.ents:
+        split = _place_then_name(e)
+        if split is not None:
+            found.extend(split)
+        else:
+            found.append(_widen_person(e) if e.label_ == "PERSON" else e)
     taken = {i for e in found for i in range(e.start, e.end)}
     for match_id, start, end in _gazetteer_matcher(sdoc.vocab)(sdoc):
         if not taken & set(range(start, end)):
@@ -234,10 +265,25 @@ def _collect_entities(ctx: _Context) -> None:
         if e.label_ == "PERSON"
     }
 
+    # "Debris burns on the street": a common noun opening a sentence, taken for a name. Names
+    # are not written in lower case, so a word the article also writes in lower case is none.
+    lower_words: set[str] | None = None
+
+    def common_word(ent: Span) -> bool:
+        nonlocal lower_words
+        if len(ent) != 1 or not ent[0].is_sent_start:
+            return False
+        if lower_words is None:
+            lower_words = {t.text for _, sdoc in ctx.parsed for t in sdoc if t.is_lower}
+        return ent.text.lower() in lower_words
+
     def doubtful(ent: Span) -> bool:
+        if ent.label_ != "PERSON":
+            return False
+        if common_word(ent):
+            return True
         return (
-            ent.label_ == "PERSON"
-            and id(ent.doc) in titled
+            id(ent.doc) in titled
             and fold(ent.text) not in in_prose
             and gazetteer().lookup(ent.text) is None
         )
@@ -295,7 +341,11 @@ def _collect_entities(ctx: _Context) -> None:
 
 
 def _gender(ent: Span, entity: Entity) -> str | None:
-    """What the text marks: a gendered title or noun before the name, or a feminine given name."""
+    """What the gazetteer knows, or what the text marks: a gendered title or noun before the
+    name, or a feminine given name."""
+    entry = gazetteer().lookup(entity.label)
+    if entry is not None and entry.gender:
+        return entry.gender
     doc = ent.doc
     before = {fold(t.text) for t in doc[max(0, ent.start - 3) : ent.start]}
     if before & FEMALE_WORDS:
@@ -383,7 +433,7 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     if low in PERSON_PRONOUNS:
         named = ctx.last_person_at(pos, low)
         # "A resident … said …" since the last person named: the pronoun means the resident.
-        earlier = _last_reporter(ctx, pos, person=True)
+        earlier = _last_reporter(ctx, pos, person=True, singular=True)
         if earlier is not None and (named is None or earlier[0] > named[0]):
             return resolve_actor(ctx, earlier[1])
         return ctx.out.add_entity(named[1]) if named is not None else None
@@ -457,10 +507,12 @@ def resolve_actor(ctx: _Context, phrase: Span) -> Entity | None:
     return ctx.out.add_entity(unnamed_source(ctx.doc.id, text))
 
 
-def _last_reporter(ctx: _Context, pos: int, person: bool) -> tuple[int, Span] | None:
+def _last_reporter(
+    ctx: _Context, pos: int, person: bool, singular: bool = False
+) -> tuple[int, Span] | None:
     """The last subject before `pos` of a reporting verb that is a noun phrase: a body ("The
     White Helmets civil defence group said …") or, with `person`, someone unnamed ("A resident
-    … said")."""
+    … said"); with `singular`, one that "he" or "she" can stand for ("officials" cannot)."""
     if ctx.reporters is None:  # found once per document, in document order
         ctx.reporters = []
         for block, sdoc in ctx.parsed:
@@ -474,9 +526,14 @@ def _last_reporter(ctx: _Context, pos: int, person: bool) -> tuple[int, Span] | 
                 ctx.reporters.append((block.start + tok.idx, block.start + subject.idx,
                                       noun_phrase(subject), is_person))  # fmt: skip
     found = [
-        (at, phrase) for verb, at, phrase, who in ctx.reporters if verb < pos and who == person
+        (at, phrase)
+        for verb, at, phrase, who in ctx.reporters
+        if verb < pos and who == person and not (singular and phrase.root.tag_ in _PLURAL_TAGS)
     ]
     return found[-1] if found else None
+
+
+_PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 
 
 def _name_after_titles(phrase: Span) -> str | None:
@@ -484,6 +541,11 @@ def _name_after_titles(phrase: Span) -> str | None:
     words = [t for t in phrase if t.pos_ != "DET"]
     while words and fold(words[0].text) in TITLES:
         words.pop(0)
+    if words and words[0].lower_ == "of":  # "Mayor of Odesa Ivan Marchenko"
+        for cut in (3, 2):
+            if len(words) > cut and _is_place(" ".join(t.text for t in words[1:cut])):
+                words = words[cut:]
+                break
     if not 2 <= len(words) <= 3:
         return None
     if not all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.text.isalpha() for t in words):
@@ -576,6 +638,25 @@ def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | N
             sents = list(prev_doc.sents)
             found = [c for c in find_cues(sents[-1], SPEECH_VERBS) if c.subject is not None]
             return found[-1] if found else None
+        return _introduced(ctx, prev_block, prev_doc)
+    return None
+
+
+def _introduced(ctx: _Context, block: Block, sdoc: Doc) -> Cue | None:
+    """A paragraph that introduces someone ("Olena Petrenko, 58, was asleep when …") and then a
+    quotation standing alone in the next one: the quotation is the person's. Only when the
+    introducing paragraph quotes no one, and its last sentence has the person as its subject."""
+    if any(block.start <= q.start < block.end for q in ctx.quotes):
+        return None
+    last = list(sdoc.sents)[-1]
+    subject = next((c for c in last.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    for ent in ctx.ents(sdoc):
+        if ent.label_ == "PERSON" and ent.start <= subject.i < ent.end:
+            entity = _entity_covering(ctx, block.start + subject.idx)
+            if entity is not None and entity.type == "Person":
+                return Cue(last.root, "introduced before", ent)
     return None
 
 
