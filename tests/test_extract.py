@@ -680,3 +680,47 @@ def test_a_quotation_standing_alone_after_its_speaker_is_introduced(read) -> Non
     assert quote_starting(ex, "The windows").speaker.label == "Olena Petrenko"
     assert quote_starting(ex, "The windows").cue == "introduced before"
     assert quote_starting(ex, "We had nowhere").speaker is None
+
+
+def test_people_treated_are_injured_and_people_under_siege_trapped(read) -> None:
+    ex = read(
+        "Doctors said 45 people were being treated in hospital after the blast.\n"
+        "Aid agencies say at least 300,000 people live under siege in the city."
+    )
+    assert {f.value: f.category for f in ex.figures} == {45: "injured", 300000: "trapped"}
+
+
+def test_a_paragraph_opening_on_the_count_before_it(read) -> None:
+    ex = read(
+        "The ministry said 12,400 refugees had crossed the border by Sunday.\n"
+        "Of them, 5,000 are children, it said, and 900 older people were among those given "
+        "shelter."
+    )
+    f = figures(ex)
+    assert (f[5000].category, f[900].category) == ("displaced", "displaced")
+    assert f[5000].source.label == f[900].source.label == f[12400].source.label
+
+
+def test_the_number_of_speakers_is_no_figure(read) -> None:
+    ex = read("Gunmen killed at least 25 villagers in the raid, two local sources told reporters.")
+    assert [(f.value, f.category) for f in ex.figures] == [(25, "killed")]
+
+
+def test_a_number_after_a_counted_noun_and_its_verb_counts_the_same(read) -> None:
+    ex = read(
+        "The tally includes 1,100 tanks destroyed and about 260 captured by the defenders, the "
+        "monitors said."
+    )
+    assert {f.value: f.category for f in ex.figures} == {1100: "equipment", 260: "equipment"}
+
+
+def test_documented_figures_and_evidence_that_names_its_author(read) -> None:
+    ex = read(
+        "The UN mission has documented 1,250 civilian deaths in the region.\n"
+        "Figures compiled by the regional health office show 70 people were killed.\n"
+        "Estimates suggest 200 people died in the siege."
+    )
+    f = figures(ex)
+    assert f[1250].source.label == "UN mission" and f[1250].cue == "has documented"
+    assert f[70].source_text == "the regional health office" and f[70].cue == "show"
+    assert f[200].source is None and f[200].category == "killed"

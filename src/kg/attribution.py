@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from kg.lexicon import (
+    EVIDENCE_VERBS,
     IMPERSONAL_SUBJECTS,
     INFO_NOUNS,
     NOUN_CUES,
@@ -64,14 +65,20 @@ def noun_phrase(head: Token) -> Span:
 
 def _author(head: Token) -> Token:
     """'a report by UN experts', 'figures from the ministry': who made the document is the source."""
-    if head.lemma_.lower() not in INFO_NOUNS and head.lower_ not in INFO_NOUNS:
+    if not _is_info(head):
         return head
-    for prep in head.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+    # "figures from the ministry", and "images analysed by the institute"
+    preps = [*head.children, *(g for c in head.children if c.dep_ == "acl" for g in c.children)]
+    for prep in preps:
+        if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from"):
             objs = [c for c in prep.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
     return head
+
+
+def _is_info(tok: Token) -> bool:
+    return tok.lemma_.lower() in INFO_NOUNS or tok.lower_ in INFO_NOUNS
 
 
 def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
@@ -127,9 +134,20 @@ def find_cues(
             ]
             if objs:
                 cues.append(Cue(tok, "according to", noun_phrase(_author(objs[0]))))
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in EVIDENCE_VERBS:
+            # "Figures from the ministry show …": the figures' author; "Estimates suggest …":
+            # a hedge, no one named.
+            subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subject is not None and _is_info(subject):
+                author = _author(subject)
+                named = author is not subject
+                cues.append(Cue(tok, _cue_text(tok), noun_phrase(author) if named else None,
+                                impersonal=not named))  # fmt: skip
         elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             subject, passive = subject_of(tok)
             subject = _trailing_subject(tok, subject) or subject
+            if subject is not None and _author(subject.root) is not subject.root:
+                subject = noun_phrase(_author(subject.root))  # "a report by UN experts said"
             if passive:
                 cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
             elif subject is not None and subject.text.lower() in IMPERSONAL_SUBJECTS:

@@ -38,7 +38,7 @@ from kg.entities import (
     unnamed_source,
 )
 from kg.events import triggers
-from kg.figures import figures_in_sentence
+from kg.figures import counts_on, figures_in_sentence
 from kg.lexicon import (
     FEMALE_WORDS,
     INFO_NOUNS,
@@ -714,8 +714,10 @@ def _speaker_label(ctx: _Context, text: str) -> tuple[str, Entity] | None:
 def _figures(ctx: _Context) -> None:
     previous_sentence: Span | None = None
     previous_figures: list[Figure] = []
+    previous: str | None = None
     for block, sdoc in ctx.parsed:
-        previous: str | None = None
+        if not counts_on(sdoc.text):
+            previous = None
         label = _speaker_label(ctx, sdoc.text)
         for sent in sdoc.sents:
             candidates = figures_in_sentence(sent, previous)

@@ -21,6 +21,7 @@ from kg.lexicon import (
     OUTCOME_LEMMAS,
     PEOPLE_NOUNS,
     PEOPLE_ONLY_OUTCOMES,
+    REPORTING_VERBS,
     SETTLEMENT_WORDS,
     STREET_WORDS,
     TERRITORY_WORDS,
@@ -59,14 +60,17 @@ _POPULATION_BEFORE = re.compile(
 )
 _PART_OF_PREVIOUS = re.compile(
     # "including 20 children", and the next of a list: "including 31 women and five children"
-    r"\b(?:including|among them|among whom|of whom|of which)\s+"
+    r"\b(?:including|among them|among whom|of whom|of which|of them|of those|of these),?\s+"
     r"(?:[\w,.]+\s+[\w-]+(?:\s+[\w-]+)?\s*(?:,\s*|\s+and\s+|\s+or\s+))?$",
     re.I,
 )
 _FAMILY_BEFORE = re.compile(  # "a mother of five": her children, not a count of victims
     r"\b(?:mother|father|parent|grandmother|grandfather|mum|mom|dad)s?\s+of\s+$", re.IGNORECASE
 )
+_OF_THEM_FIRST = re.compile(r"\s*(?:of|among)\s+(?:them|those|these|whom)\b", re.IGNORECASE)
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
+# "… and 1,050 people with disabilities were among those registered"
+_AMONG_AFTER = re.compile(r"^[^,;]*?\bamong\s+(?:them|those|these|whom)\b", re.IGNORECASE)
 _ONE_OF_AFTER = re.compile(r"^\s+(?:of|another|side|way|day|point|time|thing)\b", re.IGNORECASE)
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
 
@@ -115,6 +119,10 @@ def _counted_noun(tok: Token) -> Token | None:
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.head == tok:
         return nxt
+    if tok.dep_ == "conj":  # "2,150 tanks destroyed and about 540 captured": tanks
+        head = tok.head.head if tok.head.dep_ == "acl" else tok.head
+        if head.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in head.children):
+            return head
     return None
 
 
@@ -202,6 +210,13 @@ def categorise(
 ) -> tuple[str | None, Token | None, Token | None]:
     """(category, counted noun, word that decided it)."""
     noun = _counted_noun(tok)
+    if (
+        noun is not None
+        and noun.dep_ == "nsubj"
+        and noun.head.i == noun.i + 1
+        and noun.head.lemma_.lower() in REPORTING_VERBS
+    ):
+        return None, noun, None  # "two security sources told …": who speaks, not a count
     if inherits and previous:
         return previous, noun, None
     noun_words = set()
@@ -278,6 +293,11 @@ def _measure(noun: Token | None, decider: Token | None, number_tokens: set[int])
     return text
 
 
+def counts_on(text: str) -> bool:
+    """A paragraph that opens on the count before it: "Of them, 29,000 are children"."""
+    return _OF_THEM_FIRST.match(text) is not None
+
+
 def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureCandidate]:
     """Figure candidates in one spaCy sentence; offsets relative to the sentence text."""
     text = sent.text
@@ -294,7 +314,9 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
             t for t in sent[tok.i - sent.start + 1 :] if t.idx - sent.start_char < next_start
         ][:8]
         inherits = bool(
-            _PART_OF_PREVIOUS.search(text[: n.hedge_start]) or _OF_THEM_AFTER.match(text[n.end :])
+            _PART_OF_PREVIOUS.search(text[: n.hedge_start])
+            or _OF_THEM_AFTER.match(text[n.end :])
+            or _AMONG_AFTER.match(text[n.end : next_start])
         )
         category, noun, decider = categorise(tok, n, window, previous, inherits)
         if category is None:

@@ -6,9 +6,12 @@ from __future__ import annotations
 REPORTING_VERBS = frozenset(
     (
         "say tell claim believe estimate record confirm report add state announce warn declare "
-        "allege insist reveal disclose put count note write tweet post explain estimate"
+        "allege insist reveal disclose put count note write tweet post explain estimate document"
     ).split()
 )
+# Verbs by which evidence speaks ("Figures from the ministry show …"): cues only with an
+# information noun as their subject, which names its author or no one.
+EVIDENCE_VERBS = frozenset("show suggest indicate".split())
 # Verbs that introduce direct speech; a superset, as quotes are framed more freely.
 SPEECH_VERBS = REPORTING_VERBS | frozenset(
     (
@@ -72,7 +75,10 @@ OUTCOME_LEMMAS: dict[str, str] = {
         ).split(),
         "killed",
     ),
-    **dict.fromkeys("injure wound hurt injury injured wounded maim".split(), "injured"),
+    **dict.fromkeys(
+        "injure wound hurt injury injured wounded maim treat hospitalise hospitalize".split(),
+        "injured",
+    ),
     **dict.fromkeys(
         (
             "flee fled displace displaced refugee evacuate evacuee evacuation escape cross leave "
@@ -82,8 +88,8 @@ OUTCOME_LEMMAS: dict[str, str] = {
     ),
     **dict.fromkeys(
         (
-            "trap trapped shelter sheltering besiege besieged remain stranded hole hide encircle "
-            "surround"
+            "trap trapped shelter sheltering besiege besieged siege blockade blockaded remain "
+            "stranded hole hide encircle surround"
         ).split(),
         "trapped",
     ),
@@ -103,7 +109,9 @@ OUTCOME_LEMMAS: dict[str, str] = {
     **dict.fromkeys("intercept intercepted".split(), "equipment"),
 }
 # The verb "lose" only counts as killed with people; handled by requiring a people noun.
-PEOPLE_ONLY_OUTCOMES = frozenset({"lose", "remain", "leave", "cross", "hide", "surround", "move"})
+PEOPLE_ONLY_OUTCOMES = frozenset(
+    {"lose", "remain", "leave", "cross", "hide", "surround", "move", "treat", "siege", "blockade"}
+)
 
 PEOPLE_NOUNS = frozenset(
     (
@@ -192,7 +200,7 @@ INFO_NOUNS = frozenset(
     (
         "list report statement figures data document assessment tally count update bulletin "
         "request estimate estimates summary briefing letter post study survey analysis "
-        "investigation review"
+        "investigation review image images imagery footage"
     ).split()
 )
 
