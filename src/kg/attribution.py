@@ -146,8 +146,8 @@ def find_cues(
         elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             subject, passive = subject_of(tok)
             subject = _trailing_subject(tok, subject) or subject
-            if subject is not None and _author(subject.root) is not subject.root:
-                subject = noun_phrase(_author(subject.root))  # "a report by UN experts said"
+            if subject is not None and (author := _author(subject.root)) is not subject.root:
+                subject = noun_phrase(author)  # "a report by UN experts said"
             if passive:
                 cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
             elif subject is not None and subject.text.lower() in IMPERSONAL_SUBJECTS:
