@@ -144,6 +144,16 @@ def _pair(
     return pairs, [p for i, p in enumerate(predicted) if i not in used]
 
 
+def _count(
+    prf: PRF, gold: list[dict], predicted: list[dict], fits: Callable[[dict, dict], bool]
+) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
+    """`_pair`, with the gold, predicted and matched records counted into `prf`."""
+    pairs, unmatched = _pair(gold, predicted, fits)
+    prf.gold, prf.predicted = len(gold), len(predicted)
+    prf.true_positives = sum(p is not None for _, p in pairs)
+    return pairs, unmatched
+
+
 def load_gold(gold_dir: Path) -> tuple[list[dict], list[dict]]:
     def read(name: str) -> list[dict]:
         path = gold_dir / name
@@ -171,17 +181,11 @@ def score(store: KGStore, gold_dir: Path, corpus_dir: Path) -> Report:
     report = Report()
     _score_figures(report, gold_figures, predicted, texts)
     _score_quotes(report, gold_quotes, attributed)
-    report.quotes_any_speaker.gold = len(gold_quotes)
-    report.quotes_any_speaker.predicted = len(found)
-    report.quotes_any_speaker.true_positives = sum(
-        p is not None for _, p in _pair(gold_quotes, found, _same_quote)[0]
-    )
+    _count(report.quotes_any_speaker, gold_quotes, found, _same_quote)
     return report
 
 
 def _score_figures(report: Report, gold: list[dict], predicted: list[dict], texts: dict) -> None:
-    report.figures.gold = len(gold)
-    report.figures.predicted = len(predicted)
     report.attributed.gold = sum(1 for g in gold if g["source"])
     report.attributed.predicted = sum(1 for p in predicted if p["source_iri"])
 
@@ -193,13 +197,12 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
             _spans(text, g["sentence"]), [(p["start"], p["end"]), *_spans(text, p["sentence"])]
         )
 
-    pairs, unmatched = _pair(gold, predicted, fits)
+    pairs, unmatched = _count(report.figures, gold, predicted, fits)
     for g, p in pairs:
         where = f"{g['doc'][:3]} {g['figure']!r} ({g['category']})"
         if p is None:
             report.misses.append(f"{where} in: {g['sentence'][:110]}")
             continue
-        report.figures.true_positives += 1
         report.matched_figures += 1
         if p["category"] == g["category"]:
             report.category_right += 1
@@ -246,16 +249,13 @@ def _same_quote(g: dict, p: dict) -> bool:
 
 
 def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> None:
-    report.quotes.gold = len(gold)
-    report.quotes.predicted = len(predicted)
 
-    pairs, unmatched = _pair(gold, predicted, _same_quote)
+    pairs, unmatched = _count(report.quotes, gold, predicted, _same_quote)
     for g, p in pairs:
         where = f"{g['doc'][:3]} {g['quote_start']!r}"
         if p is None:
             report.quote_misses.append(f"{where} ({g['speaker_canonical']})")
             continue
-        report.quotes.true_positives += 1
         report.matched_quotes += 1
         names = [p["speaker"], p.get("speaker_text")]
         if source_matches(names, g["speaker_canonical"], g["speaker_aliases"]):

@@ -646,7 +646,8 @@ def _introduced(ctx: _Context, block: Block, sdoc: Doc) -> Cue | None:
     """A paragraph that introduces someone ("Olena Petrenko, 58, was asleep when …") and then a
     quotation standing alone in the next one: the quotation is the person's. Only when the
     introducing paragraph quotes no one, and its last sentence has the person as its subject."""
-    if any(block.start <= q.start < block.end for q in ctx.quotes):
+    i = bisect.bisect_left(ctx.quote_starts, block.start)
+    if i < len(ctx.quote_starts) and ctx.quote_starts[i] < block.end:
         return None
     last = list(sdoc.sents)[-1]
     subject = next((c for c in last.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)

@@ -67,10 +67,11 @@ _PART_OF_PREVIOUS = re.compile(
 _FAMILY_BEFORE = re.compile(  # "a mother of five": her children, not a count of victims
     r"\b(?:mother|father|parent|grandmother|grandfather|mum|mom|dad)s?\s+of\s+$", re.IGNORECASE
 )
-_OF_THEM_FIRST = re.compile(r"\s*(?:of|among)\s+(?:them|those|these|whom)\b", re.IGNORECASE)
+_BACK = r"(?:them|those|these|whom)"  # the people a count before has counted
+_OF_THEM_FIRST = re.compile(r"\s*(?:of|among)\s+" + _BACK + r"\b", re.IGNORECASE)
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # "… and 1,050 people with disabilities were among those registered"
-_AMONG_AFTER = re.compile(r"^[^,;]*?\bamong\s+(?:them|those|these|whom)\b", re.IGNORECASE)
+_AMONG_AFTER = re.compile(r"^[^,;]*?\bamong\s+" + _BACK + r"\b", re.IGNORECASE)
 _ONE_OF_AFTER = re.compile(r"^\s+(?:of|another|side|way|day|point|time|thing)\b", re.IGNORECASE)
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
 
