@@ -682,6 +682,21 @@ def test_a_quotation_standing_alone_after_its_speaker_is_introduced(read) -> Non
     assert quote_starting(ex, "We had nowhere").speaker is None
 
 
+def test_a_quotation_left_open_resumes_after_what_the_page_put_inside_it(read) -> None:
+    ex = read(
+        "Anna Kovalenko, a nurse, said: 'We worked through the night with no light at all.\n"
+        "A nurse walks through the ruined ward of the hospital in Kharkiv on Tuesday\n"
+        "Readers can help the hospital by sending blankets and medicine to the appeal.\n"
+        "'In the morning we counted the wounded and there were too many of them.\n"
+        "The regional governor told reporters the hospital would be rebuilt within a year.\n"
+        "'Nobody here has slept for three days and we are running out of bandages.'"
+    )
+    resumed = quote_starting(ex, "In the morning")
+    assert resumed.speaker.label == "Anna Kovalenko" and resumed.cue == "said"
+    # Someone else spoke in between: the later quotation is nobody's that kg can tell.
+    assert quote_starting(ex, "Nobody here").speaker is None
+
+
 def test_people_treated_are_injured_and_people_under_siege_trapped(read) -> None:
     ex = read(
         "Doctors said 45 people were being treated in hospital after the blast.\n"

@@ -567,6 +567,8 @@ def _sentence(block: Block, sent: Span) -> Sentence:
 
 def _quotes(ctx: _Context) -> None:
     previous: Quote | None = None
+    index = {block.start: i for i, (block, _) in enumerate(ctx.parsed)}
+    left_open: tuple[int, Quote] | None = None  # the last quotation its paragraph left open
     for q in ctx.quotes:
         block, sdoc = _block_for(ctx, q.start)
         if block is None or sdoc is None:
@@ -577,19 +579,51 @@ def _quotes(ctx: _Context) -> None:
             continue
         quote = Quote(q.start, q.end, ctx.doc.text[q.start : q.end], _sentence(block, sent))
         if q.continues and previous is not None:
-            quote.speaker, quote.speaker_text, quote.cue = (
-                previous.speaker,
-                previous.speaker_text,
-                previous.cue,
-            )
+            _same_speaker(quote, previous)
         else:
             cue = _speech_cue(ctx, q, block, sdoc)
             if cue is not None and cue.subject is not None:
                 quote.speaker_text = cue.subject.text
                 quote.speaker = resolve_actor(ctx, cue.subject)
                 quote.cue = cue.text
+            elif left_open is not None and _resumes(ctx, q, index[block.start], *left_open):
+                _same_speaker(quote, left_open[1])
         ctx.out.quotes.append(quote)
         previous = quote
+        left_open = None if q.closed else (index[block.start], quote)
+
+
+def _same_speaker(quote: Quote, before: Quote) -> None:
+    quote.speaker, quote.speaker_text, quote.cue = before.speaker, before.speaker_text, before.cue
+
+
+# How many paragraphs a page may put inside a quotation: a photo's caption, an appeal, a box of
+# links, a paragraph of narration.
+RESUME_WITHIN = 5
+
+
+def _resumes(ctx: _Context, q: QuoteSpan, at: int, opened_at: int, opened: Quote) -> bool:
+    """A quotation left open at the end of its paragraph (the mark for "the speaker goes on"),
+    then paragraphs a page inserted, then a quotation standing alone: the speaker goes on,
+    unless someone else is named, quoted or reported speaking in between."""
+    block = ctx.parsed[at][0]
+    if (
+        opened.speaker is None
+        or not 1 < at - opened_at <= RESUME_WITHIN + 1
+        or ctx.doc.text[block.start : q.start].strip(" \"“‘'")
+    ):
+        return False
+    for between, sdoc in ctx.parsed[opened_at + 1 : at]:
+        i = bisect.bisect_left(ctx.quote_starts, between.start)
+        if i < len(ctx.quote_starts) and ctx.quote_starts[i] < between.end:
+            return False
+        if any(c.subject is not None for c in _speech_cues(ctx, between, sdoc)):
+            return False
+        for ent in ctx.ents(sdoc):
+            named = _entity_covering(ctx, between.start + ent.start_char)
+            if named is not None and named.type == "Person" and named is not opened.speaker:
+                return False
+    return True
 
 
 def _block_for(ctx: _Context, pos: int) -> tuple[Block | None, Doc | None]:
@@ -599,17 +633,23 @@ def _block_for(ctx: _Context, pos: int) -> tuple[Block | None, Doc | None]:
     return None, None
 
 
-def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
-    """The speech verb nearest the quote, outside any quotation, in its block or the one before."""
-
+def _speech_cues(ctx: _Context, block: Block, sdoc: Doc) -> list[Cue]:
+    """The block's speech verbs outside quotations, found once for all the rules that ask."""
     found = ctx.speech.get(id(sdoc))
-    if found is None:  # the same for every quotation of the block
+    if found is None:
 
         def inside(tok: Token) -> bool:
             return ctx.in_quote(block.start + tok.idx) is not None
 
         found = [c for s in sdoc.sents for c in find_cues(s, SPEECH_VERBS, inside)]
         ctx.speech[id(sdoc)] = found
+    return found
+
+
+def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
+    """The speech verb nearest the quote, outside any quotation, in its block or the one before."""
+
+    found = _speech_cues(ctx, block, sdoc)
     cues = [c for c in found if c.subject is not None and c.text != "according to"]
     if not cues:
         # 'According to Kaja Kallas, "Russia will not stop …"': only before the quotation.
