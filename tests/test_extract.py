@@ -739,3 +739,40 @@ def test_documented_figures_and_evidence_that_names_its_author(read) -> None:
     assert f[1250].source.label == "UN mission" and f[1250].cue == "has documented"
     assert f[70].source_text == "the regional health office" and f[70].cue == "show"
     assert f[200].source is None and f[200].category == "killed"
+
+
+def test_a_name_with_an_age_in_commas_is_a_person(read) -> None:
+    ex = read(
+        "Oksana, 29, was hiding in the cellar with her grandson.\n"
+        "'We could hear the tanks moving past the house all night long.'"
+    )
+    assert quote_starting(ex, "We could hear").speaker.label == "Oksana"
+    assert {e.label: e.type for e in ex.entities.values()}["Oksana"] == "Person"
+
+
+def test_a_number_in_the_sources_own_relative_clause_is_not_what_it_says(read) -> None:
+    ex = read(
+        "Chad, which sent about 1,500 soldiers to the border last year, said its troops had "
+        "killed 20 fighters."
+    )
+    f = figures(ex)
+    assert f[1500].category == "troops" and f[1500].source is None
+    assert f[20].source.label == "Chad"
+
+
+def test_believed_to_number_counts_its_subject_and_believes_nothing(read) -> None:
+    ex = read(
+        "The governor said the attackers, believed to number about 60, beheaded at least four "
+        "farmers in the village."
+    )
+    f = figures(ex)
+    assert (f[60].category, f[60].qualifier) == ("troops", "approx")
+    assert (f[4].category, f[4].source_text) == ("killed", "The governor")
+
+
+def test_people_remaining_displaced_and_recruits_trained(read) -> None:
+    ex = read(
+        "The agency says around 90,000 people remain displaced in the district.\n"
+        "She said instructors had trained over 12,000 recruits this year."
+    )
+    assert {f.value: f.category for f in ex.figures} == {90000: "displaced", 12000: "troops"}

@@ -118,6 +118,18 @@ def _cue_text(tok: Token) -> str:
     return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
 
 
+def _reduced_passive(verb: Token) -> bool:
+    """'the attackers, believed to number about 40, …': someone believes it of them (taggers
+    read a past tense with the attackers as its subject)."""
+    doc = verb.doc
+    return (
+        0 < verb.i < len(doc) - 1
+        and doc[verb.i - 1].text == ","
+        and doc[verb.i + 1].lower_ == "to"
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+
+
 def find_cues(
     sent: Span, verbs: frozenset[str] = REPORTING_VERBS, skip: Callable[[Token], bool] | None = None
 ) -> list[Cue]:
@@ -145,6 +157,7 @@ def find_cues(
                                 impersonal=not named))  # fmt: skip
         elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             subject, passive = subject_of(tok)
+            passive = passive or _reduced_passive(tok)
             subject = _trailing_subject(tok, subject) or subject
             if subject is not None and (author := _author(subject.root)) is not subject.root:
                 subject = noun_phrase(author)  # "a report by UN experts said"
@@ -267,9 +280,28 @@ def _in(tok: Token, span: Span | None) -> bool:
     return span is not None and span.start <= tok.i < span.end
 
 
+def _in_clause_of(tok: Token, noun: Token, verb: Token) -> bool:
+    """Is `tok` inside a relative clause or aside on `noun`, the subject of `verb` ("Rwanda,
+    which deployed …, said")? (A headline's "Health ministry: 27 killed …" has no such verb.)"""
+    if noun.head.i != verb.i or noun.i == verb.i:
+        return False
+    for node in (tok, *tok.ancestors):
+        if node.head.i == noun.i and node.i != noun.i:
+            return node.dep_ in ("relcl", "acl", "appos")
+    return False
+
+
 def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     """The cue a number falls under: one governing its clause, else 'according to', else nearest."""
-    usable = [c for c in cues if not _in(tok, c.subject) and c.token.i != tok.i]
+    # Nor a number inside the subject's own clause: in "Rwanda, which deployed about 4,000
+    # soldiers, said …", the 4,000 is the reporter's background, not what Rwanda said.
+    usable = [
+        c
+        for c in cues
+        if not _in(tok, c.subject)
+        and c.token.i != tok.i
+        and not (c.subject is not None and _in_clause_of(tok, c.subject.root, c.token))
+    ]
     ancestors = list(tok.ancestors)
     governing = sorted(
         (c for c in usable if c.token in ancestors), key=lambda c: ancestors.index(c.token)

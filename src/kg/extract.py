@@ -225,12 +225,31 @@ def _place_then_name(ent: Span) -> list[Span] | None:
     return None
 
 
+def _aged(ent: Span) -> bool:
+    """'Oksana, 29, was sheltering …': a name with an age in commas after it is a person's,
+    whatever the tagger said (it had taken 'Oksana' for a place)."""
+    doc = ent.doc
+    if ent.end + 2 >= len(doc) or not all(t.text[:1].isupper() for t in ent):
+        return False
+    comma, age, after = doc[ent.end], doc[ent.end + 1], doc[ent.end + 2]
+    return (
+        comma.text == ","
+        and age.text.isdigit()
+        and 0 < int(age.text) < 110
+        and after.text == ","
+        and not is_well_known_place(ent.text)
+        and gazetteer().lookup(ent.text) is None
+    )
+
+
 def _entities(sdoc: Doc) -> list[Span]:
     found: list[Span] = []
     for e in sdoc.ents:
         split = _place_then_name(e)
         if split is not None:
             found.extend(split)
+        elif e.label_ != "PERSON" and _aged(e):
+            found.append(Span(sdoc, e.start, e.end, label="PERSON"))
         else:
             found.append(_widen_person(e) if e.label_ == "PERSON" else e)
     taken = {i for e in found for i in range(e.start, e.end)}
@@ -621,7 +640,7 @@ def _resumes(ctx: _Context, q: QuoteSpan, at: int, opened_at: int, opened: Quote
             return False
         for ent in ctx.ents(sdoc):
             named = _entity_covering(ctx, between.start + ent.start_char)
-            if named is not None and named.type == "Person" and named is not opened.speaker:
+            if named is not None and named.type == "Person" and named.key != opened.speaker.key:
                 return False
     return True
 

@@ -112,6 +112,14 @@ def _counted_noun(tok: Token) -> Token | None:
             return subject
     if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
         return tok.head
+    if tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() in ("number", "total"):
+        # "the attackers, believed to number about 40": the verb's subject is what is counted.
+        verb = tok.head
+        while verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
+            verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.pos_ == "NOUN":
+            return subject
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -139,6 +147,11 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         for c in token.children
     ):
         return "displaced" if people_ok else None  # "forced from their homes"
+    if lemma in ("remain", "stay"):
+        # "580,000 people remain displaced": what they remain, if it says; else still there.
+        for state in (c for c in token.children if c.dep_ in ("acomp", "xcomp")):
+            if state_category := _outcome(state, people_ok):
+                return state_category
     category = OUTCOME_LEMMAS.get(lemma) or OUTCOME_LEMMAS.get(token.lower_)
     if category and (lemma not in PEOPLE_ONLY_OUTCOMES or people_ok):
         return category

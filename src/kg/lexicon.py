@@ -71,7 +71,7 @@ OUTCOME_LEMMAS: dict[str, str] = {
         (
             "kill die dead death fatality casualty slay slain massacre execute murder toll lose "
             "perish body bodies corpse corpses drown drowned eliminate liquidate neutralise "
-            "neutralize"
+            "neutralize behead"
         ).split(),
         "killed",
     ),
@@ -129,7 +129,8 @@ TROOP_NOUNS = frozenset(
         "troop troops soldier soldiers serviceman servicemen fighter fighters personnel marine "
         "marines paratrooper paratroopers conscript conscripts mercenary mercenaries defender "
         "defenders militant militants commander commanders officer officers sailor sailors pilot "
-        "pilots reservist reservists brigade brigades battalion battalions regiment regiments"
+        "pilots reservist reservists brigade brigades battalion battalions regiment regiments "
+        "recruit recruits insurgent insurgents attacker attackers gunman gunmen"
     ).split()
 )
 EQUIPMENT_NOUNS = frozenset(
