@@ -293,8 +293,8 @@ def _in_clause_of(tok: Token, noun: Token, verb: Token) -> bool:
 
 def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     """The cue a number falls under: one governing its clause, else 'according to', else nearest."""
-    # Nor a number inside the subject's own clause: in "Rwanda, which deployed about 4,000
-    # soldiers, said …", the 4,000 is the reporter's background, not what Rwanda said.
+    # A cue's source does not say the numbers in its own name, nor those in a clause on it: in
+    # "Rwanda, which deployed about 4,000 soldiers, said …", the 4,000 is the reporter's.
     usable = [
         c
         for c in cues

@@ -597,6 +597,7 @@ def _quotes(ctx: _Context) -> None:
         if sent is None:
             continue
         quote = Quote(q.start, q.end, ctx.doc.text[q.start : q.end], _sentence(block, sent))
+        at = index[block.start]
         if q.continues and previous is not None:
             _same_speaker(quote, previous)
         else:
@@ -605,11 +606,11 @@ def _quotes(ctx: _Context) -> None:
                 quote.speaker_text = cue.subject.text
                 quote.speaker = resolve_actor(ctx, cue.subject)
                 quote.cue = cue.text
-            elif left_open is not None and _resumes(ctx, q, index[block.start], *left_open):
+            elif left_open is not None and _resumes(ctx, q, at, *left_open):
                 _same_speaker(quote, left_open[1])
         ctx.out.quotes.append(quote)
         previous = quote
-        left_open = None if q.closed else (index[block.start], quote)
+        left_open = None if q.closed else (at, quote)
 
 
 def _same_speaker(quote: Quote, before: Quote) -> None:
@@ -618,7 +619,7 @@ def _same_speaker(quote: Quote, before: Quote) -> None:
 
 # How many paragraphs a page may put inside a quotation: a photo's caption, an appeal, a box of
 # links, a paragraph of narration.
-RESUME_WITHIN = 5
+_RESUME_WITHIN = 5
 
 
 def _resumes(ctx: _Context, q: QuoteSpan, at: int, opened_at: int, opened: Quote) -> bool:
@@ -628,7 +629,7 @@ def _resumes(ctx: _Context, q: QuoteSpan, at: int, opened_at: int, opened: Quote
     block = ctx.parsed[at][0]
     if (
         opened.speaker is None
-        or not 1 < at - opened_at <= RESUME_WITHIN + 1
+        or not 1 < at - opened_at <= _RESUME_WITHIN + 1
         or ctx.doc.text[block.start : q.start].strip(" \"“‘'")
     ):
         return False
@@ -667,7 +668,6 @@ def _speech_cues(ctx: _Context, block: Block, sdoc: Doc) -> list[Cue]:
 
 def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
     """The speech verb nearest the quote, outside any quotation, in its block or the one before."""
-
     found = _speech_cues(ctx, block, sdoc)
     cues = [c for c in found if c.subject is not None and c.text != "according to"]
     if not cues:
