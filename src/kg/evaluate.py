@@ -249,7 +249,6 @@ def _same_quote(g: dict, p: dict) -> bool:
 
 
 def _score_quotes(report: Report, gold: list[dict], predicted: list[dict]) -> None:
-
     pairs, unmatched = _count(report.quotes, gold, predicted, _same_quote)
     for g, p in pairs:
         where = f"{g['doc'][:3]} {g['quote_start']!r}"

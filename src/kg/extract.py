@@ -72,6 +72,7 @@ class _Context:
     out: Extraction
     parsed: list[tuple[Block, Doc]]
     block_of: dict[int, int] = field(default_factory=dict)  # id(spaCy Doc) → block start
+    block_starts: list[int] = field(default_factory=list)  # of `parsed`, in document order
     quotes: list[QuoteSpan] = field(default_factory=list)  # in document order, not overlapping
     quote_starts: list[int] = field(default_factory=list)
     # Per spaCy Doc (by id): its entity spans and speech cues, computed once, used by many rules.
@@ -91,6 +92,16 @@ class _Context:
     def in_quote(self, pos: int) -> QuoteSpan | None:
         i = bisect.bisect_right(self.quote_starts, pos) - 1
         return self.quotes[i] if i >= 0 and pos < self.quotes[i].end else None
+
+    def quotes_in(self, block: Block) -> bool:
+        """Whether a quotation opens inside `block`."""
+        i = bisect.bisect_left(self.quote_starts, block.start)
+        return i < len(self.quote_starts) and self.quote_starts[i] < block.end
+
+    def block_at(self, pos: int) -> int | None:
+        """The place in `parsed` of the block holding `pos`."""
+        i = bisect.bisect_right(self.block_starts, pos) - 1
+        return i if i >= 0 and pos < self.parsed[i][0].end else None
 
     def ents(self, sdoc: Doc) -> list[Span]:
         found = self.spans.get(id(sdoc))
@@ -586,18 +597,17 @@ def _sentence(block: Block, sent: Span) -> Sentence:
 
 def _quotes(ctx: _Context) -> None:
     previous: Quote | None = None
-    index = {block.start: i for i, (block, _) in enumerate(ctx.parsed)}
     left_open: tuple[int, Quote] | None = None  # the last quotation its paragraph left open
     for q in ctx.quotes:
-        block, sdoc = _block_for(ctx, q.start)
-        if block is None or sdoc is None:
+        at = ctx.block_at(q.start)
+        if at is None:
             continue
+        block, sdoc = ctx.parsed[at]
         rel = q.start - block.start
         sent = next((s for s in sdoc.sents if s.start_char <= rel < s.end_char), None)
         if sent is None:
             continue
         quote = Quote(q.start, q.end, ctx.doc.text[q.start : q.end], _sentence(block, sent))
-        at = index[block.start]
         if q.continues and previous is not None:
             _same_speaker(quote, previous)
         else:
@@ -630,12 +640,11 @@ def _resumes(ctx: _Context, q: QuoteSpan, at: int, opened_at: int, opened: Quote
     if (
         opened.speaker is None
         or not 1 < at - opened_at <= _RESUME_WITHIN + 1
-        or ctx.doc.text[block.start : q.start].strip(" \"“‘'")
+        or not _stands_alone(ctx, q, block)
     ):
         return False
     for between, sdoc in ctx.parsed[opened_at + 1 : at]:
-        i = bisect.bisect_left(ctx.quote_starts, between.start)
-        if i < len(ctx.quote_starts) and ctx.quote_starts[i] < between.end:
+        if ctx.quotes_in(between):
             return False
         if any(c.subject is not None for c in _speech_cues(ctx, between, sdoc)):
             return False
@@ -646,11 +655,9 @@ def _resumes(ctx: _Context, q: QuoteSpan, at: int, opened_at: int, opened: Quote
     return True
 
 
-def _block_for(ctx: _Context, pos: int) -> tuple[Block | None, Doc | None]:
-    for block, sdoc in ctx.parsed:
-        if block.start <= pos < block.end:
-            return block, sdoc
-    return None, None
+def _stands_alone(ctx: _Context, q: QuoteSpan, block: Block) -> bool:
+    """Whether the quotation opens its paragraph (nothing but quotation marks before it)."""
+    return not ctx.doc.text[block.start : q.start].strip(" \"“‘'")
 
 
 def _speech_cues(ctx: _Context, block: Block, sdoc: Doc) -> list[Cue]:
@@ -690,8 +697,8 @@ def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | N
     if (headline := _headline_speaker(ctx, q, block, sdoc)) is not None:
         return headline
     # "He said:" as a paragraph of its own, the quotation in the next.
-    i = next(i for i, (b, _) in enumerate(ctx.parsed) if b is block)
-    if i > 0 and not ctx.doc.text[block.start : q.start].strip(" \"“‘'"):
+    i = ctx.block_at(block.start) or 0
+    if i > 0 and _stands_alone(ctx, q, block):
         prev_block, prev_doc = ctx.parsed[i - 1]
         if ctx.doc.text[prev_block.start : prev_block.end].rstrip().endswith(":"):
             sents = list(prev_doc.sents)
@@ -705,8 +712,7 @@ def _introduced(ctx: _Context, block: Block, sdoc: Doc) -> Cue | None:
     """A paragraph that introduces someone ("Olena Petrenko, 58, was asleep when …") and then a
     quotation standing alone in the next one: the quotation is the person's. Only when the
     introducing paragraph quotes no one, and its last sentence has the person as its subject."""
-    i = bisect.bisect_left(ctx.quote_starts, block.start)
-    if i < len(ctx.quote_starts) and ctx.quote_starts[i] < block.end:
+    if ctx.quotes_in(block):
         return None
     last = list(sdoc.sents)[-1]
     subject = next((c for c in last.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -959,6 +965,7 @@ def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction
     """Run every rule over one parsed document."""
     ctx = _Context(doc, Extraction(doc), parsed)
     ctx.block_of = {id(sdoc): block.start for block, sdoc in parsed}
+    ctx.block_starts = [block.start for block, _ in parsed]
     ctx.quotes = find_quotes(doc.text, [(b.start, b.end) for b, _ in parsed])
     ctx.quote_starts = [q.start for q in ctx.quotes]
     _collect_entities(ctx)
