@@ -69,9 +69,8 @@ def inspect(query: str) -> Inspection:
     )
 
 
-def check(query: str, graphs: set[str]) -> None:
+def check(found: Inspection, graphs: set[str]) -> None:
     """Raise Refused for SERVICE, LOAD, or FROM / FROM NAMED of a graph the store does not hold."""
-    found = inspect(query)
     if found.refusal:
         raise Refused(found.refusal)
     for iri in found.datasets:

@@ -43,7 +43,7 @@ async def write_update(
 ) -> Response:
     """SPARQL Update on the store; the protocol's using-graph-uri parameters become USING."""
     try:
-        guard.check(update, set())
+        guard.check(guard.inspect(update), set())
         update = guard.with_using(update, using or [], using_named or [])
     except guard.Refused as exc:
         return error(400, str(exc))

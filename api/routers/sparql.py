@@ -91,7 +91,7 @@ async def answer(
     try:
         inspected = guard.inspect(query)
         graphs = await _graph_names(pool, settings) if inspected.datasets else set()
-        guard.check(query, graphs)
+        guard.check(inspected, graphs)
     except guard.Refused as exc:
         return error(400, str(exc))
     form = inspected.form
