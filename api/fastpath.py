@@ -3,8 +3,9 @@
 Lookups are the hot path of a SPARQL endpoint, and FastAPI's per-request machinery (middleware,
 routing, parameter and dependency solving) cost more than the query did. A plain GET query goes
 through the same `answer()` as the documented route, with the same guard, negotiation, limits
-and errors; anything else (the service description, POST, updates, cross-origin requests that
-need CORS headers, parameters out of range or unknown) goes on to FastAPI unchanged.
+and errors, and its answer is kept for the next time it is asked (api.cache). Anything else (the
+service description, POST, updates, cross-origin requests that need CORS headers, parameters
+out of range or unknown) goes on to FastAPI unchanged.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, HTTPException
 from starlette.requests import Request
+from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from api.cache import Cached
 from api.common import http_error
 from api.routers.sparql import answer, parse_timeout
 
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 
 _PATHS = {"/sparql", "/sparql/"}
 _KNOWN = {"query", "default-graph-uri", "named-graph-uri", "timeout"}
+_HIT = (b"x-kg-cache", b"hit")
 
 
 class KGApp(FastAPI):
@@ -38,10 +42,28 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
         scope["type"] != "http"
         or scope["method"] != "GET"
         or scope["path"] not in _PATHS
-        or any(name == b"origin" for name, _ in scope["headers"])
         or not hasattr(app.state, "pool")
     ):
         return False
+    accept = host = b""
+    for name, value in scope["headers"]:
+        if name == b"origin":
+            return False
+        if name == b"accept":
+            accept = value
+        elif name == b"host":
+            host = value
+    pool, cache = app.state.pool, app.state.cache
+    # The answer depends on the query string, the Accept header and, through relative IRIs
+    # resolved against the endpoint, the Host header.
+    key = (scope["query_string"], accept, host)
+    generation = pool.generation
+    if cache is not None and (hit := cache.get(key, generation)) is not None:
+        await send(
+            {"type": "http.response.start", "status": hit.status, "headers": [*hit.headers, _HIT]}
+        )
+        await send({"type": "http.response.body", "body": hit.body})
+        return True
     try:
         params = parse_qsl(
             scope["query_string"].decode("utf-8"), keep_blank_values=True, strict_parsing=True
@@ -59,18 +81,27 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     ):
         return False
     scope["app"] = app
+    query = next(v for k, v in params if k == "query")
     response: Response
     try:
         response = await answer(
             Request(scope, receive),
-            app.state.pool,
+            pool,
             app.state.settings,
-            next(v for k, v in params if k == "query"),
+            query,
             [v for k, v in params if k == "default-graph-uri"],
             [v for k, v in params if k == "named-graph-uri"],
             seconds,
         )
     except HTTPException as exc:
         response = http_error(exc)
+    if (
+        cache is not None
+        and response.status_code == 200
+        and not isinstance(response, StreamingResponse)
+        and pool.generation == generation  # no write began while it ran
+        and cache.keeps(query)
+    ):
+        cache.put(key, Cached(generation, 200, tuple(response.raw_headers), response.body))
     await response(scope, receive, send)
     return True

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.cache import AnswerCache
 from api.common import http_error
 from api.fastpath import KGApp
 from api.pool import WorkerPool
@@ -47,6 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.cache = (
+        AnswerCache(settings.answer_cache_mb << 20) if settings.answer_cache_mb else None
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -9,9 +9,11 @@ Oxigraph allows no reader process beside a writer, so the two never overlap.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import multiprocessing
-import os
+import pickle
+import struct
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -55,28 +57,107 @@ class Answer:
     truncated: bool = False
 
 
+class _Answers(asyncio.Protocol):
+    """A worker's messages, read by the event loop itself as they arrive.
+
+    Waiting on the pipe per request (a poll, then adding and removing a reader and putting the
+    descriptor back to blocking) cost the service more system calls than the query it waited
+    for. The framing is multiprocessing's (`Connection.send` in the worker): a 4-byte
+    big-endian length, or -1 then an 8-byte length, then a pickle.
+    """
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.messages: collections.deque[tuple] = collections.deque()
+        self.waiter: asyncio.Future[None] | None = None
+        self.closed = False
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= 4:
+            (size,) = _LENGTH.unpack_from(self.buffer)
+            head = 4
+            if size == -1:
+                if len(self.buffer) < 12:
+                    break
+                (size,) = _LONG_LENGTH.unpack_from(self.buffer, 4)
+                head = 12
+            if len(self.buffer) < head + size:
+                break
+            self.messages.append(pickle.loads(self.buffer[head : head + size]))
+            del self.buffer[: head + size]
+        if self.messages:  # not on part of a message
+            self._wake()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def next(self, seconds: float) -> tuple | None:
+        """The next message; None if none came in time. Raises EOFError if the worker died."""
+        if not self.messages and not self.closed:
+            if seconds <= 0:
+                return None
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                async with asyncio.timeout(seconds):
+                    await self.waiter  # woken by a whole message or the end of the pipe
+            except TimeoutError:
+                return None
+            finally:
+                self.waiter = None
+        if not self.messages:
+            raise EOFError("the query worker ended")
+        return self.messages.popleft()
+
+
+_LENGTH, _LONG_LENGTH = struct.Struct("!i"), struct.Struct("!Q")
+
+
 class _Worker:
     def __init__(self, ctx: Any, path: Path) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker.main, args=(str(path), child), daemon=True)
+        jobs, self.jobs = ctx.Pipe(duplex=False)
+        self.answers_end, answers = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=worker.main, args=(str(path), jobs, answers), daemon=True)
         self.process.start()
-        child.close()
-        if not self.conn.poll(60) or self.conn.recv() != ("ready",):
+        jobs.close()
+        answers.close()
+        self.transport: asyncio.ReadTransport | None = None
+        self.answers = _Answers()
+        if not self.answers_end.poll(60) or self.answers_end.recv() != ("ready",):
             self.kill()
+            self.close_pipes()
             raise RuntimeError(f"a query worker could not open the store {path}")
 
+    async def attach(self) -> _Worker:
+        """Hand the answers' end of the pipe to the event loop."""
+        loop = asyncio.get_running_loop()
+        self.transport, _ = await loop.connect_read_pipe(lambda: self.answers, self.answers_end)
+        return self
+
     def kill(self) -> None:
+        """Stop the process (blocks; safe in a thread): close_pipes() stays with the loop."""
         with contextlib.suppress(Exception):
             self.process.kill()
             self.process.join(5)
-        with contextlib.suppress(Exception):
-            self.conn.close()
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
-            self.conn.send(None)
+            self.jobs.send(None)
             self.process.join(5)
         self.kill()
+        self.close_pipes()
+
+    def close_pipes(self) -> None:
+        # Once attached, the transport owns the answers' end and closes it on a later turn of
+        # the loop: closing it here as well could close a descriptor number reused meanwhile.
+        for end in (self.jobs, self.transport or self.answers_end):
+            with contextlib.suppress(Exception):
+                end.close()
 
 
 class WorkerPool:
@@ -86,13 +167,14 @@ class WorkerPool:
         self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self.workers: list[_Worker] = []
         self.write_lock = asyncio.Lock()
+        self.generation = 0  # moves on with every write: answers from before it are stale
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         spawned = await asyncio.gather(
             *(loop.run_in_executor(None, _Worker, self.ctx, self.path) for _ in range(self.size))
         )
-        for w in spawned:
+        for w in [await w.attach() for w in spawned]:
             self.workers.append(w)
             self.idle.put_nowait(w)
 
@@ -104,46 +186,36 @@ class WorkerPool:
 
     async def _replace(self, dead: _Worker) -> None:
         loop = asyncio.get_running_loop()
+        dead.close_pipes()
         await loop.run_in_executor(None, dead.kill)
         if dead in self.workers:
             self.workers.remove(dead)
-        fresh = await loop.run_in_executor(None, _Worker, self.ctx, self.path)
+        fresh = await (await loop.run_in_executor(None, _Worker, self.ctx, self.path)).attach()
         self.workers.append(fresh)
         self.idle.put_nowait(fresh)
 
     async def _recv(self, w: _Worker, deadline: float) -> tuple:
-        remaining = deadline - time.monotonic()
-        ready = w.conn.poll() or (remaining > 0 and await self._readable(w, remaining))
-        if not ready:
+        try:
+            message = await w.answers.next(deadline - time.monotonic())
+        except EOFError:
+            asyncio.get_running_loop().create_task(self._replace(w))
+            raise QueryFailed(500, "the query worker ended unexpectedly") from None
+        if message is None:
             # The only way to stop Oxigraph mid-query: kill the worker, start another.
             asyncio.get_running_loop().create_task(self._replace(w))
             raise QueryTimeout()
-        return w.conn.recv()
-
-    @staticmethod
-    async def _readable(w: _Worker, seconds: float) -> bool:
-        """Wait for the worker's pipe with the event loop itself (no thread per request)."""
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        fd = w.conn.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
-        try:
-            return await asyncio.wait_for(ready, seconds)
-        except TimeoutError:
-            return False
-        finally:
-            loop.remove_reader(fd)
-            os.set_blocking(fd, True)  # uvloop leaves it non-blocking; recv() reads whole messages
+        return message
 
     async def run(self, job: Job, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
         async with self.write_lock:
             pass  # wait out a write in progress
         try:
-            w = await asyncio.wait_for(self.idle.get(), timeout)
+            async with asyncio.timeout(timeout):
+                w = await self.idle.get()
         except TimeoutError:
             raise QueryTimeout() from None
-        w.conn.send(job.message())
+        w.jobs.send(job.message())
         first = await self._recv(w, deadline)
         if first[0] == "error":
             self.idle.put_nowait(w)
@@ -179,7 +251,7 @@ class WorkerPool:
                     self.idle.put_nowait(w)
                     return
                 yield msg[1]
-        except QueryTimeout:
+        except (QueryTimeout, QueryFailed):
             return  # the worker is being replaced; the client sees a cut stream
 
     @contextlib.asynccontextmanager
@@ -201,7 +273,9 @@ class WorkerPool:
             for w in held:
                 w.stop()
             self.workers.clear()
+            self.generation += 1
             try:
                 yield
             finally:
+                self.generation += 1
                 await self.start()

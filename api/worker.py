@@ -126,12 +126,13 @@ def _send_chunks(conn: Connection, kind: str, chunks: Any) -> None:
             parts = []
 
 
-def main(path: str, conn: Connection) -> None:
+def main(path: str, jobs: Connection, conn: Connection) -> None:
+    """Read jobs from one pipe, write answers to the other (the service's event loop reads it)."""
     store = ox.Store.read_only(path)
     conn.send(("ready",))
     while True:
         try:
-            job = conn.recv()
+            job = jobs.recv()
         except EOFError:
             return
         if job is None:

@@ -21,7 +21,8 @@ TOKEN = "s3cret-token"
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory):
     path = build_store(tmp_path_factory.mktemp("limited") / "store")
-    with serve(path, query_timeout=1.5, row_cap=3, cors_origins=["https://analyst.example"]) as url:
+    with serve(path, query_timeout=1.5, row_cap=3, cors_origins=["https://analyst.example"],
+               answer_cache_mb=0) as url:  # fmt: skip
         yield url
 
 
@@ -87,6 +88,50 @@ def test_cors_origin_from_settings(limited: str, live_server: str) -> None:
     r = httpx.get(f"{limited}/sparql", params={"query": "ASK {}"}, headers=headers)
     assert r.status_code == 200 and r.json()["boolean"] is True
     assert r.headers["access-control-allow-origin"] == "https://analyst.example"
+
+
+def test_repeated_queries_are_answered_from_memory_until_a_write(
+    writable: str, limited: str
+) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    accept = {"Accept": "application/sparql-results+json"}
+
+    def ask(query: str, url: str = writable, **headers: str) -> httpx.Response:
+        r = httpx.get(f"{url}/sparql", params={"query": query}, headers={**accept, **headers})
+        assert r.status_code == 200, r.text
+        return r
+
+    def n(r: httpx.Response) -> int:
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    first, again = ask(count), ask(count)
+    assert "x-kg-cache" not in first.headers and again.headers["x-kg-cache"] == "hit"
+    assert again.content == first.content
+    csv = ask(count, Accept="text/csv")  # another format is another answer
+    assert "x-kg-cache" not in csv.headers and csv.text.splitlines()[0] == "n"
+    update = "INSERT DATA { GRAPH <urn:x:cache> { <urn:x:s> <urn:x:p> 2 } }"
+    written = httpx.post(f"{writable}/sparql", content=update, headers={
+        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})  # fmt: skip
+    assert written.status_code == 204
+    after = ask(count)  # the write made every kept answer stale
+    assert "x-kg-cache" not in after.headers and n(after) == n(first) + 1
+    assert ask(count).headers["x-kg-cache"] == "hit"
+    now = "SELECT (NOW() AS ?t) WHERE {}"  # a different answer every time: never kept
+    assert all("x-kg-cache" not in ask(now).headers for _ in range(2))
+    assert all("x-kg-cache" not in ask(count, limited).headers for _ in range(2))  # set to 0
+
+
+def test_large_answers_come_back_whole(live_server: str) -> None:
+    """Answers bigger than a pipe's buffer reach the service in pieces and go out whole."""
+    quads = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT %d"
+    total = httpx.get(f"{live_server}/sparql", headers={"Accept": "text/csv"}, params={
+        "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}).text.split()[1]  # fmt: skip
+    for limit in (2_000, 9_000):
+        r = httpx.get(f"{live_server}/sparql", params={"query": quads % limit}, timeout=60,
+                      headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+        assert r.status_code == 200, r.text
+        assert len(r.content) > 200_000
+        assert len(r.json()["results"]["bindings"]) == min(limit, int(total))
 
 
 def test_writes_need_the_token(writable: str, live_server: str) -> None:

@@ -103,7 +103,7 @@ async def answer(
         return error(406, f"nothing acceptable for a {form} in {accept!r}")
     fmt = (RESULT_TYPES | GRAPH_TYPES)[media]
     job = Job(query, fmt, settings.row_cap, default_graphs=default_graphs, named_graphs=named_graphs,
-              base_iri=str(request.url.replace(query="")),
+              base_iri=str(request.url).partition("?")[0],
               union=not inspected.datasets)  # fmt: skip
     result = await run(pool, settings, job, timeout)
     headers = {"X-KG-Row-Cap": str(settings.row_cap)}

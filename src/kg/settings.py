@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     )
     row_cap: int = Field(10_000, gt=0, description="Most rows (or triples) one answer carries.")
     workers: int = Field(2, ge=1, le=64, description="Query worker processes.")
+    answer_cache_mb: int = Field(
+        64,
+        ge=0,
+        description="MiB kept of answers to repeated GET queries until the next write; "
+        "0: none kept.",
+    )
     token: SecretStr | None = Field(
         None, description="Bearer token that enables writes; none: read-only."
     )
