@@ -18,7 +18,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from api import worker
 
@@ -70,7 +70,11 @@ class _Answers(asyncio.Protocol):
         self.buffer = bytearray()
         self.messages: collections.deque[tuple] = collections.deque()
         self.waiter: asyncio.Future[None] | None = None
-        self.closed = False
+        self.closed = self.paused = False
+        self.transport: asyncio.ReadTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.ReadTransport, transport)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -88,6 +92,11 @@ class _Answers(asyncio.Protocol):
             del self.buffer[: head + size]
         if self.messages:  # not on part of a message
             self._wake()
+        if len(self.messages) >= _AHEAD and self.transport is not None:
+            # A slow client: the worker waits on a full pipe rather than the service holding
+            # the whole answer in memory.
+            self.transport.pause_reading()
+            self.paused = True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
@@ -112,10 +121,14 @@ class _Answers(asyncio.Protocol):
                 self.waiter = None
         if not self.messages:
             raise EOFError("the query worker ended")
+        if self.paused and len(self.messages) < _AHEAD // 2 and self.transport is not None:
+            self.transport.resume_reading()
+            self.paused = False
         return self.messages.popleft()
 
 
 _LENGTH, _LONG_LENGTH = struct.Struct("!i"), struct.Struct("!Q")
+_AHEAD = 16  # messages read ahead of the one the service is sending
 
 
 class _Worker:
@@ -126,7 +139,6 @@ class _Worker:
         self.process.start()
         jobs.close()
         answers.close()
-        self.transport: asyncio.ReadTransport | None = None
         self.answers = _Answers()
         if not self.answers_end.poll(60) or self.answers_end.recv() != ("ready",):
             self.kill()
@@ -136,7 +148,7 @@ class _Worker:
     async def attach(self) -> _Worker:
         """Hand the answers' end of the pipe to the event loop."""
         loop = asyncio.get_running_loop()
-        self.transport, _ = await loop.connect_read_pipe(lambda: self.answers, self.answers_end)
+        await loop.connect_read_pipe(lambda: self.answers, self.answers_end)
         return self
 
     def kill(self) -> None:
@@ -155,7 +167,7 @@ class _Worker:
     def close_pipes(self) -> None:
         # Once attached, the transport owns the answers' end and closes it on a later turn of
         # the loop: closing it here as well could close a descriptor number reused meanwhile.
-        for end in (self.jobs, self.transport or self.answers_end):
+        for end in (self.jobs, self.answers.transport or self.answers_end):
             with contextlib.suppress(Exception):
                 end.close()
 

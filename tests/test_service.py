@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 import time
 from pathlib import Path
@@ -31,7 +33,7 @@ def writable(tmp_path_factory: pytest.TempPathFactory):
     path = build_store(
         tmp_path_factory.mktemp("writable") / "store", EXAMPLES / "river-crossing.txt"
     )
-    with serve(path, token=TOKEN) as url:
+    with serve(path, token=TOKEN, row_cap=100_000) as url:
         yield url
 
 
@@ -132,6 +134,28 @@ def test_large_answers_come_back_whole(live_server: str) -> None:
         assert r.status_code == 200, r.text
         assert len(r.content) > 200_000
         assert len(r.json()["results"]["bindings"]) == min(limit, int(total))
+
+
+def test_streamed_answers_arrive_whole(writable: str) -> None:
+    """An answer of many megabytes streams from its worker (which waits while the client is
+    behind) and arrives whole and in order."""
+    total = httpx.get(f"{writable}/sparql", headers={"Accept": "text/csv"}, params={
+        "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}).text.split()[1]  # fmt: skip
+    ks = " ".join(str(k) for k in range(1000))
+    query = (
+        f"SELECT ?k ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?k {{ {ks} }} }} LIMIT 90000"
+    )
+    with httpx.stream("GET", f"{writable}/sparql", params={"query": query}, timeout=120,
+                      headers={"Accept": "text/csv"}) as r:  # fmt: skip
+        assert r.status_code == 200
+        parts = r.iter_bytes()
+        body = next(parts)
+        time.sleep(2)  # a client that falls behind
+        body += b"".join(parts)
+    rows = list(csv.reader(io.StringIO(body.decode(), newline="")))
+    assert len(body) > 10_000_000 and rows[0] == ["k", "s", "p", "o"]
+    assert len(rows) - 1 == min(90_000, 1000 * int(total))
+    assert all(len(row) == 4 for row in rows)
 
 
 def test_writes_need_the_token(writable: str, live_server: str) -> None:
