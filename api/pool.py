@@ -12,7 +12,9 @@ import asyncio
 import collections
 import contextlib
 import multiprocessing
+import os
 import pickle
+import socket
 import struct
 import time
 from collections.abc import AsyncIterator
@@ -134,7 +136,7 @@ _AHEAD = 16  # messages read ahead of the one the service is sending
 class _Worker:
     def __init__(self, ctx: Any, path: Path) -> None:
         jobs, self.jobs = ctx.Pipe(duplex=False)
-        self.answers_end, answers = ctx.Pipe(duplex=False)
+        self.answers_end, answers = ctx.Pipe()  # a socket pair: see attach()
         self.process = ctx.Process(target=worker.main, args=(str(path), jobs, answers), daemon=True)
         self.process.start()
         jobs.close()
@@ -146,9 +148,13 @@ class _Worker:
             raise RuntimeError(f"a query worker could not open the store {path}")
 
     async def attach(self) -> _Worker:
-        """Hand the answers' end of the pipe to the event loop."""
-        loop = asyncio.get_running_loop()
-        await loop.connect_read_pipe(lambda: self.answers, self.answers_end)
+        """Hand the answers' end of the pipe to the event loop, as a socket object: uvloop
+        closes a descriptor itself, then calls close() on any other kind of object it was
+        given, closing the same number again, which by then may be a file of the store's (a
+        socket it detaches instead; asyncio's own loop closes the socket once)."""
+        end = socket.socket(fileno=os.dup(self.answers_end.fileno()))
+        self.answers_end.close()
+        await asyncio.get_running_loop().connect_read_pipe(lambda: self.answers, end)
         return self
 
     def kill(self) -> None:
