@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 _VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
-Key = tuple[bytes, ...]
+Key = tuple[str | bytes, ...]
 
 
 @dataclass(frozen=True)

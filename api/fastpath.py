@@ -49,14 +49,14 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     for name, value in scope["headers"]:
         if name == b"origin":
             return False
-        if name == b"accept":
+        if name == b"accept" and not accept:  # the first, as Starlette reads headers
             accept = value
-        elif name == b"host":
+        elif name == b"host" and not host:
             host = value
     pool, cache = app.state.pool, app.state.cache
     # The answer depends on the query string, the Accept header and, through relative IRIs
-    # resolved against the endpoint, the Host header.
-    key = (scope["query_string"], accept, host)
+    # resolved against the endpoint's own address, its scheme, host and path.
+    key = (scope["query_string"], accept, scope["scheme"], host, scope["path"])
     generation = pool.generation
     if cache is not None and (hit := cache.get(key, generation)) is not None:
         await send(

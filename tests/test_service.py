@@ -118,6 +118,11 @@ def test_repeated_queries_are_answered_from_memory_until_a_write(
     after = ask(count)  # the write made every kept answer stale
     assert "x-kg-cache" not in after.headers and n(after) == n(first) + 1
     assert ask(count).headers["x-kg-cache"] == "hit"
+    relative = {"query": "SELECT (<here> AS ?i) WHERE {}"}  # resolved against the endpoint
+    at = [httpx.get(f"{writable}{path}", params=relative, headers=accept).json()
+          for path in ("/sparql", "/sparql/", "/sparql/")]  # fmt: skip
+    assert [a["results"]["bindings"][0]["i"]["value"] for a in at] == [
+        f"{writable}/here", f"{writable}/sparql/here", f"{writable}/sparql/here"]  # fmt: skip
     now = "SELECT (NOW() AS ?t) WHERE {}"  # a different answer every time: never kept
     assert all("x-kg-cache" not in ask(now).headers for _ in range(2))
     assert all("x-kg-cache" not in ask(count, limited).headers for _ in range(2))  # set to 0
