@@ -3,9 +3,9 @@
 Lookups are the hot path of a SPARQL endpoint, and FastAPI's per-request machinery (middleware,
 routing, parameter and dependency solving) cost more than the query did. A plain GET query goes
 through the same `answer()` as the documented route, with the same guard, negotiation, limits
-and errors, and its answer is kept for the next time it is asked (api.cache). Anything else (the
-service description, POST, updates, cross-origin requests that need CORS headers, parameters
-out of range or unknown) goes on to FastAPI unchanged.
+and errors, and its whole response is kept for the next time it is asked (api.cache). Anything
+else (the service description, POST, updates, cross-origin requests that need CORS headers,
+parameters out of range or unknown) goes on to FastAPI unchanged.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from api.cache import Cached
+from api import cache as answers
 from api.common import http_error
 from api.routers.sparql import answer, parse_timeout
 
@@ -100,8 +100,10 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
         and response.status_code == 200
         and not isinstance(response, StreamingResponse)
         and pool.generation == generation  # no write began while it ran
-        and cache.keeps(query)
+        and answers.keeps(query)
     ):
-        cache.put(key, Cached(generation, 200, tuple(response.raw_headers), response.body))
+        headers = tuple(h for h in response.raw_headers if h[0] != _HIT[0])  # added when sent
+        kept = answers.Response(200, headers, response.body)
+        cache.put(key, generation, kept, len(response.body))
     await response(scope, receive, send)
     return True

@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not (settings.store / "CURRENT").exists():
             KGStore(settings.store).close()  # an empty store, so workers can open it
         lock = hold_serve_lock(settings.store)  # writers elsewhere are refused while we serve
-        pool = WorkerPool(settings.store, settings.workers)
+        pool = WorkerPool(settings.store, settings.workers, app.state.cache)
         await pool.start()
         app.state.pool = pool
         try:

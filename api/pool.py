@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import pickle
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from api import worker
+from api.cache import AnswerCache, keeps
 
 
 class QueryTimeout(Exception):
@@ -49,6 +51,11 @@ class Job:
     def message(self) -> dict[str, Any]:
         return self.__dict__.copy()
 
+    def key(self) -> tuple[Any, ...]:
+        """Everything the answer depends on, the store's contents aside."""
+        return ("job", self.query, self.format, self.cap, tuple(sorted(self.params.items())),
+                tuple(self.default_graphs), tuple(self.named_graphs), self.base_iri, self.union)  # fmt: skip
+
 
 @dataclass
 class Answer:
@@ -57,6 +64,18 @@ class Answer:
     body: bytes = b""
     stream: AsyncIterator[bytes] | None = None
     truncated: bool = False
+    cached: bool = False  # kept from an earlier run since the last write
+
+    def size(self) -> int:
+        """Roughly the bytes it holds."""
+        if self.rows is None:
+            return len(self.body)
+        return sum(len(str(v)) + 16 for row in self.rows for v in row.values())
+
+    def copy(self) -> Answer:
+        """A kept answer for one more caller, who may change its rows."""
+        rows = [dict(r) for r in self.rows] if self.rows is not None else None
+        return dataclasses.replace(self, rows=rows, cached=True)
 
 
 class _Answers(asyncio.Protocol):
@@ -179,8 +198,8 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, path: Path, size: int = 2) -> None:
-        self.path, self.size = path, max(1, size)
+    def __init__(self, path: Path, size: int = 2, cache: AnswerCache | None = None) -> None:
+        self.path, self.size, self.cache = path, max(1, size), cache
         self.ctx = multiprocessing.get_context("spawn")
         self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self.workers: list[_Worker] = []
@@ -225,6 +244,20 @@ class WorkerPool:
         return message
 
     async def run(self, job: Job, timeout: float) -> Answer:
+        """The job's answer: kept from an earlier run since the last write, or computed."""
+        cache = self.cache if self.cache is not None and keeps(job.query) else None
+        if cache is None:
+            return await self._compute(job, timeout)
+        key, generation = job.key(), self.generation
+        kept = cache.get(key, generation)
+        if kept is not None:
+            return kept.copy()
+        answer = await self._compute(job, timeout)
+        if answer.stream is None and self.generation == generation:  # no write began meanwhile
+            cache.put(key, generation, answer.copy(), answer.size())
+        return answer
+
+    async def _compute(self, job: Job, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
         async with self.write_lock:
             pass  # wait out a write in progress

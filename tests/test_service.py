@@ -111,12 +111,23 @@ def test_repeated_queries_are_answered_from_memory_until_a_write(
     assert again.content == first.content
     csv = ask(count, Accept="text/csv")  # another format is another answer
     assert "x-kg-cache" not in csv.headers and csv.text.splitlines()[0] == "n"
+    graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    def post(query: str) -> httpx.Response:
+        r = httpx.post(f"{writable}/sparql", content=query,
+                       headers={"Content-Type": "application/sparql-query", **accept})  # fmt: skip
+        assert r.status_code == 200, r.text
+        return r
+
+    posted = [post(graphs), post(graphs), ask(graphs)]  # POST answers are kept too, for GET
+    assert [r.headers.get("x-kg-cache") for r in posted] == [None, "hit", "hit"]
     update = "INSERT DATA { GRAPH <urn:x:cache> { <urn:x:s> <urn:x:p> 2 } }"
     written = httpx.post(f"{writable}/sparql", content=update, headers={
         "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})  # fmt: skip
     assert written.status_code == 204
     after = ask(count)  # the write made every kept answer stale
     assert "x-kg-cache" not in after.headers and n(after) == n(first) + 1
+    assert "x-kg-cache" not in post(graphs).headers and n(post(graphs)) == n(posted[0]) + 1
     assert ask(count).headers["x-kg-cache"] == "hit"
     relative = {"query": "SELECT (<here> AS ?i) WHERE {}"}  # resolved against the endpoint
     at = [httpx.get(f"{writable}{path}", params=relative, headers=accept).json()

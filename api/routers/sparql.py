@@ -107,6 +107,8 @@ async def answer(
               union=not inspected.datasets)  # fmt: skip
     result = await run(pool, settings, job, timeout)
     headers = {"X-KG-Row-Cap": str(settings.row_cap)}
+    if result.cached:
+        headers["X-KG-Cache"] = "hit"
     if result.stream is not None:
         return StreamingResponse(result.stream, media_type=media, headers=headers)
     headers["X-KG-Truncated"] = "true" if result.truncated else "false"

@@ -38,8 +38,7 @@ class Settings(BaseSettings):
     answer_cache_mb: int = Field(
         64,
         ge=0,
-        description="MiB kept of answers to repeated GET queries until the next write; "
-        "0: none kept.",
+        description="MiB kept of answers to repeated queries until the next write; 0: none kept.",
     )
     token: SecretStr | None = Field(
         None, description="Bearer token that enables writes; none: read-only."
