@@ -27,6 +27,13 @@ from api import worker
 from api.cache import AnswerCache, keeps
 
 
+async def _after(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """A stream whose first part was taken to start it."""
+    yield first
+    async for part in rest:
+        yield part
+
+
 class QueryTimeout(Exception):
     pass
 
@@ -288,22 +295,32 @@ class WorkerPool:
                 return Answer(kind, body=b"".join(parts), truncated=msg[1])
             parts.append(msg[1])
             size += len(msg[1])
-        return Answer(kind, stream=self._stream(w, parts, deadline))
+        stream = self._stream(w, parts, deadline)
+        first = await anext(stream)  # started, so its cleanup runs however the response ends
+        return Answer(kind, stream=_after(first, stream))
 
     async def _stream(
         self, w: _Worker, parts: list[bytes], deadline: float
     ) -> AsyncIterator[bytes]:
-        for part in parts:
-            yield part
+        finished = False
         try:
+            for part in parts:
+                yield part
             while True:
                 msg = await self._recv(w, deadline)
                 if msg[0] == "end":
+                    finished = True
                     self.idle.put_nowait(w)
                     return
                 yield msg[1]
         except (QueryTimeout, QueryFailed):
-            return  # the worker is being replaced; the client sees a cut stream
+            finished = True  # the worker is being replaced; the client sees a cut stream
+        finally:
+            if not finished:
+                # The client left mid-answer (the generator is closed here, by the response or
+                # when it is collected) and the worker is still writing: it cannot be reused.
+                with contextlib.suppress(RuntimeError):  # no loop: the service is stopping
+                    asyncio.get_running_loop().create_task(self._replace(w))
 
     @contextlib.asynccontextmanager
     async def borrow(self) -> AsyncIterator[None]:

@@ -174,6 +174,23 @@ def test_streamed_answers_arrive_whole(writable: str) -> None:
     assert all(len(row) == 4 for row in rows)
 
 
+def test_clients_that_leave_mid_answer_leave_no_worker_behind(writable: str) -> None:
+    """A client that goes away while its answer streams must not take a query worker with it:
+    after more such clients than there are workers, queries are still answered."""
+    ks = " ".join(str(k) for k in range(1000))
+    query = (
+        f"SELECT ?k ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?k {{ {ks} }} }} LIMIT 90000"
+    )
+    for _ in range(3):
+        with httpx.stream("GET", f"{writable}/sparql", params={"query": query}, timeout=60,
+                          headers={"Accept": "text/csv"}) as r:  # fmt: skip
+            assert r.status_code == 200
+            next(r.iter_bytes())  # the first part, then the client leaves
+    r = httpx.get(f"{writable}/sparql", params={"query": "ASK { ?s ?p ?o }", "timeout": "5"},
+                  headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
 def test_writes_need_the_token(writable: str, live_server: str) -> None:
     doc = [{"id": "new-1", "title": "Shelling in Izium", "date": "2024-06-01",
             "text": "Russian forces shelled Izium on Friday, killing 14 civilians, the regional governor Oleh Synehubov said."}]  # fmt: skip
