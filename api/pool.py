@@ -212,6 +212,7 @@ class WorkerPool:
         self.workers: list[_Worker] = []
         self.write_lock = asyncio.Lock()
         self.generation = 0  # moves on with every write: answers from before it are stale
+        self.replacing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -223,10 +224,23 @@ class WorkerPool:
             self.idle.put_nowait(w)
 
     async def close(self) -> None:
+        await self._replaced()
         for w in self.workers:
             w.stop()
         self.workers.clear()
         self.idle = asyncio.Queue()
+
+    def _replace_soon(self, dead: _Worker) -> None:
+        """Replace a worker that cannot be reused, in a task of its own (the caller answers)."""
+        task = asyncio.get_running_loop().create_task(self._replace(dead))
+        self.replacing.add(task)
+        task.add_done_callback(self.replacing.discard)
+
+    async def _replaced(self) -> None:
+        """Wait for replacements under way: a worker started during a write would read the
+        store as it was before, and one started after close() would outlive the pool."""
+        while self.replacing:
+            await asyncio.gather(*self.replacing, return_exceptions=True)
 
     async def _replace(self, dead: _Worker) -> None:
         loop = asyncio.get_running_loop()
@@ -242,11 +256,11 @@ class WorkerPool:
         try:
             message = await w.answers.next(deadline - time.monotonic())
         except EOFError:
-            asyncio.get_running_loop().create_task(self._replace(w))
+            self._replace_soon(w)
             raise QueryFailed(500, "the query worker ended unexpectedly") from None
         if message is None:
             # The only way to stop Oxigraph mid-query: kill the worker, start another.
-            asyncio.get_running_loop().create_task(self._replace(w))
+            self._replace_soon(w)
             raise QueryTimeout()
         return message
 
@@ -320,7 +334,7 @@ class WorkerPool:
                 # The client left mid-answer (the generator is closed here, by the response or
                 # when it is collected) and the worker is still writing: it cannot be reused.
                 with contextlib.suppress(RuntimeError):  # no loop: the service is stopping
-                    asyncio.get_running_loop().create_task(self._replace(w))
+                    self._replace_soon(w)
 
     @contextlib.asynccontextmanager
     async def borrow(self) -> AsyncIterator[None]:
@@ -337,6 +351,7 @@ class WorkerPool:
     async def exclusive(self) -> AsyncIterator[None]:
         """Stop every worker, let the caller write, then start them again."""
         async with self.write_lock:
+            await self._replaced()
             held = [await self.idle.get() for _ in range(len(self.workers))]
             for w in held:
                 w.stop()
