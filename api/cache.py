@@ -53,17 +53,24 @@ class AnswerCache:
     def __init__(self, max_bytes: int, max_entry: int = 1 << 20) -> None:
         self.max_bytes, self.max_entry = max_bytes, min(max_entry, max_bytes)
         self.entries: OrderedDict[Key, _Entry] = OrderedDict()
-        self.size = 0
+        self.size = self.hits = self.misses = 0
 
     def get(self, key: Key, generation: int) -> Any | None:
         found = self.entries.get(key)
-        if found is None:
-            return None
-        if found.generation != generation:
+        if found is not None and found.generation != generation:
             self._drop(key)
+            found = None
+        if found is None:
+            self.misses += 1
             return None
+        self.hits += 1
         self.entries.move_to_end(key)
         return found.value
+
+    def stats(self) -> dict[str, int]:
+        """For operators: how much is kept and how often it served."""
+        return {"answers": len(self.entries), "bytes": self.size, "hits": self.hits,
+                "misses": self.misses}  # fmt: skip
 
     def put(self, key: Key, generation: int, value: Any, size: int) -> None:
         if size > self.max_entry:

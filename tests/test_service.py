@@ -106,8 +106,10 @@ def test_repeated_queries_are_answered_from_memory_until_a_write(
     def n(r: httpx.Response) -> int:
         return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
+    hits = httpx.get(f"{writable}/health").json()["answer_cache"]["hits"]
     first, again = ask(count), ask(count)
     assert "x-kg-cache" not in first.headers and again.headers["x-kg-cache"] == "hit"
+    assert httpx.get(f"{writable}/health").json()["answer_cache"]["hits"] > hits
     assert again.content == first.content
     csv = ask(count, Accept="text/csv")  # another format is another answer
     assert "x-kg-cache" not in csv.headers and csv.text.splitlines()[0] == "n"
@@ -137,6 +139,7 @@ def test_repeated_queries_are_answered_from_memory_until_a_write(
     now = "SELECT (NOW() AS ?t) WHERE {}"  # a different answer every time: never kept
     assert all("x-kg-cache" not in ask(now).headers for _ in range(2))
     assert all("x-kg-cache" not in ask(count, limited).headers for _ in range(2))  # set to 0
+    assert httpx.get(f"{limited}/health").json()["answer_cache"] is None
 
 
 def test_large_answers_come_back_whole(live_server: str) -> None:

@@ -15,6 +15,8 @@ WHERE { { GRAPH ?d { ?d a kg:Document } } UNION { GRAPH ?g { ?c a kg:FigureClaim
 
 @router.get("/health")
 async def health(pool: PoolDep, settings: SettingsDep) -> dict[str, object]:
+    """Status, what the store holds, and the answer cache's use (null when it is off)."""
     found, _ = await rows(pool, settings, _COUNTS)
     counts = found[0] if found else {"documents": 0, "figure_claims": 0}
-    return {"status": "ok", "read_only": settings.token is None, **counts}
+    cache = pool.cache.stats() if pool.cache is not None else None
+    return {"status": "ok", "read_only": settings.token is None, **counts, "answer_cache": cache}
