@@ -153,6 +153,14 @@ def _refuse_if_served(path: Path) -> None:
         fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _drop_graph(store: ox.Store, name: ox.NamedNode) -> bool:
+    """Remove a named graph if the store holds it; whether it did."""
+    if not store.contains_named_graph(name):
+        return False
+    store.remove_graph(name)
+    return True
+
+
 class BulkWriter:
     """Document graphs written many at a time through Oxigraph's bulk loader.
 
@@ -169,8 +177,7 @@ class BulkWriter:
 
     def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
         """Replace the named graph `graph` by these quads (all in it); returns their count."""
-        if self.store.contains_named_graph(graph):
-            self.store.remove_graph(graph)
+        _drop_graph(self.store, graph)
         self.size -= len(self.pending.pop(graph.value, ()))  # the same document twice: last wins
         self.pending[graph.value] = quads
         self.size += len(quads)
@@ -214,8 +221,7 @@ class KGStore:
         """Replace the named graph `graph.identifier` by `graph`'s triples in one transaction."""
         name, convert = ox.NamedNode(str(graph.identifier)), _CONVERT
         quads = [ox.Quad(convert(s), convert(p), convert(o), name) for s, p, o in graph]
-        if self.ox.contains_named_graph(name):
-            self.ox.remove_graph(name)
+        _drop_graph(self.ox, name)
         self.ox.extend(quads)
         return len(quads)
 
@@ -230,14 +236,7 @@ class KGStore:
             writer.write()
 
     def remove_document(self, doc_id: str) -> bool:
-        name = document_iri(doc_id)
-        if not self._has_graph(name):
-            return False
-        self.ox.remove_graph(ox.NamedNode(str(name)))
-        return True
-
-    def _has_graph(self, name: URIRef) -> bool:
-        return self.ox.contains_named_graph(ox.NamedNode(str(name)))
+        return _drop_graph(self.ox, ox.NamedNode(str(document_iri(doc_id))))
 
     def load(self, path: Path, fmt: ox.RdfFormat, graph: URIRef | str | None = None) -> None:
         """Bulk-load an RDF file; triples go into `graph`, datasets keep their own graphs."""
