@@ -82,8 +82,9 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
         stripped = line.strip()
         if not stripped:
             continue
-        if is_chrome(stripped) or _LINK_LIST.match(stripped):
-            in_link_list = in_link_list or bool(_LINK_LIST.match(stripped))
+        link_heading = _LINK_LIST.match(stripped) is not None
+        if is_chrome(stripped) or link_heading:
+            in_link_list = in_link_list or link_heading
             ranges.append((start, end))
             continue
         runs_on = n + 1 < len(lines) and lines[n + 1][2][:1].islower()
