@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -122,8 +122,6 @@ end
 
 
 def wrk(url: str, seconds: int, tmp: Path, documents: int, distinct: bool = False) -> float:
-    path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
-    before, after = quote(LOOKUP).split(quote(CLAIM))
     command = [
         "wrk",
         "-t2",
@@ -133,10 +131,11 @@ def wrk(url: str, seconds: int, tmp: Path, documents: int, distinct: bool = Fals
         "Accept: application/sparql-results+json",
     ]
     if distinct:
+        before, after = quote(LOOKUP).split(quote(CLAIM))
         script = tmp / "distinct.lua"
         script.write_text(
-            f'DOCUMENTS = {documents}\nPREFIX = "/{path}?query={before}"\nSUFFIX = "{after}"\n'
-            + DISTINCT_LUA
+            f'DOCUMENTS = {documents}\nPREFIX = "{urlsplit(url).path}?query={before}"\n'
+            f'SUFFIX = "{after}"\n{DISTINCT_LUA}'
         )
         command += ["-s", str(script)]
     out = subprocess.run(
