@@ -142,29 +142,37 @@ def test_repeated_queries_are_answered_from_memory_until_a_write(
     assert httpx.get(f"{limited}/health").json()["answer_cache"] is None
 
 
+def _quads(url: str) -> int:
+    """How many quads the served store holds."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    r = httpx.get(f"{url}/sparql", headers={"Accept": "text/csv"}, params={"query": query})
+    return int(r.text.split()[1])
+
+
+# Every quad a thousand times over (at most 90,000 rows): an answer of many megabytes.
+_KS = " ".join(str(k) for k in range(1000))
+_MANY_ROWS = (
+    f"SELECT ?k ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?k {{ {_KS} }} }} LIMIT 90000"
+)
+
+
 def test_large_answers_come_back_whole(live_server: str) -> None:
     """Answers bigger than a pipe's buffer reach the service in pieces and go out whole."""
     quads = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT %d"
-    total = httpx.get(f"{live_server}/sparql", headers={"Accept": "text/csv"}, params={
-        "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}).text.split()[1]  # fmt: skip
+    total = _quads(live_server)
     for limit in (2_000, 9_000):
         r = httpx.get(f"{live_server}/sparql", params={"query": quads % limit}, timeout=60,
                       headers={"Accept": "application/sparql-results+json"})  # fmt: skip
         assert r.status_code == 200, r.text
         assert len(r.content) > 200_000
-        assert len(r.json()["results"]["bindings"]) == min(limit, int(total))
+        assert len(r.json()["results"]["bindings"]) == min(limit, total)
 
 
 def test_streamed_answers_arrive_whole(writable: str) -> None:
     """An answer of many megabytes streams from its worker (which waits while the client is
     behind) and arrives whole and in order."""
-    total = httpx.get(f"{writable}/sparql", headers={"Accept": "text/csv"}, params={
-        "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}).text.split()[1]  # fmt: skip
-    ks = " ".join(str(k) for k in range(1000))
-    query = (
-        f"SELECT ?k ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?k {{ {ks} }} }} LIMIT 90000"
-    )
-    with httpx.stream("GET", f"{writable}/sparql", params={"query": query}, timeout=120,
+    total = _quads(writable)
+    with httpx.stream("GET", f"{writable}/sparql", params={"query": _MANY_ROWS}, timeout=120,
                       headers={"Accept": "text/csv"}) as r:  # fmt: skip
         assert r.status_code == 200
         parts = r.iter_bytes()
@@ -173,19 +181,15 @@ def test_streamed_answers_arrive_whole(writable: str) -> None:
         body += b"".join(parts)
     rows = list(csv.reader(io.StringIO(body.decode(), newline="")))
     assert len(body) > 10_000_000 and rows[0] == ["k", "s", "p", "o"]
-    assert len(rows) - 1 == min(90_000, 1000 * int(total))
+    assert len(rows) - 1 == min(90_000, 1000 * total)
     assert all(len(row) == 4 for row in rows)
 
 
 def test_clients_that_leave_mid_answer_leave_no_worker_behind(writable: str) -> None:
     """A client that goes away while its answer streams must not take a query worker with it:
     after more such clients than there are workers, queries are still answered."""
-    ks = " ".join(str(k) for k in range(1000))
-    query = (
-        f"SELECT ?k ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?k {{ {ks} }} }} LIMIT 90000"
-    )
     for _ in range(3):
-        with httpx.stream("GET", f"{writable}/sparql", params={"query": query}, timeout=60,
+        with httpx.stream("GET", f"{writable}/sparql", params={"query": _MANY_ROWS}, timeout=60,
                           headers={"Accept": "text/csv"}) as r:  # fmt: skip
             assert r.status_code == 200
             next(r.iter_bytes())  # the first part, then the client leaves
