@@ -55,13 +55,15 @@ class AnswerCache:
         self.entries: OrderedDict[Key, _Entry] = OrderedDict()
         self.size = self.hits = self.misses = 0
 
-    def get(self, key: Key, generation: int) -> Any | None:
+    def get(self, key: Key, generation: int, count_miss: bool = True) -> Any | None:
+        """The kept answer, if it is still good; `count_miss=False` where a miss is looked up
+        again below (a GET's response, then its job), so a request counts one miss, not two."""
         found = self.entries.get(key)
         if found is not None and found.generation != generation:
             self._drop(key)
             found = None
         if found is None:
-            self.misses += 1
+            self.misses += count_miss
             return None
         self.hits += 1
         self.entries.move_to_end(key)

@@ -58,7 +58,7 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     # resolved against the endpoint's own address, its scheme, host and path.
     key = (scope["query_string"], accept, scope["scheme"], host, scope["path"])
     generation = pool.generation
-    if cache is not None and (hit := cache.get(key, generation)) is not None:
+    if cache is not None and (hit := cache.get(key, generation, count_miss=False)) is not None:
         await send(
             {"type": "http.response.start", "status": hit.status, "headers": [*hit.headers, _HIT]}
         )

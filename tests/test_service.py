@@ -106,10 +106,12 @@ def test_repeated_queries_are_answered_from_memory_until_a_write(
     def n(r: httpx.Response) -> int:
         return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
-    hits = httpx.get(f"{writable}/health").json()["answer_cache"]["hits"]
+    use = httpx.get(f"{writable}/health").json()["answer_cache"]
     first, again = ask(count), ask(count)
     assert "x-kg-cache" not in first.headers and again.headers["x-kg-cache"] == "hit"
-    assert httpx.get(f"{writable}/health").json()["answer_cache"]["hits"] > hits
+    now_used = httpx.get(f"{writable}/health").json()["answer_cache"]
+    assert now_used["hits"] > use["hits"]
+    assert now_used["misses"] == use["misses"] + 1  # one request asked, one answer computed
     assert again.content == first.content
     csv = ask(count, Accept="text/csv")  # another format is another answer
     assert "x-kg-cache" not in csv.headers and csv.text.splitlines()[0] == "n"
