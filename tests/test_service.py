@@ -349,7 +349,16 @@ def test_sparqlwrapper_in_every_format(live_server: str) -> None:
         assert len(graph) == CLAIMS
 
 
-def test_rdflib_sparqlstore(live_server: str) -> None:
+def test_rdflib_sparqlstore_in_every_format(live_server: str) -> None:
+    kg = "https://w3id.org/conflict-kg/ontology#"
+    select = f"SELECT ?c ?v WHERE {{ ?c a <{kg}FigureClaim> ; <{kg}value> ?v }}"
+    for fmt in ("json", "xml", "csv", "tsv"):
+        rows = list(SPARQLStore(f"{live_server}/sparql", returnFormat=fmt).query(select))
+        assert len(rows) == CLAIMS and all(isinstance(r[0], URIRef) for r in rows), fmt
+    construct = f"CONSTRUCT {{ ?c <urn:v> ?v }} WHERE {{ ?c <{kg}value> ?v }}"
+    for fmt in ("xml", "turtle", "json-ld", "nt"):
+        graph = SPARQLStore(f"{live_server}/sparql", returnFormat=fmt).query(construct).graph
+        assert graph is not None and len(graph) == CLAIMS, fmt
     store = SPARQLStore(f"{live_server}/sparql", returnFormat="json")
     rows = list(store.query("SELECT ?label WHERE { ?e a <https://w3id.org/conflict-kg/ontology#Person> ; "
                             "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"))  # fmt: skip
