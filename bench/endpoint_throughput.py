@@ -10,7 +10,7 @@ wrk (8 connections) measures requests per second for one selective lookup asked 
 again (as the issue's bar is set), and for distinct lookups (every request a different claim, so
 no answer is ever asked twice and kg's answer cache cannot help); kg runs twice, with its answer
 cache and without (KG_ANSWER_CACHE_MB=0). An aggregate (GROUP BY over all figure claims) is timed
-over repeated runs.
+over repeated runs. Each server's memory (PSS over its processes) is read after the runs.
 """
 
 from __future__ import annotations
@@ -166,6 +166,33 @@ def aggregate_seconds(url: str, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def memory_mib(pid: int) -> float:
+    """Proportional set size of a server and every process under it, in MiB.
+
+    kg's workers are processes of their own; PSS counts a page they share once over all of
+    them, where summing resident sizes would count it in each. Read from /proc (Linux): psutil
+    is not a dependency, and these are two files.
+    """
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+        total += int(found.group(1)) if found else 0
+    return total / 1024
+
+
 FLOOR_APP = """
 import asyncio
 import os
@@ -240,18 +267,21 @@ def main() -> None:
         procs.append(subprocess.Popen([str(bin_dir / "kg"), "serve", "--port", str(port)], env=env,
                                       stdout=subprocess.DEVNULL))  # fmt: skip
         urls["kg"] = f"http://127.0.0.1:{port}/sparql"
+        servers = {"kg": procs[-1]}
         port = free_port()
         procs.append(subprocess.Popen([str(bin_dir / "kg"), "serve", "--port", str(port)],
                                       env={**env, "KG_STORE": str(Path(tmp) / "kg-no-cache"),
                                            "KG_ANSWER_CACHE_MB": "0"},
                                       stdout=subprocess.DEVNULL))  # fmt: skip
         urls["kg, no cache"] = f"http://127.0.0.1:{port}/sparql"
+        servers["kg, no cache"] = procs[-1]
         port = free_port()
         procs.append(subprocess.Popen([str(bin_dir / "oxigraph"), "serve-read-only", "--location",
                                        str(Path(tmp) / "oxigraph"), "--bind", f"127.0.0.1:{port}",
                                        "--union-default-graph"], stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))  # fmt: skip
         urls["oxigraph"] = f"http://127.0.0.1:{port}/query"
+        servers["oxigraph"] = procs[-1]
         if args.python_floor:
             (Path(tmp) / "floor_app.py").write_text(FLOOR_APP)
             port = free_port()
@@ -260,6 +290,7 @@ def main() -> None:
                                            "--no-access-log"], env={**os.environ, "FLOOR_STORE": str(Path(tmp) / "floor")},
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
             urls["python floor"] = f"http://127.0.0.1:{port}/"
+            servers["python floor"] = procs[-1]
             port = free_port()
             procs.append(subprocess.Popen([str(bin_dir / "uvicorn"), "floor_app:app", "--app-dir", tmp,
                                            "--port", str(port), "--workers", "2", "--log-level", "warning",
@@ -267,6 +298,7 @@ def main() -> None:
                                                                     "FLOOR_THREAD": "1"},
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
             urls["thread floor"] = f"http://127.0.0.1:{port}/"
+            servers["thread floor"] = procs[-1]
             if (bin_dir / "granian").exists():
                 port = free_port()
                 procs.append(subprocess.Popen([str(bin_dir / "granian"), "--interface", "rsgi", "--workers", "2",
@@ -274,12 +306,14 @@ def main() -> None:
                                                "floor_app:rsgi_app"], cwd=tmp, env={**os.environ, "FLOOR_STORE": str(Path(tmp) / "floor")},
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
                 urls["granian floor"] = f"http://127.0.0.1:{port}/"
+                servers["granian floor"] = procs[-1]
         if not args.skip_rdflib:
             port = free_port()
             procs.append(subprocess.Popen([str(bin_dir / "rdflib-endpoint"), "serve", str(data), "--port",
                                            str(port), "--host", "127.0.0.1"], stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL))  # fmt: skip
             urls["rdflib-endpoint"] = f"http://127.0.0.1:{port}/"
+            servers["rdflib-endpoint"] = procs[-1]
         try:
             for url in urls.values():
                 wait(url)
@@ -297,6 +331,7 @@ def main() -> None:
                 for name, url in urls.items()
                 if name in ("kg", "kg, no cache", "oxigraph")
             }
+            memory = {name: memory_mib(proc.pid) for name, proc in servers.items()}
         finally:
             for p in procs:
                 p.send_signal(signal.SIGINT)
@@ -313,6 +348,8 @@ def main() -> None:
         print(
             f"aggregate (GROUP BY over all claims): {name:16} {value * 1000:9.1f} ms (median of 5)"
         )
+    for name, value in memory.items():
+        print(f"memory after the runs (PSS, process and children): {name:16} {value:9.1f} MiB")
     print(
         f"kg / oxigraph requests per second: {rps['kg'] / rps['oxigraph']:.2f} (issue bar: at least 0.60)"
     )
