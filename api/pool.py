@@ -12,18 +12,19 @@ import asyncio
 import collections
 import contextlib
 import dataclasses
-import multiprocessing
 import os
 import pickle
 import socket
 import struct
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from multiprocessing import Pipe
 from pathlib import Path
 from typing import Any, cast
 
-from api import worker
 from api.cache import AnswerCache, keeps
 
 
@@ -160,13 +161,26 @@ _AHEAD = 16  # messages read ahead of the one the service is sending
 
 
 class _Worker:
-    def __init__(self, ctx: Any, path: Path) -> None:
-        jobs, self.jobs = ctx.Pipe(duplex=False)
-        self.answers_end, answers = ctx.Pipe()  # a socket pair: see attach()
-        self.process = ctx.Process(target=worker.main, args=(str(path), jobs, answers), daemon=True)
-        self.process.start()
-        jobs.close()
-        answers.close()
+    """A worker process started as `python -m api.worker`, not by multiprocessing.
+
+    multiprocessing's spawn (and its forkserver, in Python 3.11) runs the service's main
+    script again in every new process: under `kg serve` that imported kg's whole command line,
+    a third of a second before a worker replacing one stopped at its time limit could serve.
+    """
+
+    def __init__(self, path: Path) -> None:
+        jobs, self.jobs = Pipe(duplex=False)
+        self.answers_end, answers = Pipe()  # a socket pair: see attach()
+        try:
+            self.process = subprocess.Popen(
+                # -P: not from the working directory, where a folder named api or kg may be
+                [sys.executable, "-P", "-m", "api.worker", str(path), str(jobs.fileno()),
+                 str(answers.fileno())],
+                pass_fds=(jobs.fileno(), answers.fileno()), stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        finally:
+            jobs.close()
+            answers.close()
         self.answers = _Answers()
         if not self.answers_end.poll(60) or self.answers_end.recv() != ("ready",):
             self.kill()
@@ -187,12 +201,12 @@ class _Worker:
         """Stop the process (blocks; safe in a thread): close_pipes() stays with the loop."""
         with contextlib.suppress(Exception):
             self.process.kill()
-            self.process.join(5)
+            self.process.wait(5)
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self.jobs.send(None)
-            self.process.join(5)
+            self.process.wait(5)
         self.kill()
         self.close_pipes()
 
@@ -207,7 +221,6 @@ class _Worker:
 class WorkerPool:
     def __init__(self, path: Path, size: int = 2, cache: AnswerCache | None = None) -> None:
         self.path, self.size, self.cache = path, max(1, size), cache
-        self.ctx = multiprocessing.get_context("spawn")
         self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self.workers: list[_Worker] = []
         self.write_lock = asyncio.Lock()
@@ -217,7 +230,7 @@ class WorkerPool:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         spawned = await asyncio.gather(
-            *(loop.run_in_executor(None, _Worker, self.ctx, self.path) for _ in range(self.size))
+            *(loop.run_in_executor(None, _Worker, self.path) for _ in range(self.size))
         )
         for w in [await w.attach() for w in spawned]:
             self.workers.append(w)
@@ -248,7 +261,7 @@ class WorkerPool:
         await loop.run_in_executor(None, dead.kill)
         if dead in self.workers:
             self.workers.remove(dead)
-        fresh = await (await loop.run_in_executor(None, _Worker, self.ctx, self.path)).attach()
+        fresh = await (await loop.run_in_executor(None, _Worker, self.path)).attach()
         self.workers.append(fresh)
         self.idle.put_nowait(fresh)
 

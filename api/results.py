@@ -3,14 +3,24 @@ a large result can stream. ASK and graph results use Oxigraph's own serialisers.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+# xml.sax.saxutils has these, but importing it brings urllib.request and http.client into every
+# query worker (about 10 MB each); the html module escapes the same characters.
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    return f'"{html.escape(text)}"'
 
 
 def _json_term(term: object) -> dict[str, str]:

@@ -9,6 +9,8 @@ fast.
 from __future__ import annotations
 
 import re
+import signal
+import sys
 import traceback
 from functools import lru_cache
 from multiprocessing.connection import Connection
@@ -17,8 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from api.results import select_chunks
-from kg.store import PARAM_FUNCTION, solution_rows
-from kg.vocab import PREFIX_MAP
+from kg.namespaces import PREFIX_MAP
+from kg.rows import PARAM_FUNCTION, solution_rows
 
 _PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):")
 GRAPH_FORMATS = {
@@ -128,6 +130,9 @@ def _send_chunks(conn: Connection, kind: str, chunks: Any) -> None:
 
 def main(path: str, jobs: Connection, conn: Connection) -> None:
     """Read jobs from one pipe, write answers to the other (the service's event loop reads it)."""
+    # Ctrl-C in a terminal reaches the whole process group: the service stops its workers
+    # itself, and a worker whose service has gone reads the end of its pipe and returns.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = ox.Store.read_only(path)
     conn.send(("ready",))
     while True:
@@ -147,3 +152,7 @@ def main(path: str, jobs: Connection, conn: Connection) -> None:
             )
         except Exception:
             conn.send(("error", 500, traceback.format_exc(limit=1).splitlines()[-1][:500]))
+
+
+if __name__ == "__main__":  # python -m api.worker STORE JOBS_FD ANSWERS_FD (see api.pool)
+    main(sys.argv[1], Connection(int(sys.argv[2]), writable=False), Connection(int(sys.argv[3])))

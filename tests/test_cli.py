@@ -115,3 +115,46 @@ def test_build_with_several_spacy_processes_gives_the_same_graph(tmp_path: Path)
     assert "built 4 document(s)" in built.stdout
     quads = [set(ox.Store.read_only(str(path))) for path in (one, two)]
     assert quads[0] == quads[1] and len(quads[0]) > 100
+
+
+def test_serve_from_a_folder_with_its_own_api_and_kg_packages(tmp_path: Path) -> None:
+    """`kg serve` with a relative store, run where folders named api and kg would shadow kg's
+    own packages if the query workers imported from the working directory; Ctrl-C (SIGINT to
+    the process group, as a terminal sends it) stops it with no traceback."""
+    import os
+    import signal
+    import time
+
+    import httpx
+
+    from kg.store import KGStore
+
+    from .conftest import _free_port
+
+    for name in ("api", "kg"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("raise SystemExit('imported from the cwd')")
+    KGStore(tmp_path / "store").close()
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "kg"), "serve", "--store", "store", "--port", str(port)],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and server.poll() is None and time.monotonic() < deadline:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"})
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answer is not None, (
+            server.stderr.read() if server.poll() is not None else "no answer"
+        )
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        os.killpg(server.pid, signal.SIGINT)
+        assert server.wait(20) == 0
+        assert "Traceback" not in server.stderr.read()
+    finally:
+        if server.poll() is None:
+            server.kill()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -185,6 +187,17 @@ def test_streamed_answers_arrive_whole(writable: str) -> None:
     assert len(body) > 10_000_000 and rows[0] == ["k", "s", "p", "o"]
     assert len(rows) - 1 == min(90_000, 1000 * total)
     assert all(len(row) == 4 for row in rows)
+
+
+def test_query_workers_load_only_what_a_query_needs() -> None:
+    """A worker replacing one stopped at its time limit starts in well under a second, and
+    each holds little memory: it loads no rdflib, spaCy, web framework or command line."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, api.worker; print(' '.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    heavy = {"rdflib", "spacy", "fastapi", "starlette", "typer", "kg.cli", "kg.store"}
+    assert "api.worker" in loaded and not heavy & set(loaded)
 
 
 def test_clients_that_leave_mid_answer_leave_no_worker_behind(writable: str) -> None:

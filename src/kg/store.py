@@ -18,18 +18,12 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from kg.vocab import KG, PREFIX_MAP, PREFIXES, document_iri
+from kg.rows import PARAM_FUNCTION, solution_rows
+from kg.vocab import PREFIX_MAP, PREFIXES, document_iri
 
 
 class StoreError(RuntimeError):
     pass
-
-
-PARAM_FUNCTION = ox.NamedNode(str(KG.param))
-_INTEGERS = {str(XSD[t]) for t in ("integer", "int", "long", "short", "nonNegativeInteger",
-                                  "positiveInteger", "nonPositiveInteger", "negativeInteger",
-                                  "unsignedInt", "unsignedLong", "byte", "unsignedShort")}  # fmt: skip
-_FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 
 
 class _TermConverter:
@@ -71,42 +65,6 @@ class _TermConverter:
 
 
 _CONVERT = _TermConverter()
-
-
-def ox_value(term: object) -> Any:
-    """Oxigraph term → JSON-friendly value; numbers stay numbers, dates ISO strings."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        try:
-            if datatype in _INTEGERS:
-                return int(term.value)
-            if datatype in _FLOATS:
-                number = float(term.value)
-                return (
-                    int(number) if datatype == str(XSD.decimal) and number.is_integer() else number
-                )
-            if datatype == str(XSD.boolean):
-                return term.value in ("true", "1")
-        except ValueError:
-            return term.value
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
-def solution_rows(result: ox.QuerySolutions, cap: int | None = None) -> tuple[list[dict], bool]:
-    """Rows of JSON-friendly values, at most `cap`, and whether there were more. The `?param_*`
-    variables that canned queries project to show their bound parameters are left out."""
-    names = [v.value for v in result.variables if not v.value.startswith("param_")]
-    rows: list[dict] = []
-    for solution in result:
-        if cap is not None and len(rows) >= cap:
-            return rows, True
-        rows.append({n: ox_value(solution[n]) for n in names})
-    return rows, False
 
 
 SERVE_LOCK = "kg-serve.lock"
@@ -317,4 +275,4 @@ class KGStore:
         gc.collect()
 
 
-__all__ = ["KGStore", "StoreError", "ox_value", "solution_rows"]
+__all__ = ["KGStore", "StoreError"]

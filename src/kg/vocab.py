@@ -6,33 +6,17 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Namespace, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-BASE = "https://w3id.org/conflict-kg/"
-KG = Namespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")
-SCHEMA = Namespace("https://schema.org/")
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-EVENT_TYPE = Namespace(BASE + "event-type/")
-GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+from kg.namespaces import PREFIX_MAP
 
-PREFIXES: dict[str, Namespace] = {
-    "kg": KG,
-    "kgid": ID,
-    "schema": SCHEMA,
-    "nif": NIF,
-    "prov": PROV,
-    "sem": SEM,
-    "et": EVENT_TYPE,
-    "geo": GEO,
-    "skos": SKOS,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-}
-PREFIX_MAP: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
+PREFIXES: dict[str, Namespace] = {p: Namespace(ns) for p, ns in PREFIX_MAP.items()}
+KG = PREFIXES["kg"]
+ID = PREFIXES["kgid"]
+SCHEMA = PREFIXES["schema"]
+NIF = PREFIXES["nif"]
+SEM = PREFIXES["sem"]
+EVENT_TYPE = PREFIXES["et"]
+GEO = PREFIXES["geo"]
 
 
 def _part(text: str) -> str:
