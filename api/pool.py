@@ -171,6 +171,7 @@ class _Worker:
     def __init__(self, path: Path) -> None:
         jobs, self.jobs = Pipe(duplex=False)
         self.answers_end, answers = Pipe()  # a socket pair: see attach()
+        self.answers = _Answers()
         try:
             self.process = subprocess.Popen(
                 # -P: not from the working directory, where a folder named api or kg may be
@@ -178,14 +179,22 @@ class _Worker:
                  str(answers.fileno())],
                 pass_fds=(jobs.fileno(), answers.fileno()), stdin=subprocess.DEVNULL,
             )  # fmt: skip
+        except OSError:
+            self.close_pipes()
+            raise
         finally:
             jobs.close()
             answers.close()
-        self.answers = _Answers()
-        if not self.answers_end.poll(60) or self.answers_end.recv() != ("ready",):
+        first: tuple = ("no answer in 60 s",)
+        try:
+            if self.answers_end.poll(60):
+                first = self.answers_end.recv()
+        except (EOFError, OSError):
+            first = ("it ended",)
+        if first != ("ready",):
             self.kill()
             self.close_pipes()
-            raise RuntimeError(f"a query worker could not open the store {path}")
+            raise RuntimeError(f"a query worker could not open the store {path}: {first[-1]}")
 
     async def attach(self) -> _Worker:
         """Hand the answers' end of the pipe to the event loop, as a socket object: uvloop

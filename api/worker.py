@@ -2,8 +2,8 @@
 
 The service sends it one job at a time over a pipe and reads back chunks. A job past its time
 limit is stopped by killing the process, which is the only way to stop Oxigraph mid-query.
-Imports nothing heavy (no spaCy: kg.store needs rdflib and Oxigraph) so a replacement starts
-fast.
+It imports pyoxigraph and kg's namespaces and row helpers, no rdflib or spaCy, so a replacement
+starts fast and each worker holds little memory.
 """
 
 from __future__ import annotations
@@ -133,7 +133,11 @@ def main(path: str, jobs: Connection, conn: Connection) -> None:
     # Ctrl-C in a terminal reaches the whole process group: the service stops its workers
     # itself, and a worker whose service has gone reads the end of its pipe and returns.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = ox.Store.read_only(path)
+    try:
+        store = ox.Store.read_only(path)
+    except (OSError, RuntimeError, ValueError) as exc:  # missing, damaged, locked
+        conn.send(("error", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        return
     conn.send(("ready",))
     while True:
         try:

@@ -200,6 +200,18 @@ def test_query_workers_load_only_what_a_query_needs() -> None:
     assert "api.worker" in loaded and not heavy & set(loaded)
 
 
+def test_a_worker_that_cannot_open_the_store_says_why(tmp_path: Path) -> None:
+    import asyncio
+
+    from api.pool import WorkerPool
+
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "CURRENT").write_text("not a manifest\n")
+    with pytest.raises(RuntimeError, match=r"could not open the store .*damaged: .*CURRENT"):
+        asyncio.run(WorkerPool(damaged, 1).start())
+
+
 def test_clients_that_leave_mid_answer_leave_no_worker_behind(writable: str) -> None:
     """A client that goes away while its answer streams must not take a query worker with it:
     after more such clients than there are workers, queries are still answered."""
