@@ -2,9 +2,9 @@
 
 Dashboards, the query page's examples and scripts that poll ask the same query again and again;
 between two writes its answer cannot change, since the service is the store's only writer (the
-serve lock refuses others) and every write goes through the pool's `exclusive()`, which moves
-the pool's generation on. An answer is kept with the generation it was computed under and is
-served only while that generation holds, so no answer outlives a write. Queries whose answer
+serve lock refuses others) and every write goes through the pool's `exclusive()`, which empties
+the cache as the write begins and as it ends, moving its generation on. An answer is kept only
+if no write began while it was computed, so no answer outlives a write. Queries whose answer
 may differ between two runs on the same data (NOW, RAND, UUID, STRUUID, BNODE) are never kept.
 
 Two kinds of entry share the memory: the pool keeps every computed answer by its job (so POST
@@ -42,7 +42,6 @@ class Response:
 
 @dataclass(frozen=True)
 class _Entry:
-    generation: int
     size: int
     value: Any
 
@@ -54,14 +53,18 @@ class AnswerCache:
         self.max_bytes, self.max_entry = max_bytes, min(max_entry, max_bytes)
         self.entries: OrderedDict[Key, _Entry] = OrderedDict()
         self.size = self.hits = self.misses = 0
+        self.generation = 0  # moves on as each write begins and ends
 
-    def get(self, key: Key, generation: int, count_miss: bool = True) -> Any | None:
-        """The kept answer, if it is still good; `count_miss=False` where a miss is looked up
-        again below (a GET's response, then its job), so a request counts one miss, not two."""
+    def invalidate(self) -> None:
+        """A write begins or ends: nothing kept so far may be served, nor kept from before."""
+        self.generation += 1
+        self.entries.clear()
+        self.size = 0
+
+    def get(self, key: Key, count_miss: bool = True) -> Any | None:
+        """The kept answer, if any; `count_miss=False` where a miss is looked up again below (a
+        GET's response, then its job), so a request counts one miss, not two."""
         found = self.entries.get(key)
-        if found is not None and found.generation != generation:
-            self._drop(key)
-            found = None
         if found is None:
             self.misses += count_miss
             return None
@@ -74,11 +77,13 @@ class AnswerCache:
         return {"answers": len(self.entries), "bytes": self.size, "hits": self.hits,
                 "misses": self.misses}  # fmt: skip
 
-    def put(self, key: Key, generation: int, value: Any, size: int) -> None:
-        if size > self.max_entry:
+    def put(self, key: Key, value: Any, size: int, since: int) -> None:
+        """Keep an answer whose computing began at generation `since`: not if a write has begun
+        since then (it may have read the store as it was before)."""
+        if since != self.generation or size > self.max_entry:
             return
         self._drop(key)
-        self.entries[key] = _Entry(generation, size, value)
+        self.entries[key] = _Entry(size, value)
         self.size += size
         while self.size > self.max_bytes:
             self._drop(next(iter(self.entries)))

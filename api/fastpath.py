@@ -57,8 +57,8 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     # The answer depends on the query string, the Accept header and, through relative IRIs
     # resolved against the endpoint's own address, its scheme, host and path.
     key = (scope["query_string"], accept, scope["scheme"], host, scope["path"])
-    generation = pool.generation
-    if cache is not None and (hit := cache.get(key, generation, count_miss=False)) is not None:
+    since = cache.generation if cache is not None else 0
+    if cache is not None and (hit := cache.get(key, count_miss=False)) is not None:
         await send(
             {"type": "http.response.start", "status": hit.status, "headers": [*hit.headers, _HIT]}
         )
@@ -99,11 +99,10 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
         cache is not None
         and response.status_code == 200
         and not isinstance(response, StreamingResponse)
-        and pool.generation == generation  # no write began while it ran
         and answers.keeps(query)
     ):
         headers = tuple(h for h in response.raw_headers if h[0] != _HIT[0])  # added when sent
         kept = answers.Response(200, headers, response.body)
-        cache.put(key, generation, kept, len(response.body))
+        cache.put(key, kept, len(response.body), since)
     await response(scope, receive, send)
     return True

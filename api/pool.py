@@ -233,7 +233,6 @@ class WorkerPool:
         self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self.workers: list[_Worker] = []
         self.write_lock = asyncio.Lock()
-        self.generation = 0  # moves on with every write: answers from before it are stale
         self.replacing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -291,13 +290,13 @@ class WorkerPool:
         cache = self.cache if self.cache is not None and keeps(job.query) else None
         if cache is None:
             return await self._compute(job, timeout)
-        key, generation = job.key(), self.generation
-        kept = cache.get(key, generation)
+        key, since = job.key(), cache.generation
+        kept = cache.get(key)
         if kept is not None:
             return kept.copy()
         answer = await self._compute(job, timeout)
-        if answer.stream is None and self.generation == generation:  # no write began meanwhile
-            cache.put(key, generation, answer.copy(), answer.size())
+        if answer.stream is None:
+            cache.put(key, answer.copy(), answer.size(), since)
         return answer
 
     async def _compute(self, job: Job, timeout: float) -> Answer:
@@ -378,9 +377,13 @@ class WorkerPool:
             for w in held:
                 w.stop()
             self.workers.clear()
-            self.generation += 1
+            self._invalidate()
             try:
                 yield
             finally:
-                self.generation += 1
+                self._invalidate()
                 await self.start()
+
+    def _invalidate(self) -> None:
+        if self.cache is not None:
+            self.cache.invalidate()
