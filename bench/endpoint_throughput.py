@@ -225,9 +225,7 @@ async def app(scope, receive, send):
 class RSGI:  # granian's own interface: its Rust HTTP server calls this with no ASGI layer
     async def __rsgi__(self, scope, protocol):
         query = parse_qs(scope.query_string)["query"][0]
-        body = STORE.query(query, use_default_graph_as_union=True).serialize(
-            format=ox.QueryResultsFormat.JSON
-        )
+        body = answer(query)
         protocol.response_bytes(200, [("content-type", "application/sparql-results+json")], body)
 
 
@@ -267,21 +265,18 @@ def main() -> None:
         procs.append(subprocess.Popen([str(bin_dir / "kg"), "serve", "--port", str(port)], env=env,
                                       stdout=subprocess.DEVNULL))  # fmt: skip
         urls["kg"] = f"http://127.0.0.1:{port}/sparql"
-        servers = {"kg": procs[-1]}
         port = free_port()
         procs.append(subprocess.Popen([str(bin_dir / "kg"), "serve", "--port", str(port)],
                                       env={**env, "KG_STORE": str(Path(tmp) / "kg-no-cache"),
                                            "KG_ANSWER_CACHE_MB": "0"},
                                       stdout=subprocess.DEVNULL))  # fmt: skip
         urls["kg, no cache"] = f"http://127.0.0.1:{port}/sparql"
-        servers["kg, no cache"] = procs[-1]
         port = free_port()
         procs.append(subprocess.Popen([str(bin_dir / "oxigraph"), "serve-read-only", "--location",
                                        str(Path(tmp) / "oxigraph"), "--bind", f"127.0.0.1:{port}",
                                        "--union-default-graph"], stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))  # fmt: skip
         urls["oxigraph"] = f"http://127.0.0.1:{port}/query"
-        servers["oxigraph"] = procs[-1]
         if args.python_floor:
             (Path(tmp) / "floor_app.py").write_text(FLOOR_APP)
             port = free_port()
@@ -290,7 +285,6 @@ def main() -> None:
                                            "--no-access-log"], env={**os.environ, "FLOOR_STORE": str(Path(tmp) / "floor")},
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
             urls["python floor"] = f"http://127.0.0.1:{port}/"
-            servers["python floor"] = procs[-1]
             port = free_port()
             procs.append(subprocess.Popen([str(bin_dir / "uvicorn"), "floor_app:app", "--app-dir", tmp,
                                            "--port", str(port), "--workers", "2", "--log-level", "warning",
@@ -298,7 +292,6 @@ def main() -> None:
                                                                     "FLOOR_THREAD": "1"},
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
             urls["thread floor"] = f"http://127.0.0.1:{port}/"
-            servers["thread floor"] = procs[-1]
             if (bin_dir / "granian").exists():
                 port = free_port()
                 procs.append(subprocess.Popen([str(bin_dir / "granian"), "--interface", "rsgi", "--workers", "2",
@@ -306,14 +299,12 @@ def main() -> None:
                                                "floor_app:rsgi_app"], cwd=tmp, env={**os.environ, "FLOOR_STORE": str(Path(tmp) / "floor")},
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
                 urls["granian floor"] = f"http://127.0.0.1:{port}/"
-                servers["granian floor"] = procs[-1]
         if not args.skip_rdflib:
             port = free_port()
             procs.append(subprocess.Popen([str(bin_dir / "rdflib-endpoint"), "serve", str(data), "--port",
                                            str(port), "--host", "127.0.0.1"], stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL))  # fmt: skip
             urls["rdflib-endpoint"] = f"http://127.0.0.1:{port}/"
-            servers["rdflib-endpoint"] = procs[-1]
         try:
             for url in urls.values():
                 wait(url)
@@ -331,7 +322,8 @@ def main() -> None:
                 for name, url in urls.items()
                 if name in ("kg", "kg, no cache", "oxigraph")
             }
-            memory = {name: memory_mib(proc.pid) for name, proc in servers.items()}
+            # Each server was started with its address, in turn: the i-th process serves the i-th.
+            memory = {name: memory_mib(proc.pid) for name, proc in zip(urls, procs, strict=True)}
         finally:
             for p in procs:
                 p.send_signal(signal.SIGINT)
