@@ -611,7 +611,7 @@ def _quotes(ctx: _Context) -> None:
         if q.continues and previous is not None:
             _same_speaker(quote, previous)
         else:
-            cue = _speech_cue(ctx, q, block, sdoc)
+            cue = _speech_cue(ctx, q, at)
             if cue is not None and cue.subject is not None:
                 quote.speaker_text = cue.subject.text
                 quote.speaker = resolve_actor(ctx, cue.subject)
@@ -673,8 +673,10 @@ def _speech_cues(ctx: _Context, block: Block, sdoc: Doc) -> list[Cue]:
     return found
 
 
-def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
-    """The speech verb nearest the quote, outside any quotation, in its block or the one before."""
+def _speech_cue(ctx: _Context, q: QuoteSpan, at: int) -> Cue | None:
+    """The speech verb nearest the quote, outside any quotation, in its block (`ctx.parsed[at]`)
+    or the one before."""
+    block, sdoc = ctx.parsed[at]
     found = _speech_cues(ctx, block, sdoc)
     cues = [c for c in found if c.subject is not None and c.text != "according to"]
     if not cues:
@@ -697,9 +699,8 @@ def _speech_cue(ctx: _Context, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | N
     if (headline := _headline_speaker(ctx, q, block, sdoc)) is not None:
         return headline
     # "He said:" as a paragraph of its own, the quotation in the next.
-    i = ctx.block_at(block.start) or 0
-    if i > 0 and _stands_alone(ctx, q, block):
-        prev_block, prev_doc = ctx.parsed[i - 1]
+    if at > 0 and _stands_alone(ctx, q, block):
+        prev_block, prev_doc = ctx.parsed[at - 1]
         if ctx.doc.text[prev_block.start : prev_block.end].rstrip().endswith(":"):
             sents = list(prev_doc.sents)
             found = [c for c in find_cues(sents[-1], SPEECH_VERBS) if c.subject is not None]
