@@ -17,7 +17,23 @@ YASGUI_TARBALL := zazuko-yasgui-4.6.2.tgz
 YASGUI_SHA256 := 6520cdd256a4003e8d45865e0d631b6456b88a0e6b65f4f3e56d78a25d74c9a7
 UI := api/static/yasgui
 
-ui: $(UI)/yasgui.min.js
+# The API docs at /docs: Swagger UI's own distribution, pinned and checked the same way, into
+# api/static/swagger-ui (not in git). Without npm, /docs links to the OpenAPI description.
+SWAGGER_PACKAGE := swagger-ui-dist@5.32.0
+SWAGGER_TARBALL := swagger-ui-dist-5.32.0.tgz
+SWAGGER_SHA256 := 3c30bfe83d09763d14b4c88df0beade8ca162087a2fa5db3f34472f231ab3ba9
+SWAGGER := api/static/swagger-ui
+
+ui: $(UI)/yasgui.min.js $(SWAGGER)/swagger-ui-bundle.js
+
+$(SWAGGER)/swagger-ui-bundle.js:
+	@if command -v npm >/dev/null 2>&1; then \
+	  tmp=$$(mktemp -d) && (cd $$tmp && npm pack $(SWAGGER_PACKAGE) --silent >/dev/null) \
+	  && echo "$(SWAGGER_SHA256)  $$tmp/$(SWAGGER_TARBALL)" | sha256sum -c --quiet \
+	  && tar -xzf $$tmp/$(SWAGGER_TARBALL) -C $$tmp \
+	  && mkdir -p $(SWAGGER) && cp $$tmp/package/swagger-ui-bundle.js $$tmp/package/swagger-ui.css \
+	     $$tmp/package/favicon-32x32.png $$tmp/package/LICENSE $(SWAGGER)/; rm -rf $$tmp; \
+	else echo "npm not found: /docs links to /openapi.json instead of Swagger UI"; fi
 
 $(UI)/yasgui.min.js:
 	@if command -v npm >/dev/null 2>&1; then \

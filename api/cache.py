@@ -8,14 +8,18 @@ if no write began while it was computed, so no answer outlives a write. Queries 
 may differ between two runs on the same data (NOW, RAND, UUID, STRUUID, BNODE) are never kept.
 
 Two kinds of entry share the memory: the pool keeps every computed answer by its job (so POST
-queries, canned queries and the JSON endpoints skip the worker), and the GET fast path keeps
-whole HTTP responses by request (so a repeated lookup skips the protocol as well).
+queries, canned queries and the JSON endpoints skip the worker), as the worker's encoded message
+(decoded again for each caller, who gets rows of their own), and the GET fast path keeps whole
+HTTP responses by request (so a repeated lookup skips the protocol as well). Keys are 16-byte
+digests of the job or request, never the query text, and an entry counts its key, its value and
+the bookkeeping around them, so the memory setting bounds what the cache really holds.
 Hand-written rather than functools or cachetools: entries are bounded by their bytes and tied
 to the store's generation, which neither offers.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,7 +27,18 @@ from typing import Any
 
 _VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
-Key = tuple[Any, ...]
+Key = bytes
+
+
+def key(*parts: bytes | str) -> Key:
+    """A 16-byte digest of what an answer depends on (each part length-prefixed, so no two
+    different lists of parts share a key)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.digest()
 
 
 def keeps(query: str) -> bool:
@@ -44,6 +59,9 @@ class Response:
 class _Entry:
     size: int
     value: Any
+
+
+ENTRY_OVERHEAD = 200  # bytes of bookkeeping per entry: the key, the entry, the map's slot
 
 
 class AnswerCache:
@@ -80,6 +98,7 @@ class AnswerCache:
     def put(self, key: Key, value: Any, size: int, since: int) -> None:
         """Keep an answer whose computing began at generation `since`: not if a write has begun
         since then (it may have read the store as it was before)."""
+        size += ENTRY_OVERHEAD
         if since != self.generation or size > self.max_entry:
             return
         self._drop(key)

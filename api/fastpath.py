@@ -1,6 +1,11 @@
-"""GET /sparql?query=… answered straight from ASGI, before FastAPI's middleware and routing.
+"""The service's ASGI front: what every request goes through before FastAPI, and the GET fast path.
 
-Lookups are the hot path of a SPARQL endpoint, and FastAPI's per-request machinery (middleware,
+Every request has its arrival time noted (a time limit counts from it), its size bounded (a
+query string or body past the limits is refused with 414 or 413 before it is read into memory)
+and `X-Content-Type-Options: nosniff` on its response.
+
+GET /sparql?query=… is then answered straight from ASGI, before FastAPI's middleware and routing:
+lookups are the hot path of a SPARQL endpoint, and FastAPI's per-request machinery (middleware,
 routing, parameter and dependency solving) cost more than the query did. A plain GET query goes
 through the same `answer()` as the documented route, with the same guard, negotiation, limits
 and errors, and its whole response is kept for the next time it is asked (api.cache). Anything
@@ -10,40 +15,97 @@ parameters out of range or unknown) goes on to FastAPI unchanged.
 
 from __future__ import annotations
 
+import json
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, HTTPException
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from api import cache as answers
-from api.common import http_error
+from api.common import ARRIVAL, http_error
 from api.routers.sparql import answer, parse_timeout
 
 if TYPE_CHECKING:
     from starlette.responses import Response
 
+    from kg.settings import Settings
+
 _PATHS = {"/sparql", "/sparql/"}
 _KNOWN = {"query", "default-graph-uri", "named-graph-uri", "timeout"}
 _HIT = (b"x-kg-cache", b"hit")
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+_UPLOADS = ("/documents",)  # paths whose bodies are documents, not queries
+
+
+class TooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit:,} bytes")
 
 
 class KGApp(FastAPI):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not await _fast(self, scope, receive, send):
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+            return
+        ARRIVAL.set(time.monotonic())
+        settings: Settings = self.state.settings
+        body_limit = (
+            settings.max_upload_mb << 20
+            if scope["path"].startswith(_UPLOADS)
+            else settings.max_query_kb << 10
+        )
+        if len(scope["query_string"]) > settings.max_query_kb << 10:
+            await _refuse(send, 414, f"the query string is longer than {settings.max_query_kb} KiB")
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > body_limit:
+                await _refuse(send, 413, f"the request body is larger than {body_limit:,} bytes")
+                return
+        if not await _fast(self, scope, receive, send):
+            await super().__call__(scope, _bounded(receive, body_limit), _nosniff(send))
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"error": status, "message": message}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"connection", b"close"), NOSNIFF]  # fmt: skip
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _bounded(receive: Receive, limit: int) -> Receive:
+    """The body's parts, refused with 413 once they pass `limit` (a body sent without a
+    Content-Length, in chunks, is counted as it comes)."""
+    seen = 0
+
+    async def bounded() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise TooLarge(limit)
+        return message
+
+    return bounded
+
+
+def _nosniff(send: Send) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", ()), NOSNIFF]
+        await send(message)
+
+    return sending
 
 
 async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> bool:
     """Answer a plain GET query and say so; leave anything else to FastAPI."""
-    if (
-        scope["type"] != "http"
-        or scope["method"] != "GET"
-        or scope["path"] not in _PATHS
-        or not hasattr(app.state, "pool")
-    ):
+    if scope["method"] != "GET" or scope["path"] not in _PATHS or not hasattr(app.state, "pool"):
         return False
     accept = host = b""
     for name, value in scope["headers"]:
@@ -56,12 +118,11 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     pool, cache = app.state.pool, app.state.cache
     # The answer depends on the query string, the Accept header and, through relative IRIs
     # resolved against the endpoint's own address, its scheme, host and path.
-    key = (scope["query_string"], accept, scope["scheme"], host, scope["path"])
+    key = answers.key(b"get", scope["query_string"], accept, scope["scheme"], host, scope["path"])
     since = cache.generation if cache is not None else 0
     if cache is not None and (hit := cache.get(key, count_miss=False)) is not None:
-        await send(
-            {"type": "http.response.start", "status": hit.status, "headers": [*hit.headers, _HIT]}
-        )
+        await send({"type": "http.response.start", "status": hit.status,
+                    "headers": [*hit.headers, _HIT, NOSNIFF]})  # fmt: skip
         await send({"type": "http.response.body", "body": hit.body})
         return True
     try:
@@ -103,6 +164,7 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     ):
         headers = tuple(h for h in response.raw_headers if h[0] != _HIT[0])  # added when sent
         kept = answers.Response(200, headers, response.body)
-        cache.put(key, kept, len(response.body), since)
-    await response(scope, receive, send)
+        size = len(response.body) + sum(len(k) + len(v) for k, v in headers)
+        cache.put(key, kept, size, since)
+    await response(scope, receive, _nosniff(send))
     return True

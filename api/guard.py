@@ -1,76 +1,162 @@
-"""What a caller's SPARQL may do here: read the store, nothing else.
+"""What a caller's SPARQL may do here: read the store (or, with the token, write it), nothing else.
 
-Oxigraph's engine would fetch SERVICE endpoints and LOAD documents over HTTP, and FROM names a
-graph; the service never fetches on a caller's behalf, so these are checked before evaluation on
-the query text with its strings, IRIs and comments taken out.
+Decided on the query's tokens, read left to right by a tokenizer built from the terminals of the
+SPARQL 1.1 grammar (§19.8: IRIs, the four kinds of string, comments, variables, blank nodes,
+prefixed names, keywords, numbers, punctuation), as a parser reads them. SERVICE and LOAD are
+keywords, so a parse of the text holds a SERVICE pattern or a LOAD operation exactly when its
+tokens hold that keyword: a quote inside an IRI, a comment inside a string, a keyword inside a
+prefixed name or in any case cannot hide one. Codepoint escapes (\\uXXXX), which the SPARQL
+spec expands before parsing (Oxigraph does not), are expanded for a second reading, and either
+reading refuses. The same tokens give the form, the FROM graphs and the nesting depth (Oxigraph's parser recurses: thousands of nested groups crash the process).
+
+A tokenizer and not a whole parser such as rdflib's, which takes 6-40 ms over a query, longer
+than Oxigraph takes to answer a lookup; tests/test_guard.py holds this guard to rdflib's parse
+on every bypass it tries. A second wall stands behind it: workers cannot open a network socket
+(api.sandbox), so a query that got past would fail there, having fetched nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-_STRINGS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+MAX_DEPTH = 100  # nested groups, brackets and parentheses; real queries stay under 20
+
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)  # PN_CHARS_BASE
+_U = _BASE + "_"  # PN_CHARS_U
+_CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"  # PN_CHARS
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_ESCAPE = r"\\[\s\S]"
+_TOKEN = re.compile(
+    r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:"  # whitespace and comments before a token
+    + "|".join(
+        (
+            r"(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)",
+            "(?P<string>"
+            f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ESCAPE}))*'''"
+            f'|"""(?:(?:"|"")?(?:[^"\\\\]|{_ESCAPE}))*"""'
+            f"|'(?:[^'\\\\\\n\\r]|{_ESCAPE})*'"
+            f'|"(?:[^"\\\\\\n\\r]|{_ESCAPE})*")',
+            f"(?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
+            f"(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
+            f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
+            r"(?P<word>[A-Za-z][A-Za-z0-9_]*)",
+            r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?)",
+            r"(?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)",
+            r"(?P<open>[{(\[]|<<)",
+            r"(?P<close>[})\]]|>>)",
+            r"(?P<punct>[\s\S])",
+            r"(?P<end>\Z)",  # whitespace or a comment at the end
+        )
+    )
+    + ")"
 )
-_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_COMMENT = re.compile(r"#[^\n]*")
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-_LOAD = re.compile(r"\bLOAD\b", re.IGNORECASE)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?(<[^>]*>|[\w-]*:[\w.-]*)", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
+_FETCHING = {
+    "SERVICE": "SERVICE is not allowed: this endpoint never fetches from the network",
+    "LOAD": "LOAD is not allowed: this endpoint never fetches from the network",
+}
+_CACHED = 4096  # query texts up to this length have their inspection kept (512 at most)
 
 
 class Refused(ValueError):
     pass
 
 
-def _code(text: str) -> str:
-    """The query with string literals blanked (IRIs kept), then comments dropped."""
-    text = _STRINGS.sub('""', text)
-    # A '#' inside an IRI is not a comment: protect IRIs while dropping comments.
-    iris: list[str] = []
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # a group name of _TOKEN; words are upper-cased in `text`
+    text: str
+    start: int
 
-    def keep(m: re.Match[str]) -> str:
-        iris.append(m.group(0))
-        return f"<{len(iris) - 1}>"
 
-    text = _COMMENT.sub("", _IRI.sub(keep, text))
-    return re.sub(r"<(\d+)>", lambda m: iris[int(m.group(1))], text)
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of a SPARQL text (whitespace and comments are not tokens)."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "end"
+        if kind != "end":
+            value = m.group(kind)
+            yield Token(kind, value.upper() if kind == "word" else value, m.start(kind))
 
 
 @dataclass(frozen=True)
 class Inspection:
-    """What the guard and the protocol need to know of a query, read once per query text."""
+    """What the guard and the protocol need to know of a query, read once per text."""
 
-    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE (SELECT when none is found)
     refusal: str | None  # why it may not run whatever the store holds
     datasets: tuple[str, ...]  # FROM and FROM NAMED graph IRIs
 
 
-@lru_cache(maxsize=512)
-def inspect(query: str) -> Inspection:
-    code = _code(query)
-    keywords = _IRI.sub("<>", code)
-    form = _FORM.search(code)
-    refusal = None
-    if _SERVICE.search(keywords):
-        refusal = "SERVICE is not allowed: this endpoint never fetches from the network"
-    elif _LOAD.search(keywords):
-        refusal = "LOAD is not allowed: this endpoint never fetches from the network"
-    targets = [m.group(2) for m in _FROM.finditer(code)]
-    if refusal is None and any(not t.startswith("<") for t in targets):
-        refusal = "FROM takes a full IRI here (<…>), the name of a graph in the store"
-    return Inspection(
-        form.group(1).upper() if form else "SELECT",
-        refusal,
-        tuple(t[1:-1] for t in targets if t.startswith("<")),
-    )
+def _fetches(text: str) -> str | None:
+    """Why the text would fetch, read with its codepoint escapes expanded (see above)."""
+    expanded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    for token in tokens(expanded):
+        if token.kind == "word" and token.text in _FETCHING:
+            return _FETCHING[token.text]
+    return None
+
+
+def _inspect(text: str) -> Inspection:
+    # One pass over the matches, without a Token each: this runs on every distinct query.
+    refusal: str | None = None
+    form = ""
+    depth = deepest = 0
+    datasets: list[str] = []
+    after_from = 0  # 1: FROM seen, 2: FROM NAMED seen; the next token is the graph
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        if after_from:
+            if kind == "word" and after_from == 1 and m.group(kind).upper() == "NAMED":
+                after_from = 2
+                continue
+            after_from = 0
+            if kind == "iri":
+                datasets.append(m.group(kind)[1:-1])
+            else:
+                refusal = (
+                    refusal or "FROM takes a full IRI here (<…>), the name of a graph in the store"
+                )
+        if kind == "word":
+            word = m.group(kind).upper()
+            if word in _FETCHING:
+                refusal = _FETCHING[word]
+                break
+            if word == "FROM":
+                after_from = 1
+            elif not form and word in _FORMS:
+                form = word
+    if refusal is None and ("\\u" in text or "\\U" in text):
+        refusal = _fetches(text)
+    if refusal is None and deepest > MAX_DEPTH:
+        refusal = f"nested {deepest} levels deep; at most {MAX_DEPTH} are allowed here"
+    return Inspection(form or "SELECT", refusal, tuple(datasets))
+
+
+_inspect_short = lru_cache(maxsize=512)(_inspect)
+
+
+def inspect(text: str) -> Inspection:
+    """Read a query or update once; kept for short texts, which are the ones asked again."""
+    return _inspect_short(text) if len(text) <= _CACHED else _inspect(text)
 
 
 def check(found: Inspection, graphs: set[str]) -> None:
-    """Raise Refused for SERVICE, LOAD, or FROM / FROM NAMED of a graph the store does not hold."""
+    """Raise Refused for SERVICE, LOAD, over-deep nesting, or FROM / FROM NAMED of a graph the
+    store does not hold."""
     if found.refusal:
         raise Refused(found.refusal)
     for iri in found.datasets:
@@ -81,16 +167,6 @@ def check(found: Inspection, graphs: set[str]) -> None:
 _ABSOLUTE_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 
-def _mask(text: str) -> str:
-    """The text with strings and comments blanked out, same length, so positions still match."""
-    out = _STRINGS.sub(lambda m: " " * len(m.group(0)), text)
-    return re.sub(
-        r"#[^\n]*",
-        lambda m: " " * len(m.group(0)),
-        _IRI.sub(lambda m: "<" + "x" * (len(m.group(0)) - 2) + ">", out),
-    )
-
-
 def with_using(update: str, using: list[str], using_named: list[str]) -> str:
     """The protocol's using-graph-uri / using-named-graph-uri as USING clauses of each WHERE."""
     if not using and not using_named:
@@ -98,18 +174,19 @@ def with_using(update: str, using: list[str], using_named: list[str]) -> str:
     for iri in [*using, *using_named]:
         if not _ABSOLUTE_IRI.match(iri):
             raise Refused(f"not an absolute IRI: {iri!r}")
-    masked = _mask(update)
-    if re.search(r"\b(USING|WITH)\b", masked, re.IGNORECASE):
+    found = list(tokens(update))
+    if any(t.kind == "word" and t.text in ("USING", "WITH") for t in found):
         raise Refused("the update names its dataset (USING or WITH) and so does the request")
     clause = "".join(f" USING <{g}>" for g in using) + "".join(
         f" USING NAMED <{g}>" for g in using_named
     )
     out, last = [], 0
-    for m in re.finditer(r"\bWHERE\b", masked, re.IGNORECASE):
-        before = masked[: m.start()].rstrip()
-        if re.search(r"\bDELETE$", before, re.IGNORECASE):
+    for i, token in enumerate(found):
+        if token.kind != "word" or token.text != "WHERE":
+            continue
+        if i and found[i - 1].kind == "word" and found[i - 1].text == "DELETE":
             continue  # DELETE WHERE takes no USING
-        out.append(update[last : m.start()] + clause + " ")
-        last = m.start()
+        out.append(update[last : token.start] + clause + " ")
+        last = token.start
     out.append(update[last:])
     return "".join(out)

@@ -1,23 +1,27 @@
-"""Application factory: `create_app(settings)` serves one store through a pool of query workers."""
+"""Application factory: `create_app(settings)` serves one store through a pool of worker processes."""
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.cache import AnswerCache
-from api.common import http_error
+from api.common import error, http_error
 from api.fastpath import KGApp
 from api.pool import WorkerPool
 from api.routers import documents, entities, export, health, page, queries, sparql
 from kg import __version__
 from kg.settings import Settings, get_settings
 from kg.store import KGStore, hold_serve_lock
+
+log = logging.getLogger("kg.service")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,6 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lock = hold_serve_lock(settings.store)  # writers elsewhere are refused while we serve
         pool = WorkerPool(settings.store, settings.workers, app.state.cache)
         await pool.start()
+        if pool.wall is not None:
+            log.warning("workers run without the network wall: %s", pool.wall)
         app.state.pool = pool
         try:
             yield
@@ -37,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await pool.close()
             lock.close()
 
-    app = KGApp(  # FastAPI, with GET /sparql queries taken on a fast path
+    app = KGApp(  # FastAPI behind kg's ASGI front (api.fastpath)
         title="kg",
         version=__version__,
         description=(
@@ -46,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "triple stores. Read-only unless the service has a token (KG_TOKEN)."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served by api.routers.page from files vendored at install time
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.cache = (
@@ -64,6 +72,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def json_errors(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return http_error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """422 as every other error, naming each bad field; the input is not echoed back (it
+        may be huge, or hold NaN, which JSON cannot carry)."""
+        problems = [
+            {"location": list(e.get("loc", ())), "message": e.get("msg", "invalid")}
+            for e in exc.errors()
+        ]
+        first = problems[0] if problems else {"location": [], "message": "invalid request"}
+        where = ".".join(str(p) for p in first["location"])
+        return error(422, f"{where}: {first['message']}" if where else first["message"],
+                     problems=problems)  # fmt: skip
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error(500, f"internal error ({type(exc).__name__}); the service's log has more")
 
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     return app

@@ -1,9 +1,12 @@
-"""A pool of query worker processes over one store, with time limits that really stop queries.
+"""A pool of worker processes over one store, with time limits that really stop queries.
 
-Every read goes to a worker holding a read-only handle. A query past its limit is stopped by
-killing its worker (a new one replaces it) while the other workers keep serving. Writes take the
-whole pool: workers are stopped, the service writes with a read-write handle, workers restart.
-Oxigraph allows no reader process beside a writer, so the two never overlap.
+Every read goes to a query worker holding a read-only handle. A query past its limit is stopped
+by killing its worker, and a worker that dies for any reason (the OOM killer, kill -9, a crash)
+is noticed when its socket ends; either way another is started while the rest keep serving.
+Writes take the whole pool: new reads wait, reads under way finish (each within its own limit),
+the workers stop, the service writes (SPARQL Update in a write worker of its own, which a time
+limit stops as well), then workers start again. Oxigraph allows no reader process beside a
+writer, so the two never overlap. Every wait a request makes ends at its deadline.
 """
 
 from __future__ import annotations
@@ -11,28 +14,29 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import dataclasses
+import logging
 import os
-import pickle
+import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from multiprocessing import Pipe
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
+from api import messages as msg
 from api.cache import AnswerCache, keeps
+from api.cache import key as cache_key
 
+log = logging.getLogger("kg.service")
 
-async def _after(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """A stream whose first part was taken to start it."""
-    yield first
-    async for part in rest:
-        yield part
+_AHEAD = 16  # messages read ahead of the one the service is sending (a slow client's answer)
+_START_TIME = 60.0  # seconds a new worker has to open the store
+_RETRY = (0.25, 1.0, 5.0, 30.0)  # waits between failed starts, then the last one again
+_JUST_SENT = 0.1  # seconds: a worker SIGKILLed this soon after it was handed a job was not
+# killed by that job (see _compute)
 
 
 class QueryTimeout(Exception):
@@ -46,26 +50,6 @@ class QueryFailed(Exception):
 
 
 @dataclass
-class Job:
-    query: str
-    format: str  # json, xml, csv, tsv, rows, or a graph format of worker.GRAPH_FORMATS
-    cap: int
-    params: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
-    base_iri: str | None = None  # relative IRIs resolve against the endpoint
-    union: bool = True  # default graph = union of graphs, unless the query or request names some
-
-    def message(self) -> dict[str, Any]:
-        return self.__dict__.copy()
-
-    def key(self) -> tuple[Any, ...]:
-        """Everything the answer depends on, the store's contents aside."""
-        return ("job", self.query, self.format, self.cap, tuple(sorted(self.params.items())),
-                tuple(self.default_graphs), tuple(self.named_graphs), self.base_iri, self.union)  # fmt: skip
-
-
-@dataclass
 class Answer:
     kind: str  # rows, select, ask, graph
     rows: list[dict[str, Any]] | None = None
@@ -74,316 +58,491 @@ class Answer:
     truncated: bool = False
     cached: bool = False  # kept from an earlier run since the last write
 
-    def size(self) -> int:
-        """Roughly the bytes it holds."""
-        if self.rows is None:
-            return len(self.body)
-        return sum(len(str(v)) + 16 for row in self.rows for v in row.values())
-
-    def copy(self) -> Answer:
-        """A kept answer for one more caller, who may change its rows."""
-        rows = [dict(r) for r in self.rows] if self.rows is not None else None
-        return dataclasses.replace(self, rows=rows, cached=True)
+    @classmethod
+    def of(cls, message: msg.Rows | msg.Whole, cached: bool = False) -> Answer:
+        if isinstance(message, msg.Rows):
+            return cls("rows", rows=message.rows, truncated=message.truncated, cached=cached)
+        return cls(message.kind, body=message.body, truncated=message.truncated, cached=cached)
 
 
-class _Answers(asyncio.Protocol):
-    """A worker's messages, read by the event loop itself as they arrive.
+class _Channel(asyncio.Protocol):
+    """A worker's socket as the event loop reads it: whole messages, in order, as they arrive.
 
-    Waiting on the pipe per request (a poll, then adding and removing a reader and putting the
-    descriptor back to blocking) cost the service more system calls than the query it waited
-    for. The framing is multiprocessing's (`Connection.send` in the worker): a 4-byte
-    big-endian length, or -1 then an 8-byte length, then a pickle.
+    The loop reads it itself (no poll, reader or blocking switch per request), at most _AHEAD
+    messages ahead: past that the worker waits on a full socket, so a slow client does not make
+    the service hold a whole large answer.
     """
 
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.messages: collections.deque[tuple] = collections.deque()
+    def __init__(self, on_lost: Callable[[], None]) -> None:
+        self.framer = msg.Framer()
+        self.messages: collections.deque[tuple[msg.FromWorker, bytes]] = collections.deque()
         self.waiter: asyncio.Future[None] | None = None
         self.closed = self.paused = False
-        self.transport: asyncio.ReadTransport | None = None
+        self.transport: asyncio.Transport | None = None
+        self.on_lost = on_lost
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.ReadTransport, transport)
+        self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        while len(self.buffer) >= 4:
-            (size,) = _LENGTH.unpack_from(self.buffer)
-            head = 4
-            if size == -1:
-                if len(self.buffer) < 12:
-                    break
-                (size,) = _LONG_LENGTH.unpack_from(self.buffer, 4)
-                head = 12
-            if len(self.buffer) < head + size:
-                break
-            self.messages.append(pickle.loads(self.buffer[head : head + size]))
-            del self.buffer[: head + size]
+        self.messages.extend(self.framer.feed(data))
         if self.messages:  # not on part of a message
             self._wake()
         if len(self.messages) >= _AHEAD and self.transport is not None:
-            # A slow client: the worker waits on a full pipe rather than the service holding
-            # the whole answer in memory.
             self.transport.pause_reading()
             self.paused = True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         self._wake()
+        self.on_lost()
 
     def _wake(self) -> None:
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
 
-    async def next(self, seconds: float) -> tuple | None:
-        """The next message; None if none came in time. Raises EOFError if the worker died."""
+    def write(self, wire: bytes) -> None:
+        """Send an encoded message (msg.encode); nothing if the worker has gone."""
+        if self.transport is not None and not self.closed:
+            self.transport.write(wire)
+
+    async def next(self, deadline: float) -> tuple[msg.FromWorker, bytes] | None:
+        """The next message and its payload; None past the deadline; EOFError if the worker
+        ended."""
         if not self.messages and not self.closed:
-            if seconds <= 0:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 return None
             self.waiter = asyncio.get_running_loop().create_future()
             try:
-                async with asyncio.timeout(seconds):
-                    await self.waiter  # woken by a whole message or the end of the pipe
+                async with asyncio.timeout(left):
+                    await self.waiter  # woken by a whole message or the end of the socket
             except TimeoutError:
                 return None
             finally:
                 self.waiter = None
         if not self.messages:
-            raise EOFError("the query worker ended")
+            raise EOFError("the worker ended")
         if self.paused and len(self.messages) < _AHEAD // 2 and self.transport is not None:
             self.transport.resume_reading()
             self.paused = False
         return self.messages.popleft()
 
 
-_LENGTH, _LONG_LENGTH = struct.Struct("!i"), struct.Struct("!Q")
-_AHEAD = 16  # messages read ahead of the one the service is sending
-
-
 class _Worker:
-    """A worker process started as `python -m api.worker`, not by multiprocessing.
+    """A process started as `python -P -m api.worker`, not by multiprocessing.
 
     multiprocessing's spawn (and its forkserver, in Python 3.11) runs the service's main
     script again in every new process: under `kg serve` that imported kg's whole command line,
     a third of a second before a worker replacing one stopped at its time limit could serve.
+    -P: not from the working directory, where a folder named api or kg may be.
     """
 
-    def __init__(self, path: Path) -> None:
-        jobs, self.jobs = Pipe(duplex=False)
-        self.answers_end, answers = Pipe()  # a socket pair: see attach()
-        self.answers = _Answers()
+    def __init__(self, path: Path, on_lost: Callable[[_Worker], None], write: bool = False) -> None:
+        ours, theirs = socket.socketpair()
         try:
             self.process = subprocess.Popen(
-                # -P: not from the working directory, where a folder named api or kg may be
-                [sys.executable, "-P", "-m", "api.worker", str(path), str(jobs.fileno()),
-                 str(answers.fileno())],
-                pass_fds=(jobs.fileno(), answers.fileno()), stdin=subprocess.DEVNULL,
+                [sys.executable, "-P", "-m", "api.worker", str(path), str(theirs.fileno()),
+                 str(os.getpid()), *(["--write"] if write else [])],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
             )  # fmt: skip
         except OSError:
-            self.close_pipes()
+            ours.close()
             raise
         finally:
-            jobs.close()
-            answers.close()
-        first: tuple = ("no answer in 60 s",)
-        try:
-            if self.answers_end.poll(60):
-                first = self.answers_end.recv()
-        except (EOFError, OSError):
-            first = ("it ended",)
-        if first != ("ready",):
-            self.kill()
-            self.close_pipes()
-            raise RuntimeError(f"a query worker could not open the store {path}: {first[-1]}")
+            theirs.close()
+        self.socket = ours
+        self.channel = _Channel(lambda: on_lost(self))
+        self.retired = False
+        self.wall: str | None = None  # why the network wall is not up, if it is not
 
-    async def attach(self) -> _Worker:
-        """Hand the answers' end of the pipe to the event loop, as a socket object: uvloop
-        closes a descriptor itself, then calls close() on any other kind of object it was
-        given, closing the same number again, which by then may be a file of the store's (a
-        socket it detaches instead; asyncio's own loop closes the socket once)."""
-        end = socket.socket(fileno=os.dup(self.answers_end.fileno()))
-        self.answers_end.close()
-        await asyncio.get_running_loop().connect_read_pipe(lambda: self.answers, end)
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    async def ready(self, path: Path) -> _Worker:
+        """Hand the socket to the event loop (which owns and closes it from now on) and wait
+        for the worker to open the store."""
+        loop = asyncio.get_running_loop()
+        await loop.connect_accepted_socket(lambda: self.channel, self.socket)
+        try:
+            first = await self.channel.next(time.monotonic() + _START_TIME)
+        except EOFError:
+            first = None
+        if first is None or not isinstance(first[0], msg.Ready):
+            reason = first[0].reason if first and isinstance(first[0], msg.Unavailable) else None
+            await self.kill()
+            raise RuntimeError(
+                f"a worker could not open the store {path}: {reason or 'it ended or did not answer'}"
+            )
+        self.wall = first[0].wall
         return self
 
-    def kill(self) -> None:
-        """Stop the process (blocks; safe in a thread): close_pipes() stays with the loop."""
-        with contextlib.suppress(Exception):
-            self.process.kill()
-            self.process.wait(5)
-
     def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self.jobs.send(None)
-            self.process.wait(5)
-        self.kill()
-        self.close_pipes()
+        """Kill the process now (a signal: it does not wait) and close the socket."""
+        self.retired = True
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        if self.channel.transport is None:
+            self.socket.close()
+        else:
+            self.channel.transport.close()
 
-    def close_pipes(self) -> None:
-        # Once attached, the transport owns the answers' end and closes it on a later turn of
-        # the loop: closing it here as well could close a descriptor number reused meanwhile.
-        for end in (self.jobs, self.answers.transport or self.answers_end):
-            with contextlib.suppress(Exception):
-                end.close()
+    async def kill(self) -> int:
+        """Stop the process and reap it; its exit status."""
+        self.stop()
+        return await asyncio.to_thread(self.process.wait)
+
+
+@dataclass
+class Counts:
+    """What an operator reads in /health: how the workers have fared since the start."""
+
+    timeouts: int = 0
+    deaths: int = 0
+    started: int = 0
+    failed_starts: int = 0
+    writes: int = 0
 
 
 class WorkerPool:
     def __init__(self, path: Path, size: int = 2, cache: AnswerCache | None = None) -> None:
         self.path, self.size, self.cache = path, max(1, size), cache
-        self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self.workers: list[_Worker] = []
+        self.idle: collections.deque[_Worker] = collections.deque()
+        self.busy: set[_Worker] = set()
+        self.starting: set[_Worker] = set()
+        self.spawns = 0  # start attempts under way (a process may not exist yet)
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self.writing = self.closed = False
         self.write_lock = asyncio.Lock()
-        self.replacing: set[asyncio.Task[None]] = set()
+        self.generation = 0  # moves on at each write: a worker started before it is stale
+        self.quiet = asyncio.Event()  # no read under way
+        self.quiet.set()
+        self.counts = Counts()
+        self.wall: str | None = None
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.failures = 0
 
+    # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
-        loop = asyncio.get_running_loop()
-        spawned = await asyncio.gather(
-            *(loop.run_in_executor(None, _Worker, self.path) for _ in range(self.size))
+        """Start every worker; raise if the store cannot be opened (the service cannot serve)."""
+        failed = await self._fill()
+        if failed:
+            await self.close()
+            raise failed[0]
+
+    async def _fill(self) -> list[BaseException]:
+        """Start workers up to the pool's size at once; what kept any from starting."""
+        started = await asyncio.gather(
+            *(self._new() for _ in range(self.size - self.alive - self.spawns)),
+            return_exceptions=True,
         )
-        for w in [await w.attach() for w in spawned]:
-            self.workers.append(w)
-            self.idle.put_nowait(w)
+        for worker in started:
+            if isinstance(worker, _Worker):
+                self._join(worker)
+        return [s for s in started if isinstance(s, BaseException)]
+
+    async def _new(self, write: bool = False) -> _Worker:
+        worker = _Worker(self.path, self._lost, write)
+        self.starting.add(worker)
+        try:
+            ready = await worker.ready(self.path)
+        finally:
+            self.starting.discard(worker)
+        self.counts.started += not write
+        self.wall = ready.wall
+        return ready
+
+    @property
+    def alive(self) -> int:
+        return len(self.idle) + len(self.busy)
+
+    def _join(self, worker: _Worker) -> None:
+        self.idle.append(worker)
+        self._wake()
+
+    def _replenish(self) -> None:
+        """Start workers until the pool is whole again (not during a write, nor when closed)."""
+        while not (self.writing or self.closed) and self.alive + self.spawns < self.size:
+            self.spawns += 1
+            self._background(self._spawn())
+
+    def _background(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _spawn(self) -> None:
+        generation = self.generation
+        try:
+            worker = await self._new()
+        except (OSError, RuntimeError) as exc:
+            self.counts.failed_starts += 1
+            wait = _RETRY[min(self.failures, len(_RETRY) - 1)]
+            self.failures += 1
+            log.error("could not start a query worker (retrying in %g s): %s", wait, exc)
+            await asyncio.sleep(wait)
+            self.spawns -= 1
+            self._replenish()
+            return
+        self.spawns -= 1
+        self.failures = 0
+        if generation != self.generation or self.writing or self.closed:
+            await worker.kill()  # it may have read the store as it was before a write
+            self._replenish()
+            return
+        log.info("query worker %d ready", worker.pid)
+        self._join(worker)
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker's socket ended: it died (or was stopped by the service)."""
+        if worker.retired:
+            return
+        self.counts.deaths += 1
+        log.warning("query worker %d died; starting another", worker.pid)
+        self._retire(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Take a worker out of service, kill it, and start another."""
+        worker.stop()
+        with contextlib.suppress(ValueError):
+            self.idle.remove(worker)
+        self._done(worker)
+        self._background(asyncio.to_thread(worker.process.wait))  # reap it
+        self._replenish()
+
+    def stopping(self) -> None:
+        """The service is stopping: waiting and running requests get 503 now, every worker is
+        killed, none is started again."""
+        if self.closed:
+            return
+        self.closed = True
+        self._wake()
+        for task in list(self.tasks):
+            task.cancel()
+        for worker in [*self.idle, *self.busy, *self.starting]:
+            worker.stop()
 
     async def close(self) -> None:
-        await self._replaced()
-        for w in self.workers:
-            w.stop()
-        self.workers.clear()
-        self.idle = asyncio.Queue()
+        """Stop (see stopping) and reap every worker."""
+        workers = [*self.idle, *self.busy, *self.starting]
+        self.stopping()
+        self.idle.clear()
+        self.busy.clear()
+        await asyncio.gather(*(w.kill() for w in workers), return_exceptions=True)
 
-    def _replace_soon(self, dead: _Worker) -> None:
-        """Replace a worker that cannot be reused, in a task of its own (the caller answers)."""
-        task = asyncio.get_running_loop().create_task(self._replace(dead))
-        self.replacing.add(task)
-        task.add_done_callback(self.replacing.discard)
-
-    async def _replaced(self) -> None:
-        """Wait for replacements under way: a worker started during a write would read the
-        store as it was before, and one started after close() would outlive the pool."""
-        while self.replacing:
-            await asyncio.gather(*self.replacing, return_exceptions=True)
-
-    async def _replace(self, dead: _Worker) -> None:
+    # -- reads ----------------------------------------------------------------------------------
+    async def _acquire(self, deadline: float) -> _Worker:
         loop = asyncio.get_running_loop()
-        dead.close_pipes()
-        await loop.run_in_executor(None, dead.kill)
-        if dead in self.workers:
-            self.workers.remove(dead)
-        fresh = await (await loop.run_in_executor(None, _Worker, self.path)).attach()
-        self.workers.append(fresh)
-        self.idle.put_nowait(fresh)
+        while True:
+            if self.closed:
+                raise QueryFailed(503, "the service is stopping")
+            if self.idle and not self.writing:
+                worker = self.idle.popleft()
+                if worker.channel.closed or worker.process.poll() is not None:  # died idle
+                    self._lost(worker)
+                    continue
+                self.busy.add(worker)
+                self.quiet.clear()
+                return worker
+            waiter = loop.create_future()
+            self.waiters.append(waiter)
+            try:
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                    await waiter
+            except TimeoutError:
+                raise QueryTimeout() from None
+            finally:
+                if not waiter.done():
+                    waiter.cancel()
 
-    async def _recv(self, w: _Worker, deadline: float) -> tuple:
+    def _done(self, worker: _Worker) -> None:
+        self.busy.discard(worker)
+        if not self.busy:
+            self.quiet.set()
+
+    def _release(self, worker: _Worker) -> None:
+        self._done(worker)
+        if not worker.retired:
+            self._join(worker)
+
+    def _wake(self) -> None:
+        """Let waiting requests look again: as many as there are idle workers, or all when
+        the pool closes."""
+        ready = len(self.waiters) if self.closed else (0 if self.writing else len(self.idle))
+        while ready and self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                ready -= 1
+
+    async def _next(self, worker: _Worker, deadline: float) -> tuple[msg.FromWorker, bytes]:
         try:
-            message = await w.answers.next(deadline - time.monotonic())
+            got = await worker.channel.next(deadline)
         except EOFError:
-            self._replace_soon(w)
+            if self.closed:
+                raise QueryFailed(503, "the service is stopping") from None
+            if not worker.retired:
+                self.counts.deaths += 1
+                log.warning("query worker %d died during a query; starting another", worker.pid)
+                self._retire(worker)
             raise QueryFailed(500, "the query worker ended unexpectedly") from None
-        if message is None:
+        if got is None:
             # The only way to stop Oxigraph mid-query: kill the worker, start another.
-            self._replace_soon(w)
+            self.counts.timeouts += 1
+            log.info("a query ran past its time limit; worker %d stopped", worker.pid)
+            self._retire(worker)
             raise QueryTimeout()
-        return message
+        return got
 
-    async def run(self, job: Job, timeout: float) -> Answer:
+    async def run(self, job: msg.Job, deadline: float) -> Answer:
         """The job's answer: kept from an earlier run since the last write, or computed."""
+        wire = msg.encode(job)
         cache = self.cache if self.cache is not None and keeps(job.query) else None
         if cache is None:
-            return await self._compute(job, timeout)
-        key, since = job.key(), cache.generation
+            return await self._compute(wire, deadline)
+        key, since = cache_key(b"job", wire), cache.generation
         kept = cache.get(key)
         if kept is not None:
-            return kept.copy()
-        answer = await self._compute(job, timeout)
-        if answer.stream is None:
-            cache.put(key, answer.copy(), answer.size(), since)
-        return answer
+            return Answer.of(msg.decode_answer(kept), cached=True)  # rows fresh for this caller
+        return await self._compute(wire, deadline, keep=lambda p: cache.put(key, p, len(p), since))
 
-    async def _compute(self, job: Job, timeout: float) -> Answer:
-        deadline = time.monotonic() + timeout
-        async with self.write_lock:
-            pass  # wait out a write in progress
-        try:
-            async with asyncio.timeout(timeout):
-                w = await self.idle.get()
-        except TimeoutError:
-            raise QueryTimeout() from None
-        w.jobs.send(job.message())
-        first = await self._recv(w, deadline)
-        if first[0] == "error":
-            self.idle.put_nowait(w)
-            raise QueryFailed(first[1], first[2])
-        if first[0] == "rows":
-            self.idle.put_nowait(w)
-            return Answer("rows", rows=first[1], truncated=first[2])
-        if first[0] == "whole":
-            self.idle.put_nowait(w)
-            return Answer(first[1], body=first[2], truncated=first[3])
-        kind = first[1]
-        # Small answers are read whole (so a cut can be told in headers); large ones stream.
-        parts: list[bytes] = []
-        size = 0
-        while size < 1 << 20:
-            msg = await self._recv(w, deadline)
-            if msg[0] == "end":
-                self.idle.put_nowait(w)
-                return Answer(kind, body=b"".join(parts), truncated=msg[1])
-            parts.append(msg[1])
-            size += len(msg[1])
-        stream = self._stream(w, parts, deadline)
-        first = await anext(stream)  # started, so its cleanup runs however the response ends
-        return Answer(kind, stream=_after(first, stream))
+    async def _compute(
+        self, wire: bytes, deadline: float, keep: Callable[[bytes], None] | None = None
+    ) -> Answer:
+        for attempt in range(self.size + 1):  # every worker may have been killed at once
+            worker = await self._acquire(deadline)
+            sent = time.monotonic()
+            try:
+                worker.channel.write(wire)
+                first, payload = await self._next(worker, deadline)
+                break
+            except QueryFailed:
+                # A worker killed from outside (the OOM killer, an operator) as it was handed
+                # the job, maybe before it read it: this query did not kill it, ask another.
+                if attempt == self.size or time.monotonic() - sent > _JUST_SENT:
+                    raise
+                if not await _killed(worker):
+                    raise
+            except BaseException:
+                if worker in self.busy and not worker.retired:  # cancelled: the client left
+                    self._retire(worker)
+                raise
+        if isinstance(first, msg.Rows | msg.Whole):
+            self._release(worker)
+            if keep is not None:
+                keep(payload)
+            return Answer.of(first)
+        if isinstance(first, msg.Error):
+            self._release(worker)
+            raise QueryFailed(first.status, first.message)
+        if not isinstance(first, msg.Start):
+            self._retire(worker)
+            raise QueryFailed(500, f"the query worker answered {type(first).__name__}")
+        stream = self._stream(worker, deadline)
+        part = await anext(stream)  # started, so its cleanup runs however the response ends
+        return Answer(first.kind, stream=_after(part, stream))
 
-    async def _stream(
-        self, w: _Worker, parts: list[bytes], deadline: float
-    ) -> AsyncIterator[bytes]:
+    async def _stream(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
         finished = False
         try:
-            for part in parts:
-                yield part
             while True:
-                msg = await self._recv(w, deadline)
-                if msg[0] == "end":
+                message, _ = await self._next(worker, deadline)
+                if isinstance(message, msg.End):
                     finished = True
-                    self.idle.put_nowait(w)
+                    self._release(worker)
                     return
-                yield msg[1]
+                if not isinstance(message, msg.Chunk):
+                    raise QueryFailed(500, f"the query worker sent {type(message).__name__}")
+                yield message.data
         except (QueryTimeout, QueryFailed):
-            finished = True  # the worker is being replaced; the client sees a cut stream
+            finished = True  # the worker is retired; the client sees a cut stream
         finally:
-            if not finished:
+            if not finished and not worker.retired:
                 # The client left mid-answer (the generator is closed here, by the response or
                 # when it is collected) and the worker is still writing: it cannot be reused.
                 with contextlib.suppress(RuntimeError):  # no loop: the service is stopping
-                    self._replace_soon(w)
+                    self._retire(worker)
 
     @contextlib.asynccontextmanager
-    async def borrow(self) -> AsyncIterator[None]:
+    async def borrow(self, deadline: float | None = None) -> AsyncIterator[None]:
         """Hold a worker's place (so no write starts) while the caller reads the store itself."""
-        async with self.write_lock:
-            pass
-        w = await self.idle.get()
+        worker = await self._acquire(deadline or time.monotonic() + _START_TIME)
         try:
             yield
         finally:
-            self.idle.put_nowait(w)
+            self._release(worker)
 
+    # -- writes ---------------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:
         """Stop every worker, let the caller write, then start them again."""
         async with self.write_lock:
-            await self._replaced()
-            held = [await self.idle.get() for _ in range(len(self.workers))]
-            for w in held:
-                w.stop()
-            self.workers.clear()
+            self.writing = True
+            self.generation += 1
             self._invalidate()
+            started = time.monotonic()
             try:
+                await self.quiet.wait()  # reads under way end by their own deadlines
+                stopping = [*self.idle, *self.starting]
+                self.idle.clear()
+                await asyncio.gather(*(w.kill() for w in stopping), return_exceptions=True)
                 yield
             finally:
+                self.generation += 1
                 self._invalidate()
-                await self.start()
+                self.writing = False
+                self.counts.writes += 1
+                log.info(
+                    "write done in %.2f s; restarting query workers", time.monotonic() - started
+                )
+                if not self.closed:
+                    for exc in await self._fill():
+                        log.error("could not restart a query worker after a write: %s", exc)
+                    self._replenish()  # retried in the background
+
+    async def update(self, update: str, base_iri: str | None, seconds: float) -> None:
+        """Run a SPARQL Update in a write worker of its own, in one transaction: past its limit
+        it is killed and nothing is written."""
+        async with self.exclusive():
+            worker = await self._new(write=True)
+            deadline = time.monotonic() + seconds
+            try:
+                worker.channel.write(msg.encode(msg.Update(update, base_iri)))
+                got = await worker.channel.next(deadline)
+            except EOFError:
+                raise QueryFailed(500, "the write worker ended unexpectedly") from None
+            finally:
+                await worker.kill()
+            if got is None:
+                log.info("an update ran past its time limit of %g s; nothing was written", seconds)
+                raise QueryTimeout()
+            if isinstance(got[0], msg.Error):
+                raise QueryFailed(got[0].status, got[0].message)
 
     def _invalidate(self) -> None:
         if self.cache is not None:
             self.cache.invalidate()
+
+    def health(self) -> dict[str, Any]:
+        """For operators: the workers, and what has happened to them since the start."""
+        return {
+            "workers": self.alive, "expected": self.size, "starting": len(self.starting),
+            "pids": sorted(w.pid for w in (*self.idle, *self.busy)), "busy": len(self.busy),
+            "writing": self.writing, "network_wall": self.wall is None,
+            "timeouts": self.counts.timeouts, "deaths": self.counts.deaths,
+            "started": self.counts.started, "failed_starts": self.counts.failed_starts,
+            "writes": self.counts.writes,
+        }  # fmt: skip
+
+
+async def _killed(worker: _Worker) -> bool:
+    """Whether a worker that ended was killed by SIGKILL."""
+    return await asyncio.to_thread(worker.process.wait) == -signal.SIGKILL
+
+
+async def _after(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """A stream whose first part was taken to start it."""
+    yield first
+    async for part in rest:
+        yield part

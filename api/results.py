@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -13,14 +14,25 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
+# Characters XML 1.0 cannot hold, not even as references (&#0; is not well-formed): a literal
+# holding one (U+0000 is a valid RDF string) is written with U+FFFD in their place.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
 # xml.sax.saxutils has these, but importing it brings urllib.request and http.client into every
 # query worker (about 9 MiB more resident memory each); html escapes the same characters.
 def escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    return _NOT_XML.sub("\ufffd", html.escape(text, quote=False))
 
 
 def quoteattr(text: str) -> str:
-    return f'"{html.escape(text)}"'
+    return '"' + _NOT_XML.sub("\ufffd", html.escape(text)) + '"'
+
+
+def clean_xml(body: bytes) -> bytes:
+    """An RDF/XML document from Oxigraph's writer made well-formed (see _NOT_XML)."""
+    return _NOT_XML_BYTES.sub("\ufffd".encode(), body)
 
 
 def _json_term(term: object) -> dict[str, str]:

@@ -1,28 +1,35 @@
-"""A query worker: a process of its own holding a read-only handle on the store.
+"""A worker: a process of its own that runs callers' SPARQL on the store, walled off the network.
 
-The service sends it one job at a time over a pipe and reads back chunks. A job past its time
-limit is stopped by killing the process, which is the only way to stop Oxigraph mid-query.
-It imports pyoxigraph and kg's namespaces and row helpers, no rdflib or spaCy, so a replacement
-starts fast and each worker holds little memory.
+A query worker holds a read-only handle and answers one `Job` at a time; a job past its time
+limit is stopped by killing the process, the only way to stop Oxigraph mid-query. A write worker
+(`--write`) opens the store read-write for one `Update`, runs it in one transaction and exits, so
+an update too has a time limit that stops it, and a killed update writes nothing.
+Either sets the seccomp wall (api.sandbox) before anything else and says in `Ready` whether it
+holds. It imports pyoxigraph, msgspec and kg's namespaces and row helpers, no rdflib or spaCy,
+so a replacement starts fast and each worker holds little memory.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import socket
 import sys
+import threading
 import traceback
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
 
-from api.results import select_chunks
+from api import messages as msg
+from api.results import clean_xml, select_chunks
+from api.sandbox import forbid_network
 from kg.namespaces import PREFIX_MAP
 from kg.rows import PARAM_FUNCTION, solution_rows
 
-_PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):")
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
     "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
@@ -31,132 +38,169 @@ BOOLEAN_FORMATS = {
     "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
     "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
 }  # fmt: skip
+_WRONG_FORM = {
+    "select": "a SELECT answers results (JSON, XML, CSV, TSV), not a graph",
+    "ask": "an ASK answers a boolean (JSON, XML, CSV, TSV), not a graph",
+    "graph": "a CONSTRUCT or DESCRIBE answers a graph (Turtle, N-Triples, JSON-LD, RDF/XML)",
+}
+
+Send = Callable[[msg.FromWorker], None]
+_PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):")
+# Oxigraph's parser recurses: a long chain of operators (thousands of BINDs or `+`) overflows
+# the usual 8 MiB stack and kills the process. Nesting is capped by the guard; chains are
+# bounded by the size limit on queries, which this stack holds (only pages used take memory).
+STACK = 512 << 20
 
 
-def _term(spec: tuple[str, str, str | None]) -> ox.NamedNode | ox.Literal:
-    kind, value, extra = spec
-    if kind == "iri":
-        return ox.NamedNode(value)
-    if kind == "lang":
-        return ox.Literal(value, language=extra)
-    return ox.Literal(value, datatype=ox.NamedNode(extra)) if extra else ox.Literal(value)
-
-
-@lru_cache(maxsize=512)
 def _prefixes(query: str) -> dict[str, str]:
     """kg's prefixes that the query may use: Oxigraph takes time over every prefix it is given."""
+    return _short_prefixes(query) if len(query) <= 4096 else _used(query)
+
+
+def _used(query: str) -> dict[str, str]:
     used = set(_PREFIXED.findall(query))
     return {p: ns for p, ns in PREFIX_MAP.items() if p in used}
 
 
-def _run(store: ox.Store, job: dict[str, Any], conn: Connection) -> None:
-    params = {k: _term(v) for k, v in (job.get("params") or {}).items()}
-    kwargs: dict[str, Any] = {
-        "prefixes": _prefixes(job["query"]),
-        "base_iri": job.get("base_iri"),
-    }
-    if job.get("default_graphs"):
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-    elif job.get("union", True):
+_short_prefixes = lru_cache(maxsize=512)(_used)
+
+
+def _term(term: msg.Term) -> ox.NamedNode | ox.Literal:
+    if term.kind == "iri":
+        return ox.NamedNode(term.value)
+    if term.kind == "lang":
+        return ox.Literal(term.value, language=term.extra)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.extra)) if term.extra else ox.Literal(term.value)  # fmt: skip
+
+
+def _run(store: ox.Store, job: msg.Job, send: Send) -> None:
+    kwargs: dict[str, Any] = {"prefixes": _prefixes(job.query), "base_iri": job.base_iri}
+    if job.default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    elif job.union:
         kwargs["use_default_graph_as_union"] = True
-    if job.get("named_graphs"):
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    if job.named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     # kg:param("name") reads a canned query's bound parameters; with none bound (a canned query
     # pasted into /sparql) it is unbound, so every query file also runs as plain SPARQL.
-    if "param" in job["query"]:
+    if "param" in job.query:
+        params = {k: _term(v) for k, v in job.params.items()}
         kwargs["custom_functions"] = {PARAM_FUNCTION: lambda name: params.get(name.value)}
-    result = store.query(job["query"], **kwargs)
-    fmt, cap = job["format"], job["cap"]
+    result = store.query(job.query, **kwargs)
+    fmt, cap = job.format, job.cap
     if isinstance(result, ox.QuerySolutions):
         if fmt == "rows":
-            conn.send(("rows", *solution_rows(result, cap)))
-            return
-        if fmt not in BOOLEAN_FORMATS:
-            conn.send(("error", 406, "a SELECT answers results (JSON, XML, CSV, TSV), not a graph"))
-            return
-        _send_chunks(conn, "select", select_chunks(result, fmt, cap))
+            send(msg.Rows(*solution_rows(result, cap)))
+        elif fmt in BOOLEAN_FORMATS:
+            _send_chunks(send, "select", select_chunks(result, fmt, cap))
+        else:
+            send(msg.Error(406, _WRONG_FORM["select"]))
     elif isinstance(result, ox.QueryBoolean):
-        if fmt not in BOOLEAN_FORMATS:
-            conn.send(("error", 406, "an ASK answers a boolean (JSON, XML, CSV, TSV), not a graph"))
-            return
-        conn.send(("whole", "ask", result.serialize(format=BOOLEAN_FORMATS[fmt]), False))
+        if fmt in BOOLEAN_FORMATS:
+            send(msg.Whole("ask", result.serialize(format=BOOLEAN_FORMATS[fmt]), False))
+        else:
+            send(msg.Error(406, _WRONG_FORM["ask"]))
+    elif fmt not in GRAPH_FORMATS:
+        send(msg.Error(406, _WRONG_FORM["graph"]))
     else:
-        if fmt not in GRAPH_FORMATS:
-            conn.send(
-                (
-                    "error",
-                    406,
-                    "a CONSTRUCT or DESCRIBE answers a graph (Turtle, N-Triples, JSON-LD, RDF/XML)",
-                )
-            )
-            return
         triples, truncated = [], False
         for triple in result:
             if len(triples) >= cap:
                 truncated = True
                 break
             triples.append(triple)
-        conn.send(
-            ("whole", "graph", ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b"", truncated)
-        )
+        body = ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b""
+        send(msg.Whole("graph", clean_xml(body) if fmt == "rdfxml" else body, truncated))
 
 
-WHOLE = 1 << 20  # answers up to this size go back as one message
-
-
-def _send_chunks(conn: Connection, kind: str, chunks: Any) -> None:
+def _send_chunks(send: Send, kind: str, chunks: Iterable[bytes | bool]) -> None:
     """One message for a small answer; for a large one, chunks as they come."""
     parts: list[bytes] = []
     size, streaming = 0, False
     for chunk in chunks:
         if isinstance(chunk, bool):
-            if streaming:
-                conn.send(("end", chunk))
-            else:
-                conn.send(("whole", kind, b"".join(parts), chunk))
+            send(msg.End(chunk) if streaming else msg.Whole(kind, b"".join(parts), chunk))
             return
         if streaming:
-            conn.send(("chunk", chunk))
+            send(msg.Chunk(chunk))
             continue
         parts.append(chunk)
         size += len(chunk)
-        if size >= WHOLE:
+        if size >= msg.WHOLE_ANSWER:
             streaming = True
-            conn.send(("start", kind))
+            send(msg.Start(kind))
             for part in parts:
-                conn.send(("chunk", part))
+                send(msg.Chunk(part))
             parts = []
 
 
-def main(path: str, jobs: Connection, conn: Connection) -> None:
-    """Read jobs from one pipe, write answers to the other (the service's event loop reads it)."""
-    # Ctrl-C in a terminal reaches the whole process group: the service stops its workers
-    # itself, and a worker whose service has gone reads the end of its pipe and returns.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _failure(exc: BaseException, what: str) -> msg.Error:
+    """What a caller is told of a query or update that failed: one line."""
+    first = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
+    if isinstance(exc, SyntaxError):
+        return msg.Error(400, f"malformed {what}: {first}")
+    if isinstance(exc, ValueError | OSError | TypeError | RuntimeError):
+        return msg.Error(400, first)
+    return msg.Error(500, traceback.format_exc(limit=1).splitlines()[-1][:500])
+
+
+def _open(path: str, write: bool, send: Send) -> ox.Store | None:
     try:
-        store = ox.Store.read_only(path)
+        return ox.Store(path) if write else ox.Store.read_only(path)
     except (OSError, RuntimeError, ValueError) as exc:  # missing, damaged, locked
-        conn.send(("error", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        send(msg.Unavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        return None
+
+
+def main(path: str, sock: socket.socket, write: bool = False, wall: str | None = None) -> None:
+    """Answer the service's messages on `sock` until it stops this worker or goes away."""
+
+    def send(message: msg.FromWorker) -> None:
+        msg.send(sock, message)
+
+    store = _open(path, write, send)
+    if store is None:
         return
-    conn.send(("ready",))
-    while True:
+    send(msg.Ready(wall))
+    while (job := msg.receive(sock)) is not None and not isinstance(job, msg.Stop):
         try:
-            job = jobs.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        try:
-            _run(store, job, conn)
-        except SyntaxError as exc:
-            conn.send(("error", 400, f"malformed query: {str(exc).splitlines()[0][:500]}"))
-        except (ValueError, OSError, TypeError, RuntimeError) as exc:
-            conn.send(
-                ("error", 400, str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__)
-            )
-        except Exception:
-            conn.send(("error", 500, traceback.format_exc(limit=1).splitlines()[-1][:500]))
+            if isinstance(job, msg.Update):
+                store.update(job.update, base_iri=job.base_iri, prefixes=PREFIX_MAP)
+                store.flush()
+                send(msg.Done())
+            else:
+                _run(store, job, send)
+        except Exception as exc:
+            send(_failure(exc, "update" if isinstance(job, msg.Update) else "query"))
+        if write:
+            return  # a write worker runs one update
 
 
-if __name__ == "__main__":  # python -m api.worker STORE JOBS_FD ANSWERS_FD (see api.pool)
-    main(sys.argv[1], Connection(int(sys.argv[2]), writable=False), Connection(int(sys.argv[3])))
+def _die_with(service: int) -> None:
+    """Be killed when the service ends, even mid-query (a query may run for minutes without
+    reading its socket, where the end of the service would show)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != service:  # it ended before the line above
+        os._exit(0)
+
+
+def _start(argv: list[str]) -> None:
+    """Set the wall, then run `main` in a thread (which has the wall too) with a stack deep
+    enough for Oxigraph's parser (see STACK)."""
+    # Ctrl-C in a terminal reaches the whole process group: the service stops its workers
+    # itself, and a worker whose service has gone reads the end of its socket and returns.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(int(argv[2]))
+    wall = forbid_network()  # before any thread starts, so that every thread has it
+    threading.stack_size(STACK)
+    args = (argv[0], socket.socket(fileno=int(argv[1])), "--write" in argv[3:], wall)
+    worker = threading.Thread(target=main, args=args, name="kg-worker")
+    worker.start()
+    worker.join()
+
+
+if __name__ == "__main__":  # python -P -m api.worker STORE SOCKET_FD SERVICE_PID [--write]
+    _start(sys.argv[1:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -11,10 +12,11 @@ from fastapi.responses import JSONResponse, Response
 
 from api import guard
 from api.common import error
-from api.pool import WorkerPool
+from api.pool import QueryFailed, QueryTimeout, WorkerPool
 from kg.settings import Settings
 from kg.store import KGStore
-from kg.vocab import PREFIX_MAP
+
+log = logging.getLogger("kg.service")
 
 T = TypeVar("T")
 
@@ -41,23 +43,22 @@ async def write_update(
     using: list[str] | None = None,
     using_named: list[str] | None = None,
 ) -> Response:
-    """SPARQL Update on the store; the protocol's using-graph-uri parameters become USING."""
+    """SPARQL Update on the store, in a write worker walled off the network like the query
+    workers; the protocol's using-graph-uri parameters become USING."""
     try:
         guard.check(guard.inspect(update), set())
         update = guard.with_using(update, using or [], using_named or [])
     except guard.Refused as exc:
         return error(400, str(exc))
     base = str(request.url.replace(query=""))
-
-    def apply(store: KGStore) -> None:
-        store.ox.update(update, base_iri=base, prefixes=PREFIX_MAP)
-
     try:
-        await with_store(pool, settings, apply)
-    except SyntaxError as exc:
-        return error(400, f"malformed update: {str(exc).splitlines()[0][:500]}")
-    except (ValueError, OSError) as exc:
-        return error(400, str(exc).splitlines()[0][:500])
+        await pool.update(update, base, settings.update_timeout)
+    except QueryTimeout:
+        return error(503, f"the update ran past its time limit of {settings.update_timeout:g} s; "
+                          "nothing was written")  # fmt: skip
+    except QueryFailed as exc:
+        return error(exc.status, exc.message)
+    log.info("update applied (%d characters)", len(update))
     return Response(status_code=204)
 
 

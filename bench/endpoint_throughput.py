@@ -263,13 +263,13 @@ def main() -> None:
                "KG_ROW_CAP": "100000", "KG_QUERY_TIMEOUT": "600"}  # fmt: skip
         port = free_port()
         procs.append(subprocess.Popen([str(bin_dir / "kg"), "serve", "--port", str(port)], env=env,
-                                      stdout=subprocess.DEVNULL))  # fmt: skip
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
         urls["kg"] = f"http://127.0.0.1:{port}/sparql"
         port = free_port()
         procs.append(subprocess.Popen([str(bin_dir / "kg"), "serve", "--port", str(port)],
                                       env={**env, "KG_STORE": str(Path(tmp) / "kg-no-cache"),
                                            "KG_ANSWER_CACHE_MB": "0"},
-                                      stdout=subprocess.DEVNULL))  # fmt: skip
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
         urls["kg, no cache"] = f"http://127.0.0.1:{port}/sparql"
         port = free_port()
         procs.append(subprocess.Popen([str(bin_dir / "oxigraph"), "serve-read-only", "--location",
@@ -332,10 +332,10 @@ def main() -> None:
                     p.wait(20)
                 except subprocess.TimeoutExpired:
                     p.kill()
-    for name, value in rps.items():
-        print(f"selective lookup, wrk 8 connections: {name:16} {value:9.0f} requests/s")
     for name, value in distinct.items():
         print(f"distinct lookups, wrk 8 connections: {name:16} {value:9.0f} requests/s")
+    for name, value in rps.items():
+        print(f"selective lookup, wrk 8 connections: {name:16} {value:9.0f} requests/s")
     for name, value in agg.items():
         print(
             f"aggregate (GROUP BY over all claims): {name:16} {value * 1000:9.1f} ms (median of 5)"
@@ -343,17 +343,17 @@ def main() -> None:
     for name, value in memory.items():
         print(f"memory after the runs (PSS, process and children): {name:16} {value:9.1f} MiB")
     print(
-        f"kg / oxigraph requests per second: {rps['kg'] / rps['oxigraph']:.2f} (issue bar: at least 0.60)"
+        f"distinct lookups, kg / oxigraph: {distinct['kg, no cache'] / distinct['oxigraph']:.2f} "
+        f"without the answer cache (issue bar: at least 0.50), {distinct['kg'] / distinct['oxigraph']:.2f} with it"
     )
     print(
-        f"  the same, kg without its answer cache: {rps['kg, no cache'] / rps['oxigraph']:.2f}; "
-        f"distinct lookups: kg {distinct['kg'] / distinct['oxigraph']:.2f}, "
-        f"without its cache {distinct['kg, no cache'] / distinct['oxigraph']:.2f}"
+        f"aggregate time, kg / oxigraph:   {agg['kg, no cache'] / agg['oxigraph']:.2f} "
+        f"without the answer cache (issue bar: at most 1.10); with the cache, four of the five "
+        f"runs are answered from it: {agg['kg'] / agg['oxigraph']:.2f}"
     )
     print(
-        f"kg / oxigraph aggregate time:      {agg['kg, no cache'] / agg['oxigraph']:.2f} "
-        f"(kg without its answer cache; issue bar: at most 1.30; with the cache, four of the five "
-        f"runs are answered from it: {agg['kg'] / agg['oxigraph']:.2f})"
+        f"one lookup asked again, kg / oxigraph: {rps['kg'] / rps['oxigraph']:.2f} "
+        f"({rps['kg, no cache'] / rps['oxigraph']:.2f} without the answer cache)"
     )
     for name in ("python floor", "thread floor", "granian floor"):
         if name in rps:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
+from fastapi import FastAPI
 from spacy.language import Language
 
 from kg.build import build_paths
@@ -68,16 +68,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(store: Path, **settings: object) -> Iterator[str]:
-    """The real service on a loopback port, in a thread; its query workers are processes."""
+def serve(
+    store: Path, extend: Callable[[FastAPI], object] | None = None, **settings: object
+) -> Iterator[str]:
+    """The real service on a loopback port, in a thread; its query workers are processes.
+    `extend` may add routes of a test's own to the app before it serves."""
+    from api import server as serving
     from api.main import create_app
 
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(Settings(store=store, host="127.0.0.1", port=port, **settings)),
-        host="127.0.0.1", port=port, log_level="warning",
-    )  # fmt: skip
-    server = uvicorn.Server(config)
+    config = Settings(store=store, host="127.0.0.1", port=port, **settings)
+    app = create_app(config)
+    if extend is not None:
+        extend(app)
+    server = serving.Server(serving.config(app, config, log_config=None), app)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

@@ -117,3 +117,30 @@ def test_canned_query_files_run_as_plain_sparql(client: httpx.Client) -> None:
         "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
     )
     assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == CLAIMS
+
+
+def test_small_pages_link_to_the_next_and_add_up(client: httpx.Client) -> None:
+    whole = client.get("/figures")
+    assert len(whole.json()) == CLAIMS and whole.headers["X-KG-Truncated"] == "false"
+    pages, r = [], client.get("/figures", params={"limit": 5})
+    while "next" in r.links:
+        assert r.headers["X-KG-Truncated"] == "true" and len(r.json()) == 5
+        pages += r.json()
+        r = client.get(r.links["next"]["url"])  # relative to the URL asked, as RFC 8288 says
+    assert pages + r.json() == whole.json() and r.headers["X-KG-Truncated"] == "false"
+    spec = client.get("/openapi.json").json()["paths"]["/figures"]["get"]["responses"]["200"]
+    assert {"X-KG-Truncated", "Link"} <= set(spec["headers"])
+    assert client.get("/entities/person/anna-koval").headers["X-KG-Truncated"] == "false"
+
+
+def test_figure_attributions_route_takes_the_figures_filters(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/figures", "/queries/figure-attributions"):
+        names = {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
+        assert {"source", "category", "document", "place", "from", "to"} <= names, path
+    params = {"category": "killed", "from": "2024-03-01", "to": "2024-03-31", "place": "kharkiv"}
+    canned = client.get("/queries/figure-attributions", params=params)
+    assert canned.status_code == 200 and canned.json()
+    assert canned.json() == client.get("/figures", params=params).json()
+    bad = client.get("/queries/figure-attributions", params={"from": "last week"})
+    assert bad.status_code == 422

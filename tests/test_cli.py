@@ -158,3 +158,66 @@ def test_serve_from_a_folder_with_its_own_api_and_kg_packages(tmp_path: Path) ->
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_ids_are_unique_within_a_build_and_the_summary_counts_what_was_stored(
+    tmp_path: Path,
+) -> None:
+    """Two report.txt in two folders were both "built" and one overwrote the other: their ids are
+    now their paths in the folder given. Inputs that still share an id (two files given directly,
+    a .jsonl repeating one) are refused in one line each, naming the input."""
+    corpus = tmp_path / "corpus"
+    for folder, figure in (("a", 40), ("b", 12)):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "report.txt").write_text(
+            f"The army says {figure} soldiers were captured.\n"
+        )
+    (corpus / "feed.jsonl").write_text(
+        json.dumps({"id": "w1", "text": "Officials said 7 people were wounded."})
+        + "\n"
+        + json.dumps({"id": "w1", "text": "Officials said 9 people were wounded."})
+        + "\n"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "report.txt").write_text("The ministry said 3 civilians were killed.\n")
+    store = tmp_path / "store"
+    built = kg(
+        "build", str(corpus), str(corpus / "a" / "report.txt"), str(elsewhere / "report.txt"),
+        store=store,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert "built 4 document(s)" in built.stdout and "2 input(s) skipped" in built.stdout
+    skipped = [line for line in built.stderr.splitlines() if line.startswith("skipped")]
+    assert skipped == [
+        f"skipped {corpus}/feed.jsonl:2: not built: its id 'w1' is already that of "
+        f"{corpus}/feed.jsonl:1 in this build",
+        f"skipped {elsewhere}/report.txt: not built: its id 'report.txt' is already that of "
+        f"{corpus}/a/report.txt in this build",
+    ]
+    rows = json.loads(
+        kg("sparql", "SELECT ?id ?v WHERE { GRAPH ?g { ?g schema:identifier ?id . "
+           "?c a kg:FigureClaim ; kg:value ?v } } ORDER BY ?id", "--format", "json",
+           store=store).stdout
+    )  # fmt: skip
+    assert [(r["id"], r["v"]) for r in rows] == [
+        ("a/report.txt", 40), ("b/report.txt", 12), ("report.txt", 40), ("w1", 7),
+    ]  # fmt: skip
+    assert "documents  4" in kg("stats", store=store).stdout
+    assert kg("remove", "b/report.txt", store=store).returncode == 0
+
+
+def test_a_paragraph_too_long_to_parse_skips_its_document_only(tmp_path: Path) -> None:
+    """One paragraph over spaCy's 1,000,000 characters stopped the whole build (E088)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The army says 40 soldiers were captured.\n")
+    (corpus / "b.txt").write_text("Shelling went on all night. " * 40_000 + "\n")
+    (corpus / "c.txt").write_text("The ministry said 12 civilians were killed.\n")
+    built = kg("build", str(corpus), store=tmp_path / "store")
+    assert built.returncode == 0, built.stderr
+    assert "built 2 document(s)" in built.stdout
+    assert f"skipped {corpus}/b.txt: not built: a paragraph of 1,120,000 characters" in (
+        built.stderr
+    )
+    assert "Traceback" not in built.stderr and "E088" not in built.stderr

@@ -177,3 +177,98 @@ def test_event_participation_edges(tmp_path: Path) -> None:
     }
     assert ("Russian Armed Forces", "participation", "Event") in kinds
     assert any(kind == "location" and target == "Place" for _, kind, target in kinds)
+
+
+MARCH = {"2024-03-01-kharkiv-market.txt", "odesa-port-drones.txt"}  # published in March 2024
+
+
+def _documents_in(data: bytes, fmt: str) -> set[str]:
+    """The ids (schema:identifier) of the documents an RDF dump holds."""
+    import pyoxigraph as ox
+    from rdflib import Dataset, URIRef
+
+    identifier = "https://schema.org/identifier"
+    if fmt == "jsonld":
+        dataset = Dataset().parse(data=data, format="json-ld")
+        return {str(o) for _, _, o, _ in dataset.quads((None, URIRef(identifier), None, None))}
+    formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+               "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}  # fmt: skip
+    return {t.object.value for t in ox.parse(data, formats[fmt]) if t.predicate.value == identifier}
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig", "turtle", "ntriples", "jsonld"])
+def test_rdf_dump_keeps_the_chosen_documents(sample_store: KGStore, fmt: str) -> None:
+    one = Filters(documents=frozenset({"river-crossing.txt"}))
+    assert _documents_in(export_bytes(sample_store, fmt, filters=one), fmt) == {
+        "river-crossing.txt"
+    }
+    march = Filters(since=date(2024, 3, 1), until=date(2024, 3, 31))
+    assert _documents_in(export_bytes(sample_store, fmt, filters=march), fmt) == MARCH
+    assert len(_documents_in(export_bytes(sample_store, fmt), fmt)) == 6
+    nothing = Filters(documents=frozenset({"no-such-document.txt"}))
+    assert _documents_in(export_bytes(sample_store, fmt, filters=nothing), fmt) == set()
+
+
+def test_rdf_dump_of_documents_is_their_graphs_quad_for_quad(sample_store: KGStore) -> None:
+    import pyoxigraph as ox
+
+    from kg.vocab import document_iri
+
+    chosen = Filters(documents=frozenset({"river-crossing.txt", "odesa-port-drones.txt"}))
+    data = export_bytes(sample_store, "nquads", filters=chosen)
+    graphs = [ox.NamedNode(str(document_iri(d))) for d in sorted(chosen.documents or ())]
+    expected = {q for g in graphs for q in sample_store.ox.quads_for_pattern(None, None, None, g)}
+    assert set(ox.parse(data, ox.RdfFormat.N_QUADS)) == expected
+
+
+def test_rdf_dump_refuses_a_view_or_a_category(sample_store: KGStore) -> None:
+    """A dump of whole document graphs cannot keep one category of claims, nor draw a view:
+    asking for them is an error, not a silent dump of everything."""
+    with pytest.raises(ValueError, match="category"):
+        export_bytes(sample_store, "nquads", filters=Filters(category="killed"))
+    with pytest.raises(ValueError, match="view"):
+        export_bytes(sample_store, "turtle", "attribution")
+    with pytest.raises(ValueError, match="comention"):
+        export_bytes(sample_store, "gexf", "comention", Filters(category="killed"))
+
+
+def test_export_route_filters_rdf_dumps(live_server: str) -> None:
+    r = httpx.get(f"{live_server}/export/nquads", params={"document": "river-crossing.txt"})
+    assert r.status_code == 200 and _documents_in(r.content, "nquads") == {"river-crossing.txt"}
+    assert r.headers["content-disposition"] == 'attachment; filename="kg.nq"'
+    two = httpx.get(
+        f"{live_server}/export/turtle",
+        params=[("document", "river-crossing.txt"), ("document", "odesa-port-drones.txt")],
+    )
+    assert _documents_in(two.content, "turtle") == {"river-crossing.txt", "odesa-port-drones.txt"}
+    march = httpx.get(
+        f"{live_server}/export/trig", params={"from": "2024-03-01", "to": "2024-03-31"}
+    )
+    assert _documents_in(march.content, "trig") == MARCH
+    for fmt, params in [("nquads", {"category": "killed"}), ("jsonld", {"view": "entity"}),
+                        ("gexf", {"view": "comention", "category": "killed"})]:  # fmt: skip
+        refused = httpx.get(f"{live_server}/export/{fmt}", params=params)
+        assert refused.status_code == 400, (fmt, params)
+        body = refused.json()
+        assert body["error"] == 400 and next(iter(params)) in body["message"]
+
+
+def test_cli_export_filters_and_refuses_like_the_service(
+    sample_store_path: Path, tmp_path: Path
+) -> None:
+    def kg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kg.cli", "export", *args, "--store", str(sample_store_path)],
+                              capture_output=True, text=True)  # fmt: skip
+
+    out = tmp_path / "march.nq"
+    done = kg("nquads", "-o", str(out), "--from", "2024-03-01", "--to", "2024-03-31")
+    assert done.returncode == 0, done.stderr
+    assert _documents_in(out.read_bytes(), "nquads") == MARCH
+    one = tmp_path / "one.ttl"
+    assert kg("turtle", "-o", str(one), "-d", "river-crossing.txt").returncode == 0
+    assert _documents_in(one.read_bytes(), "turtle") == {"river-crossing.txt"}
+    refused = tmp_path / "refused.nq"
+    for extra in (["--category", "killed"], ["--view", "entity"]):
+        failed = kg("nquads", "-o", str(refused), *extra)
+        assert failed.returncode == 1 and extra[0].strip("-") in failed.stderr
+        assert "Traceback" not in failed.stderr and not refused.exists()

@@ -73,3 +73,20 @@ def test_furniture_is_kept_in_the_text_but_out_of_extraction_blocks() -> None:
     assert "The United Nations says 1,450 civilians" in kept
     donation = docs["odesa-port-drones.txt"]
     assert "Harbour Road" not in " ".join(donation.text[b.start : b.end] for b in blocks(donation))
+
+
+def test_ids_are_paths_relative_to_the_folder_given(tmp_path: Path) -> None:
+    """Files of one name in two subfolders are two documents (the id was the file name, and one
+    overwrote the other); a flat folder's ids and a file given directly keep their names."""
+    for folder in ("a", "b/c"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "report.txt").write_text(f"Report from {folder}.\n")
+    (tmp_path / "in" / "top.txt").write_text("Top of the folder.\n")
+    (tmp_path / "alone.txt").write_text("Given on its own.\n")
+    docs = _docs(list(read_paths([tmp_path / "in", tmp_path / "alone.txt"])))
+    assert set(docs) == {"a/report.txt", "b/c/report.txt", "top.txt", "alone.txt"}
+    assert docs["b/c/report.txt"].text == "Report from b/c.\n"
+    assert set(_docs(list(read_paths([EXAMPLES])))) == {
+        "2024-03-01-kharkiv-market.txt", "health-attacks.html", "odesa-port-drones.txt",
+        "river-crossing.txt", "wire-2024-04-02-corridor", "wire-2024-04-03-border",
+    }  # fmt: skip

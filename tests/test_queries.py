@@ -102,3 +102,44 @@ def test_documents_query_counts(sample_store) -> None:
     assert len(rows) == 6
     assert (rows["river-crossing.txt"]["figures"], rows["river-crossing.txt"]["quotes"]) == (3, 2)
     assert rows["2024-03-01-kharkiv-market.txt"]["date"] == "2024-03-01"
+
+
+def test_figure_attributions_filter_by_publication_date(sample_store) -> None:
+    march = q(sample_store, "figure-attributions", **{"from": "2024-03-01", "to": "2024-03-31"})
+    assert march and {r["date"][:7] for r in march} == {"2024-03"}
+    everything = q(sample_store, "figure-attributions")
+    assert len(march) == sum(1 for r in everything if (r["date"] or "").startswith("2024-03"))
+    assert q(sample_store, "figure-attributions", **{"from": "2030-01-01"}) == []
+    with pytest.raises(ParameterError):
+        q(sample_store, "figure-attributions", **{"from": "March"})
+
+
+def test_figure_attributions_place_is_a_place_named_in_the_sentence(sample_store) -> None:
+    """`place` matches the label or an alias of a kg:Place mentioned in the claim's sentence, or
+    its IRI; a word that only looks like a place in the text does not count."""
+    kharkiv = q(sample_store, "figure-attributions", place="KHARKIV")
+    assert kharkiv and all("Kharkiv" in r["sentence"] for r in kharkiv)
+    iri = "https://w3id.org/conflict-kg/id/place/kharkiv"
+    assert q(sample_store, "figure-attributions", place=iri) == kharkiv
+    places = sample_store.select(
+        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?c a kg:FigureClaim ; kg:inSentence ?s . "
+        "?m kg:inSentence ?s ; kg:refersTo ?p . ?p a kg:Place ; rdfs:label ?l "
+        'FILTER(CONTAINS(LCASE(?l), "kharkiv")) } }'
+    )
+    assert len({r["sentence"] for r in kharkiv}) == len(places)
+    assert q(sample_store, "figure-attributions", place="civilians") == []
+
+
+def test_pages_of_a_canned_query_concatenate_to_its_rows(sample_store) -> None:
+    from kg.queries import paged
+
+    query = load_queries()["figure-attributions"]
+    everything = sample_store.select(query.text)
+    pages = [sample_store.select(query.page(4, offset)) for offset in range(0, len(everything), 4)]
+    assert [r for page in pages for r in page] == everything
+    assert sample_store.select(query.page(5, len(everything))) == []
+    for bad in ((-1, 0), (1, -1), (True, 0), ("5", 0)):
+        with pytest.raises(ParameterError):
+            paged(query.text, *bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="own LIMIT"):
+        paged("SELECT * WHERE { ?s ?p ?o } LIMIT 3", 10)

@@ -273,6 +273,15 @@ def test_writes_need_the_token(writable: str, live_server: str) -> None:
     yes = httpx.post(f"{writable}/sparql", content=update,
                      headers={"Content-Type": "application/sparql-update", **auth})  # fmt: skip
     assert yes.status_code == 204
+    nested = [
+        {"id": "a/report.txt", "text": "Ten soldiers surrendered, the army said."}
+    ]  # a path id
+    assert (
+        httpx.post(f"{writable}/documents", json=nested, headers=auth, timeout=120).status_code
+        == 201
+    )
+    assert httpx.get(f"{writable}/documents/a/report.txt").json()["id"] == "a/report.txt"
+    assert httpx.delete(f"{writable}/documents/a/report.txt", headers=auth).status_code == 204
     assert httpx.delete(f"{writable}/documents/new-1", headers=auth).status_code == 204
     assert httpx.get(f"{writable}/documents/new-1").status_code == 404
     assert httpx.delete(f"{writable}/documents/new-1", headers=auth).status_code == 404

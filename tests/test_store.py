@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from kg.build import build_documents, build_paths
 from kg.extract import extract
-from kg.graph import to_graph
+from kg.graph import document_quads, to_graph
 from kg.ingest import parse_txt, read_paths
 from kg.resources import ontology_dir
 from kg.settings import get_settings
@@ -54,17 +54,58 @@ def test_one_named_graph_per_document_and_rebuild_replaces(tmp_path: Path) -> No
     assert store.stats()["documents"] == 6
 
 
-def test_a_document_given_twice_in_one_build_is_stored_once(tmp_path: Path) -> None:
-    """Builds write many documents at a time; a second version in the same batch replaces the
-    first instead of merging with it."""
+def test_an_id_given_twice_in_one_build_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Two documents of one build (a POST /documents batch, a .jsonl, two folders) with one id:
+    the second silently replaced the first; now it is refused, naming it, and the report counts
+    what was stored."""
     first = parse_txt("twice.txt", "The army says 40 soldiers were captured.")
     second = parse_txt("twice.txt", "The ministry said 12 civilians were killed.")
+    other = parse_txt("other.txt", "Officials said 7 people were wounded.")
     store = KGStore(tmp_path / "s")
-    report = build_documents([first, second], store, PIPELINE)
+    report = build_documents([first, second, other], store, PIPELINE)
     assert report.documents == 2
+    assert [str(e) for e in report.errors] == [
+        "document twice.txt: not built: its id 'twice.txt' is given twice in this build"
+    ]
+    rows = store.select(
+        "SELECT ?v WHERE { GRAPH ?g { ?g schema:identifier 'twice.txt' . "
+        "?c a kg:FigureClaim ; kg:value ?v } }"
+    )
+    assert [r["v"] for r in rows] == [40]
+    assert [d["id"] for d in store.documents()] == ["other.txt", "twice.txt"]
+
+
+def test_the_bulk_writer_keeps_the_last_version_of_a_document_given_twice(
+    tmp_path: Path, nlp
+) -> None:
+    """A library caller writing the same graph twice before a batch is written: it is replaced,
+    not merged."""
+    versions = [parse_txt("twice.txt", t) for t in ("The army says 40 soldiers were captured.",
+                                                    "The ministry said 12 civilians were killed.")]  # fmt: skip
+    store = KGStore(tmp_path / "s")
+    with store.bulk_writer() as writer:
+        for ex in extract(versions, nlp):
+            writer.replace(*document_quads(ex))
     rows = store.select("SELECT ?v WHERE { GRAPH ?g { ?c a kg:FigureClaim ; kg:value ?v } }")
     assert [r["v"] for r in rows] == [12]
-    assert [d["id"] for d in store.documents()] == ["twice.txt"]
+
+
+def test_a_paragraph_too_long_to_parse_is_refused_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """spaCy parses at most nlp.max_length characters at once (E088): one such paragraph
+    stopped the whole build, and a POST /documents batch with it. Now only that document is
+    refused, in one line naming it; the documents before and after it are built."""
+    before = parse_txt("before.txt", "The army says 40 soldiers were captured.")
+    huge = parse_txt("huge.txt", "Shelling went on. " * 60_000 + "\n\nIt ended.\n")
+    after = parse_txt("after.txt", "The ministry said 12 civilians were killed.")
+    assert len(huge.text) > 1_000_000
+    store = KGStore(tmp_path / "s")
+    report = build_documents([before, huge, after], store, PIPELINE)
+    assert report.documents == 2
+    assert [str(e) for e in report.errors] == [
+        "document huge.txt: not built: a paragraph of 1,080,000 characters (at character 0) is "
+        "longer than the 1,000,000 the spaCy pipeline parses at once"
+    ]
+    assert [d["id"] for d in store.documents()] == ["after.txt", "before.txt"]
 
 
 def test_documents_extracted_before_an_interruption_are_kept(tmp_path: Path) -> None:

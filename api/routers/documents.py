@@ -42,7 +42,7 @@ async def list_documents(pool: PoolDep, settings: SettingsDep) -> list[dict[str,
     return (await rows(pool, settings, load_queries()["documents"].text))[0]
 
 
-@router.get("/{doc_id}")
+@router.get("/{doc_id:path}")
 async def get_document(doc_id: str, pool: PoolDep, settings: SettingsDep) -> dict[str, Any]:
     """A document's text and metadata, and every figure, quote and mention with its offsets."""
     from rdflib import URIRef
@@ -122,7 +122,7 @@ async def _build(pool: PoolDep, settings: SettingsDep, parsed: list) -> JSONResp
     return created(items, [str(e) for e in report.errors])
 
 
-@router.delete("/{doc_id}", status_code=204)
+@router.delete("/{doc_id:path}", status_code=204)
 async def delete_document(doc_id: str, _: WriterDep, pool: PoolDep, settings: SettingsDep) -> None:
     """Drop a document's graph."""
     removed = await with_store(pool, settings, lambda store: store.remove_document(doc_id))

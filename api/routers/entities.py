@@ -1,15 +1,19 @@
-"""JSON for apps: entities, figures and quotes with filters."""
+"""JSON for apps: entities, figures and quotes with filters.
+
+Every filter and the page (LIMIT/OFFSET) are part of the SPARQL the store runs, so a page far
+past the row cap is as complete as the first, and its headers say whether more rows follow."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from rdflib import Literal as RDFLiteral
 
 from api.common import Limit, Offset, rows
 from api.deps import PoolDep, SettingsDep
+from api.routers.queries import PAGE_HEADERS, page_headers, page_rows
 from kg.queries import load_queries
 from kg.vocab import ID
 
@@ -36,15 +40,13 @@ WHERE {
     OPTIONAL { ?entity skos:altLabel ?alias } }
   BIND(STRAFTER(STR(?class), "#") AS ?type)
   FILTER(!BOUND(?q) || CONTAINS(LCASE(?label), LCASE(?q)) || CONTAINS(LCASE(COALESCE(?alias, "")), LCASE(?q)))
-} GROUP BY ?entity ?label ?type ORDER BY DESC(?mentions) ?label"""
+} GROUP BY ?entity ?label ?type ORDER BY DESC(?mentions) ?label ?entity ?type"""
 
 
-def _page(found: list[dict[str, Any]], limit: int, offset: int) -> list[dict[str, Any]]:
-    return found[offset : offset + limit]
-
-
-@router.get("/entities")
+@router.get("/entities", responses={200: {"headers": PAGE_HEADERS}})
 async def search_entities(
+    request: Request,
+    response: Response,
     pool: PoolDep,
     settings: SettingsDep,
     q: Annotated[
@@ -55,11 +57,12 @@ async def search_entities(
 ) -> list[dict[str, Any]]:
     """Entities whose label or alias contains `q`, most mentioned first."""
     bindings = {"q": RDFLiteral(q)} if q else {}
-    found, _ = await rows(pool, settings, _SEARCH, bindings, cap=offset + limit)
+    found, more = await page_rows(pool, settings, _SEARCH, bindings, limit, offset)
+    response.headers.update(page_headers(request, offset, len(found), more))
     for row in found:
         row["id"] = row["entity"].removeprefix(str(ID))
         row["aliases"] = sorted(a for a in (row.get("aliases") or "").split("|") if a)
-    return _page(found, limit, offset)
+    return found
 
 
 EntityKind = Literal["person", "organisation", "armedforce", "place", "source"]
@@ -68,13 +71,15 @@ EntityName = Annotated[str, Path(pattern=r"^[a-z0-9-]+(?:/[a-z0-9-]+)?$", max_le
 
 @router.get("/entities/{kind}/{name:path}")
 async def get_entity(
-    kind: EntityKind, name: EntityName, pool: PoolDep, settings: SettingsDep
+    kind: EntityKind, name: EntityName, response: Response, pool: PoolDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """One entity (id as in /entities, e.g. `person/vadym-boychenko`): its mentions, quotes,
-    figures and the documents they are in."""
+    figures and the documents they are in; `X-KG-Truncated: true` when the row cap cut them
+    (GET /queries/entity pages through all of them)."""
     iri = str(ID[f"{kind}/{name}"])
     query = load_queries()["entity"]
-    found, _ = await rows(pool, settings, query.text, query.bindings({"name": iri}))
+    found, cut = await rows(pool, settings, query.text, query.bindings({"name": iri}))
+    response.headers["X-KG-Truncated"] = "true" if cut else "false"
     if not found:
         raise HTTPException(404, f"no entity {kind}/{name}")
     head = {k: found[0][k] for k in ("entity", "label", "type")}
@@ -87,8 +92,10 @@ async def get_entity(
     }
 
 
-@router.get("/figures")
+@router.get("/figures", responses={200: {"headers": PAGE_HEADERS}})
 async def figures(
+    request: Request,
+    response: Response,
     pool: PoolDep,
     settings: SettingsDep,
     source: Annotated[
@@ -97,29 +104,33 @@ async def figures(
     category: Category | None = None,
     document: Annotated[str | None, Query(max_length=300)] = None,
     place: Annotated[
-        str | None, Query(max_length=200, description="A place named in the figure's sentence.")
+        str | None,
+        Query(
+            max_length=200,
+            description="A place named in the figure's sentence: a place mentioned there whose "
+            "label or an alias contains this text (any case), or the place's IRI.",
+        ),
     ] = None,
     since: Annotated[date | None, Query(alias="from", description="Published on or after.")] = None,
     until: Annotated[date | None, Query(alias="to", description="Published on or before.")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[dict[str, Any]]:
-    """Figure claims with their sources, filtered; rows as in the figure-attributions query."""
+    """Figure claims with their sources, filtered; rows as in the figure-attributions query
+    (whose parameters these are: /queries/figure-attributions gives the same rows)."""
     query = load_queries()["figure-attributions"]
-    values = {
-        k: v for k, v in {"source": source, "category": category, "document": document}.items() if v
-    }
-    found, _ = await rows(pool, settings, query.text, query.bindings(values))
-    if since or until:
-        found = [r for r in found if r["date"] and (not since or r["date"] >= since.isoformat())
-                 and (not until or r["date"] <= until.isoformat())]  # fmt: skip
-    if place:
-        found = [r for r in found if place.lower() in r["sentence"].lower()]
-    return _page(found, limit, offset)
+    given = {"source": source, "category": category, "document": document, "place": place,
+             "from": since and since.isoformat(), "to": until and until.isoformat()}  # fmt: skip
+    bindings = query.bindings({k: v for k, v in given.items() if v})
+    found, more = await page_rows(pool, settings, query.text, bindings, limit, offset)
+    response.headers.update(page_headers(request, offset, len(found), more))
+    return found
 
 
-@router.get("/quotes")
+@router.get("/quotes", responses={200: {"headers": PAGE_HEADERS}})
 async def quotes(
+    request: Request,
+    response: Response,
     pool: PoolDep,
     settings: SettingsDep,
     speaker: Annotated[str | None, Query(max_length=300)] = None,
@@ -130,5 +141,6 @@ async def quotes(
     """Quotations with their speakers, filtered."""
     query = load_queries()["quotes"]
     values = {k: v for k, v in {"speaker": speaker, "document": document}.items() if v}
-    found, _ = await rows(pool, settings, query.text, query.bindings(values))
-    return _page(found, limit, offset)
+    found, more = await page_rows(pool, settings, query.text, query.bindings(values), limit, offset)
+    response.headers.update(page_headers(request, offset, len(found), more))
+    return found

@@ -1,22 +1,42 @@
-"""Liveness, and what the store holds."""
+"""Liveness, what the store holds, and how the workers fare: what an operator looks at."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse
 
 from api.common import rows
 from api.deps import PoolDep, SettingsDep
+from api.pool import WorkerPool
+from kg.settings import Settings
 
 router = APIRouter(tags=["service"])
+HEALTH_TIMEOUT = 3.0  # seconds: a probe wants an answer soon, even from a struggling service
 
 _COUNTS = """SELECT (COUNT(DISTINCT ?d) AS ?documents) (COUNT(DISTINCT ?c) AS ?figure_claims)
 WHERE { { GRAPH ?d { ?d a kg:Document } } UNION { GRAPH ?g { ?c a kg:FigureClaim } } }"""
 
 
 @router.get("/health")
-async def health(pool: PoolDep, settings: SettingsDep) -> dict[str, object]:
-    """Status, what the store holds, and the answer cache's use (null when it is off)."""
-    found, _ = await rows(pool, settings, _COUNTS)
+async def health(pool: PoolDep, settings: SettingsDep) -> JSONResponse:
+    """`ok` when every query worker is up and the store answers; `degraded` when some workers
+    are missing (being replaced); 503 `unavailable` when the store cannot be queried in time.
+    Also: the store's counts (null during a write, which the count would wait for), the workers'
+    history and the answer cache's use (null when off)."""
+    if pool.writing:
+        return _status("ok", settings, pool, {"documents": None, "figure_claims": None})
+    try:
+        found, _ = await rows(pool, settings, _COUNTS, timeout=HEALTH_TIMEOUT)
+    except HTTPException as exc:
+        workers = pool.health()
+        detail = exc.detail if isinstance(exc.detail, dict) else {"message": str(exc.detail)}
+        body = {"status": "unavailable", "message": detail.get("message"), "workers": workers}
+        return JSONResponse(body, status_code=503)
     counts = found[0] if found else {"documents": 0, "figure_claims": 0}
+    return _status("ok" if pool.alive >= pool.size else "degraded", settings, pool, counts)
+
+
+def _status(status: str, settings: Settings, pool: WorkerPool, counts: dict) -> JSONResponse:
     cache = pool.cache.stats() if pool.cache is not None else None
-    return {"status": "ok", "read_only": settings.token is None, **counts, "answer_cache": cache}
+    return JSONResponse({"status": status, "read_only": settings.token is None, **counts,
+                         "workers": pool.health(), "answer_cache": cache})  # fmt: skip

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from kg.queries import load_queries
@@ -39,6 +40,27 @@ def _page() -> str:
     return html
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 def page() -> HTMLResponse:
     return HTMLResponse(_page())
+
+
+SWAGGER = STATIC / "swagger-ui"
+
+
+@router.get("/docs")
+def docs() -> HTMLResponse:
+    """Swagger UI from the files `make` vendored (pinned, checked), never from a CDN."""
+    if not (SWAGGER / "swagger-ui-bundle.js").is_file():
+        return HTMLResponse(
+            "<!DOCTYPE html><title>kg API</title><p>Swagger UI was not installed (it comes from "
+            'npm at install time). The API is described in <a href="/openapi.json">'
+            "/openapi.json</a>.</p>"
+        )
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="kg API",
+        swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+    )

@@ -1,24 +1,74 @@
 """Each queries/*.rq is a route of its own, with its typed parameters in OpenAPI, validated
-(422 on bad input) and bound as RDF terms; prepared once at start-up; paged; JSON or CSV."""
+(422 on bad input) and bound as RDF terms; prepared once at start-up; paged; JSON or CSV.
+
+Paging happens in the store: the page's LIMIT and OFFSET go into the SPARQL it runs, one row
+more than the page is asked for, so a page past the row cap still has rows and its headers say
+truthfully whether more follow (`X-KG-Truncated`, and an RFC 8288 `Link: <…>; rel="next"`)."""
 
 from __future__ import annotations
 
 import csv
 import inspect
 import io
+import keyword
 from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from rdflib import Literal as RDFLiteral
+from rdflib import URIRef
 
 from api.common import Limit, Offset, rows
 from api.deps import PoolDep, SettingsDep
-from kg.queries import CannedQuery, Parameter, ParameterError, load_queries
+from api.pool import WorkerPool
+from kg.queries import CannedQuery, Parameter, ParameterError, load_queries, paged
+from kg.settings import Settings
 
 router = APIRouter(prefix="/queries", tags=["queries"])
 
 _IRI_PATTERN = r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$"
+
+# The headers of every paged route, as its OpenAPI description lists them.
+PAGE_HEADERS: dict[str, Any] = {
+    "X-KG-Truncated": {
+        "description": "`true` when rows follow this page, `false` when it is the last.",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    },
+    "Link": {
+        "description": 'When rows follow: `<…&offset=N>; rel="next"` (RFC 8288), the next page.',
+        "schema": {"type": "string"},
+    },
+}
+
+
+async def page_rows(
+    pool: WorkerPool,
+    settings: Settings,
+    sparql: str,
+    bindings: dict[str, RDFLiteral | URIRef],
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """One page of a SELECT's rows and whether rows follow it.
+
+    The store is asked for `limit + 1` rows from `offset`: the extra row, or the row cap cutting
+    the answer first (a KG_ROW_CAP below `limit`), says that more follow."""
+    found, cut = await rows(
+        pool, settings, paged(sparql, limit + 1, offset), bindings, cap=limit + 1
+    )
+    return found[:limit], len(found) > limit or cut
+
+
+def page_headers(request: Request, offset: int, shown: int, more: bool) -> dict[str, str]:
+    """`X-KG-Truncated: true` exactly when rows follow this page, with a link to the next page
+    (a relative reference: it resolves against the URL the client asked, proxies included)."""
+    if not more:
+        return {"X-KG-Truncated": "false"}
+    nxt = request.url.include_query_params(offset=offset + shown)
+    link = f"<{quote(nxt.path, safe='/')}?{nxt.query}>"
+    return {"X-KG-Truncated": "true", "Link": f'{link}; rel="next"'}
 
 
 @router.get("")
@@ -45,11 +95,18 @@ def list_queries() -> list[dict[str, Any]]:
     ]
 
 
+def _python_name(p: Parameter) -> str:
+    """A parameter named like a Python keyword (`from`) is `from_` in the signature."""
+    return f"{p.name}_" if keyword.iskeyword(p.name) else p.name
+
+
 def _annotation(p: Parameter) -> Any:
     kind: Any = {"integer": int, "decimal": float, "date": date}.get(p.type, str)
     if p.type == "enum":
         kind = Literal[tuple(p.values)]  # type: ignore[valid-type]
     extra: dict[str, Any] = {"description": p.description}
+    if _python_name(p) != p.name:
+        extra["alias"] = p.name
     if p.type == "iri":
         extra["pattern"] = _IRI_PATTERN
     if p.type == "string":
@@ -58,10 +115,14 @@ def _annotation(p: Parameter) -> Any:
 
 
 def _route(query: CannedQuery):
-    async def endpoint(pool: PoolDep, settings: SettingsDep, **kwargs: Any) -> Response:
+    names = {_python_name(p): p.name for p in query.parameters}
+
+    async def endpoint(
+        request: Request, pool: PoolDep, settings: SettingsDep, **kwargs: Any
+    ) -> Response:
         limit, offset, fmt = kwargs.pop("limit"), kwargs.pop("offset"), kwargs.pop("format")
         values = {
-            k: (v.isoformat() if isinstance(v, date) else str(v))
+            names[k]: (v.isoformat() if isinstance(v, date) else str(v))
             for k, v in kwargs.items()
             if v is not None
         }
@@ -69,11 +130,8 @@ def _route(query: CannedQuery):
             bindings = query.bindings(values)
         except ParameterError as exc:
             raise HTTPException(422, str(exc)) from None
-        found, truncated = await rows(pool, settings, query.text, bindings, cap=offset + limit)
-        page = found[offset : offset + limit]
-        headers = {
-            "X-KG-Truncated": "true" if truncated and len(found) >= offset + limit else "false"
-        }
+        page, more = await page_rows(pool, settings, query.text, bindings, limit, offset)
+        headers = page_headers(request, offset, len(page), more)
         if fmt == "csv":
             out = io.StringIO()
             if page:
@@ -84,12 +142,13 @@ def _route(query: CannedQuery):
         return JSONResponse(page, headers=headers)
 
     params = [
+        inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
         inspect.Parameter("pool", inspect.Parameter.KEYWORD_ONLY, annotation=PoolDep),
         inspect.Parameter("settings", inspect.Parameter.KEYWORD_ONLY, annotation=SettingsDep),
     ]
     for p in query.parameters:
         default = inspect.Parameter.empty if p.required else None
-        params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY,
+        params.append(inspect.Parameter(_python_name(p), inspect.Parameter.KEYWORD_ONLY,
                                         annotation=_annotation(p), default=default))  # fmt: skip
     params += [
         inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=1000, annotation=Limit),
@@ -107,6 +166,7 @@ for _query in load_queries().values():
     router.add_api_route(
         f"/{_query.name}", _route(_query), methods=["GET"], name=_query.name,
         summary=_query.name, description=_query.description,
-        responses={200: {"content": {"text/csv": {}}}, 422: {"description": "Invalid parameter"},
+        responses={200: {"content": {"text/csv": {}}, "headers": PAGE_HEADERS},
+                   422: {"description": "Invalid parameter"},
                    503: {"description": "Past the time limit"}},
     )  # fmt: skip

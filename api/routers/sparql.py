@@ -13,7 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from api import guard
 from api.common import error, rows, run
 from api.deps import PoolDep, SettingsDep, require_writer
-from api.pool import Job
+from api.messages import Job
 from api.writes import write_update
 
 router = APIRouter(tags=["sparql"])
@@ -193,7 +193,10 @@ async def sparql_post(request: Request, pool: PoolDep, settings: SettingsDep) ->
             return error(415, "the body must be UTF-8")
     elif media == "application/sparql-update":
         await require_writer(settings, await _credentials(request))
-        update = (await request.body()).decode("utf-8")
+        try:
+            update = (await request.body()).decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            return error(415, "the body must be UTF-8")
         return await write_update(request, pool, settings, update, params.getlist("using-graph-uri"),
                                   params.getlist("using-named-graph-uri"))  # fmt: skip
     else:

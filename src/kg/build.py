@@ -17,11 +17,15 @@ from kg.store import KGStore
 
 @dataclass
 class BuildReport:
-    documents: int = 0
+    documents: int = 0  # stored: inputs refused or skipped are in `errors`
     figures: int = 0
     quotes: int = 0
     triples: int = 0
     errors: list[IngestError] = field(default_factory=list)
+
+
+def _source(doc: Document) -> str:
+    return doc.source_path or f"document {doc.id}"
 
 
 def build_documents(
@@ -33,19 +37,42 @@ def build_documents(
     on_error: Callable[[IngestError], None] | None = None,
     on_document: Callable[[Extraction], None] | None = None,
 ) -> BuildReport:
+    """Extract and store documents; a bad input is reported (`on_error`) and the rest goes on.
+
+    Ids must be unique within a build: a document whose id an earlier one of the same build has
+    is refused (it used to replace that one silently: a .jsonl or a POST /documents batch
+    repeating an id, two report.txt given directly). A document too long to parse is refused
+    alone; the others of its batch are built."""
     report = BuildReport()
+    first_source: dict[str, str] = {}
+
+    def refuse(error: IngestError) -> None:
+        report.errors.append(error)
+        if on_error:
+            on_error(error)
 
     def documents() -> Iterator[Document]:
         for item in items:
             if isinstance(item, IngestError):
-                report.errors.append(item)
-                if on_error:
-                    on_error(item)
-            else:
-                yield item
+                refuse(item)
+                continue
+            source, first = _source(item), first_source.get(item.id)
+            if first is not None:
+                where = "given twice" if first == source else f"already that of {first}"
+                refuse(
+                    IngestError(source, f"not built: its id {item.id!r} is {where} in this build")
+                )
+                continue
+            first_source[item.id] = source
+            yield item
+
+    def unparsable(doc: Document, reason: str) -> None:
+        refuse(IngestError(_source(doc), reason))
 
     with store.bulk_writer() as writer:
-        for ex in extract(documents(), load(pipeline), batch_size, processes):
+        for ex in extract(
+            documents(), load(pipeline), batch_size, processes, on_refused=unparsable
+        ):
             report.triples += writer.replace(*document_quads(ex))
             report.documents += 1
             report.figures += len(ex.figures)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -54,14 +55,24 @@ def open_store(path: Path | None, read_only: bool = False):
 
 @app.command()
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .html, .jsonl) or folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files (.txt, .html, .jsonl) or folders. A file's document id is its path "
+            "relative to the folder given (a/report.txt), or its name when given directly; "
+            "a .jsonl record's is its id."
+        ),
+    ],
     store: StoreOption = None,
     batch_size: Annotated[int, typer.Option(help="Texts per spaCy batch.")] = 0,
     processes: Annotated[
         int, typer.Option(help="spaCy processes (default KG_PROCESSES, 1); the rules run here.")
     ] = 0,
 ) -> None:
-    """Ingest articles, extract entities, quotes and figure claims, and store one graph per document."""
+    """Ingest articles, extract entities, quotes and figure claims, and store one graph per document.
+
+    A rebuilt document's graph is replaced in one transaction; an id given twice is refused.
+    """
     from kg.build import build_paths
     from kg.ingest import expand
     from kg.nlp import PipelineError
@@ -106,6 +117,7 @@ def build(
         f"{report.quotes} quotations, {report.triples} triples into {kg_store.path}"
         + (f"; {len(report.errors)} input(s) skipped" if report.errors else ""),
         highlight=False,
+        soft_wrap=True,  # one line, whatever the store's path: scripts read it
     )
     if report.errors and not report.documents:
         raise typer.Exit(1)
@@ -113,7 +125,13 @@ def build(
 
 @app.command()
 def remove(
-    doc: Annotated[str, typer.Argument(help="Document id (its file name).")],
+    doc: Annotated[
+        str,
+        typer.Argument(
+            help="Document id: the file's path relative to the folder built (a/report.txt; in a "
+            "flat folder its name), the name of a file given directly, or a .jsonl record's id."
+        ),
+    ],
     store: StoreOption = None,
 ) -> None:
     """Drop a document's graph from the store."""
@@ -223,8 +241,9 @@ def export(
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (csv: a folder).")],
     view: Annotated[
-        str, typer.Option(help="Network view: entity, attribution or comention.")
-    ] = "entity",
+        str | None,
+        typer.Option(help="Network view: entity (default), attribution or comention."),
+    ] = None,
     since: Annotated[
         str | None,
         typer.Option("--from", help="Only documents published on or after (YYYY-MM-DD)."),
@@ -236,20 +255,18 @@ def export(
         list[str] | None, typer.Option("--document", "-d", help="Only this document (repeatable).")
     ] = None,
     category: Annotated[
-        str | None, typer.Option(help="Only figure claims of this category.")
+        str | None,
+        typer.Option(help="Only figure claims of this category (attribution and entity views)."),
     ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Export a network for Gephi and other tools, a picture of it, or the store as RDF."""
+    """Export a network for Gephi and other tools, a picture of it, or the store as RDF (all
+    document graphs, or those chosen by --document, --from and --to)."""
     from datetime import date
 
-    from kg.export import FORMATS, export_file
-    from kg.networks import VIEWS, Filters
+    from kg.export import ExportError, check, export_file
+    from kg.networks import Filters
 
-    if fmt not in FORMATS:
-        raise fail(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if view not in VIEWS:
-        raise fail(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     try:
         filters = Filters(
             since=date.fromisoformat(since) if since else None,
@@ -259,6 +276,10 @@ def export(
         )
     except ValueError:
         raise fail("--from and --to take dates as YYYY-MM-DD") from None
+    try:
+        check(fmt, view, filters)  # an export it cannot honour is refused, not half done
+    except ExportError as exc:
+        raise fail(str(exc)) from None
     kg_store = open_store(store, read_only=True)
     try:
         written = export_file(kg_store, fmt, output, view, filters)
@@ -401,8 +422,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Serve the SPARQL endpoint, canned queries and exports over HTTP."""
-    import uvicorn
-
+    from api import server
     from api.main import create_app
 
     settings = get_settings().model_copy(
@@ -416,7 +436,8 @@ def serve(
         f"(API docs at /docs, SPARQL at /sparql)",
         highlight=False,
     )
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
+        server.Server(server.config(application, settings), application).run()
 
 
 def main() -> None:

@@ -1,15 +1,20 @@
 """Exports: networks for Gephi, yEd and Cytoscape (GEXF 1.3, GraphML, Gephi's CSV pair, a PNG
 picture) and RDF dumps of the store for other triple stores (N-Quads, TriG, Turtle, N-Triples,
-JSON-LD with the context in ontology/context.jsonld)."""
+JSON-LD with the context in ontology/context.jsonld).
+
+An RDF dump is made of whole document graphs: `documents` and the `since`/`until` publication
+dates choose which; a view or a figure category cannot be honoured by whole graphs, so they are
+refused (ExportError) rather than silently ignored."""
 
 from __future__ import annotations
 
 import csv
 import gc
 import io
+import itertools
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -18,7 +23,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.gexf import write_gexf
-from kg.networks import Filters, Network, build, colour, degree
+from kg.networks import Filters, Network, build, check_view, colour, degree, kept_documents
 from kg.resources import ontology_dir
 from kg.store import KGStore
 
@@ -37,6 +42,35 @@ GRAPH_FORMATS = {
 }
 FORMATS = tuple([*GRAPH_FORMATS, *RDF_FORMATS])
 SUFFIXES = {"nquads": "nq", "ntriples": "nt", "turtle": "ttl", "csv": "zip"}
+
+
+class ExportError(ValueError):
+    """An export asked with options it cannot honour: the service answers 400, the CLI fails."""
+
+
+def check(fmt: str, view: str | None, filters: Filters | None) -> str | None:
+    """The view the export will use (None for an RDF dump), or ExportError before any work."""
+    filters = filters or Filters()
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in RDF_FORMATS:
+        networks = ", ".join(GRAPH_FORMATS)
+        if view is not None:
+            raise ExportError(
+                f"view applies to the network formats ({networks}); an RDF dump ({fmt}) holds "
+                "whole document graphs"
+            )
+        if filters.category:
+            raise ExportError(
+                f"category applies to the network formats ({networks}); an RDF dump ({fmt}) holds "
+                "whole document graphs, so it cannot keep one category of figure claims (choose "
+                "documents with document, from and to, or CONSTRUCT the subset through SPARQL)"
+            )
+        return None
+    try:
+        return check_view(view, filters)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def to_networkx(net: Network) -> nx.MultiDiGraph:
@@ -103,11 +137,46 @@ def draw_png(net: Network, out: BinaryIO, title: str = "", top: int = 40) -> Non
     plt.close(fig)
 
 
-def _jsonld(store: KGStore, out: BinaryIO) -> None:
+def _graphs(store: KGStore, filters: Filters | None) -> list[ox.NamedNode] | None:
+    """The document graphs an RDF dump keeps; None for the whole store (imported graphs too)."""
+    if filters is None or not filters.by_document:
+        return None
+    return [ox.NamedNode(g) for g in sorted(kept_documents(store, filters))]
+
+
+def _quads(store: KGStore, graphs: list[ox.NamedNode]) -> Iterable[ox.Quad]:
+    return itertools.chain.from_iterable(
+        store.ox.quads_for_pattern(None, None, None, g) for g in graphs
+    )
+
+
+def _rdf(store: KGStore, fmt: str, out: BinaryIO, graphs: list[ox.NamedNode] | None) -> None:
+    """Dataset formats keep each document's graph; triple formats merge the graphs' triples."""
+    rdf_format = RDF_FORMATS[fmt][0]
+    assert rdf_format is not None
+    if rdf_format.supports_datasets:
+        if graphs is None:
+            store.ox.dump(out, rdf_format)
+        else:
+            ox.serialize(_quads(store, graphs), out, rdf_format)
+        return
+    if graphs is None:
+        triples = store.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    elif not graphs:
+        return  # no document kept: nothing to write
+    else:  # the kept graphs merged as the default graph: each triple once, as in the whole dump
+        triples = store.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=graphs)
+    out.write(triples.serialize(format=rdf_format))
+
+
+def _jsonld(store: KGStore, out: BinaryIO, graphs: list[ox.NamedNode] | None) -> None:
     from rdflib import Dataset
 
     data = io.BytesIO()
-    store.ox.dump(data, ox.RdfFormat.N_QUADS)
+    if graphs is None:
+        store.ox.dump(data, ox.RdfFormat.N_QUADS)
+    else:
+        ox.serialize(_quads(store, graphs), data, ox.RdfFormat.N_QUADS)
     dataset = Dataset()
     dataset.parse(data=data.getvalue().decode("utf-8"), format="nquads")
     context = json.loads((ontology_dir() / "context.jsonld").read_text(encoding="utf-8"))[
@@ -132,24 +201,28 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def export(
-    store: KGStore, fmt: str, out: BinaryIO, view: str = "entity", filters: Filters | None = None
+    store: KGStore,
+    fmt: str,
+    out: BinaryIO,
+    view: str | None = None,
+    filters: Filters | None = None,
 ) -> None:
+    """Write an export. `view` (default entity) is for networks only; an RDF dump honours the
+    document and date filters and refuses a view or a category (ExportError)."""
+    chosen = check(fmt, view, filters)
     with _no_cyclic_gc():
-        _export(store, fmt, out, view, filters)
+        _export(store, fmt, out, chosen, filters)
 
 
-def _export(store: KGStore, fmt: str, out: BinaryIO, view: str, filters: Filters | None) -> None:
+def _export(
+    store: KGStore, fmt: str, out: BinaryIO, view: str | None, filters: Filters | None
+) -> None:
     if fmt == "jsonld":
-        _jsonld(store, out)
+        _jsonld(store, out, _graphs(store, filters))
     elif fmt in RDF_FORMATS:
-        rdf_format = RDF_FORMATS[fmt][0]
-        if rdf_format.supports_datasets:
-            store.ox.dump(out, rdf_format)
-        else:
-            triples = store.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-            out.write(triples.serialize(format=rdf_format))
+        _rdf(store, fmt, out, _graphs(store, filters))
     elif fmt in GRAPH_FORMATS:
-        net = build(store, view, filters)
+        net = build(store, view or "entity", filters)
         if fmt == "gexf":
             text = io.StringIO()
             write_gexf(net, text)
@@ -168,7 +241,7 @@ def _export(store: KGStore, fmt: str, out: BinaryIO, view: str, filters: Filters
 
 
 def export_bytes(
-    store: KGStore, fmt: str, view: str = "entity", filters: Filters | None = None
+    store: KGStore, fmt: str, view: str | None = None, filters: Filters | None = None
 ) -> bytes:
     buffer = io.BytesIO()
     export(store, fmt, buffer, view, filters)
@@ -176,13 +249,14 @@ def export_bytes(
 
 
 def export_file(
-    store: KGStore, fmt: str, path: Path, view: str = "entity", filters: Filters | None = None
+    store: KGStore, fmt: str, path: Path, view: str | None = None, filters: Filters | None = None
 ) -> list[Path]:
     """Write the export; `csv` writes nodes.csv and edges.csv beside each other (PATH is a folder
     or a file name whose stem prefixes them). Returns the files written."""
+    chosen = check(fmt, view, filters)  # before the file is opened: a refusal leaves no file
     if fmt == "csv":
         with _no_cyclic_gc():
-            nodes, edges = gephi_csv(build(store, view, filters))
+            nodes, edges = gephi_csv(build(store, chosen or "entity", filters))
         folder, stem = (path, "") if path.suffix == "" else (path.parent, path.stem + "-")
         folder.mkdir(parents=True, exist_ok=True)
         written = [folder / f"{stem}nodes.csv", folder / f"{stem}edges.csv"]

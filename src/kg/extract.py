@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -976,18 +976,45 @@ def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction
     return ctx.out
 
 
+def too_long(doc_blocks: list[Block], limit: int) -> str | None:
+    """Why a document cannot be parsed, if it cannot: a paragraph over the pipeline's max_length.
+
+    spaCy refuses such a text (E088), which stopped the whole stream and every document after it;
+    parsing it anyway would take about 3 GiB of memory per million characters (measured), so the
+    document is refused alone, before it is parsed. No real article has such a paragraph."""
+    for block in doc_blocks:
+        if block.end - block.start > limit:
+            return (
+                f"not built: a paragraph of {block.end - block.start:,} characters (at character "
+                f"{block.start:,}) is longer than the {limit:,} the spaCy pipeline parses at once"
+            )
+    return None
+
+
 def extract(
-    docs: Iterable[Document], nlp: Language, batch_size: int = 32, n_process: int = 1
+    docs: Iterable[Document],
+    nlp: Language,
+    batch_size: int = 32,
+    n_process: int = 1,
+    on_refused: Callable[[Document, str], None] | None = None,
 ) -> Iterator[Extraction]:
     """Parse the blocks of all documents in one `nlp.pipe` stream, then apply the rules per document.
 
     Only block texts cross to spaCy's worker processes (n_process > 1); the documents wait here,
-    in order, since `nlp.pipe` answers in the order it was fed."""
+    in order, since `nlp.pipe` answers in the order it was fed. A document that cannot be parsed
+    (`too_long`) is left out and given to `on_refused` with the reason, and the stream goes on;
+    with no `on_refused` it raises ValueError."""
     waiting: deque[tuple[Document, list[Block]]] = deque()
 
     def texts() -> Iterator[str]:
         for doc in docs:
             doc_blocks = blocks(doc)
+            reason = too_long(doc_blocks, nlp.max_length)
+            if reason is not None:
+                if on_refused is None:
+                    raise ValueError(f"{doc.id}: {reason}")
+                on_refused(doc, reason)
+                continue
             waiting.append((doc, doc_blocks))
             if not doc_blocks:
                 yield ""  # keeps the document's place in the stream

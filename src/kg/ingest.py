@@ -128,8 +128,9 @@ def _decode(raw: bytes) -> str:
         raise ValueError(f"not valid UTF-8 text (byte {exc.start})") from None
 
 
-def read_file(path: Path) -> Iterator[Document | IngestError]:
-    """Yield the documents of one file, or errors naming it."""
+def read_file(path: Path, doc_id: str | None = None) -> Iterator[Document | IngestError]:
+    """Yield the documents of one file, or errors naming it. A .txt or .html file is one document
+    with the id `doc_id` (default: the file name); a .jsonl file's records carry their own ids."""
     try:
         text = _decode(path.read_bytes())
     except (OSError, ValueError) as exc:
@@ -137,13 +138,14 @@ def read_file(path: Path) -> Iterator[Document | IngestError]:
         yield IngestError(str(path), reason)
         return
     suffix = path.suffix.lower()
+    doc_id = doc_id or path.name
     try:
         if suffix == ".jsonl":
             yield from _read_jsonl(path, text)
         elif suffix in {".html", ".htm"}:
-            yield parse_html(path.name, text, str(path))
+            yield parse_html(doc_id, text, str(path))
         else:
-            yield parse_txt(path.name, text, str(path))
+            yield parse_txt(doc_id, text, str(path))
     except ValueError as exc:
         yield IngestError(str(path), str(exc))
 
@@ -161,22 +163,31 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Document | IngestError]:
             yield IngestError(where, str(exc))
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path | IngestError]:
-    """Files named directly are read whatever their suffix; folders are walked for known ones."""
+def inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | IngestError]:
+    """Each file to read with its document id. Files named directly are read whatever their
+    suffix and keep their name as id; folders are walked for known suffixes, and a file in one
+    gets its path relative to that folder ("a/report.txt"), so files of the same name in two
+    subfolders stay two documents (a flat folder's ids are its file names)."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.suffix.lower() in SUFFIXES:
-                    yield child
+                    yield child, child.relative_to(path).as_posix()
         elif path.is_file():
-            yield path
+            yield path, path.name
         else:
             yield IngestError(str(path), "no such file or directory")
 
 
+def expand(paths: Iterable[Path]) -> Iterator[Path | IngestError]:
+    """The files `inputs` reads, without their ids."""
+    for item in inputs(paths):
+        yield item if isinstance(item, IngestError) else item[0]
+
+
 def read_paths(paths: Iterable[Path]) -> Iterator[Document | IngestError]:
-    for item in expand(paths):
+    for item in inputs(paths):
         if isinstance(item, IngestError):
             yield item
         else:
-            yield from read_file(item)
+            yield from read_file(*item)

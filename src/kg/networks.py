@@ -39,6 +39,12 @@ class Filters:
     documents: frozenset[str] | None = None
     category: str | None = None
 
+    @property
+    def by_document(self) -> bool:
+        """Whether the filters choose documents (dates or ids), which any export can honour;
+        `category` picks figure claims inside documents, which only some networks can."""
+        return self.since is not None or self.until is not None or self.documents is not None
+
     def keeps(self, doc: str, published: str | None) -> bool:
         if self.documents is not None and doc not in self.documents:
             return False
@@ -149,14 +155,32 @@ def _type(iri: str | None) -> str:
     return (iri or "").rsplit("#", 1)[-1] or "Entity"
 
 
-def build(store: KGStore, view: str = "entity", filters: Filters | None = None) -> Network:
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
-    filters = filters or Filters()
+def kept_documents(store: KGStore, filters: Filters) -> dict[str, str | None]:
+    """The graphs of the documents the filters keep, with their publication dates."""
     docs = {r["doc"]: (r["id"], r["date"]) for r in store.select(_DATES)}
-    kept = {
+    return {
         d: published for d, (doc_id, published) in docs.items() if filters.keeps(doc_id, published)
     }
+
+
+def check_view(view: str | None, filters: Filters | None = None) -> str:
+    """The view to build (entity when none is named), or ValueError when the view does not exist
+    or cannot honour the filters: a category would be silently ignored by the comention view."""
+    view = view or "entity"
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+    if view == "comention" and filters is not None and filters.category:
+        raise ValueError(
+            "category picks figure claims, and the comention view has none: use it with the "
+            "attribution or entity view"
+        )
+    return view
+
+
+def build(store: KGStore, view: str = "entity", filters: Filters | None = None) -> Network:
+    view = check_view(view, filters)
+    filters = filters or Filters()
+    kept = kept_documents(store, filters)
     net = Network(view)
     if view == "attribution":
         _attribution(store, net, kept, filters)

@@ -12,7 +12,9 @@ that returns the caller's validated value as a typed RDF term (unbound when not 
     BIND(kg:param("category") AS ?param_category)
     FILTER(!BOUND(?param_category) || ?category = ?param_category)
 
-Nothing a caller sends is ever pasted into query text.
+Nothing a caller sends is ever pasted into query text; a page's LIMIT and OFFSET, integers
+checked here, are the only thing added to it (SPARQL has no parameter for them), so the store
+itself stops at the page and a filter sees every row, however many there are.
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 class ParameterError(ValueError):
     pass
+
+
+_TRAILING_SLICE = re.compile(r"\b(?:LIMIT|OFFSET)\s+\d+\s*$", re.IGNORECASE)
+
+
+def paged(sparql: str, limit: int, offset: int = 0) -> str:
+    """The SELECT with `LIMIT limit OFFSET offset` after its ORDER BY, so the store pages.
+
+    Only validated integers are added; a query that already ends with its own LIMIT or OFFSET
+    is refused rather than given a second one (a syntax error in the store)."""
+    for name, value in (("limit", limit), ("offset", offset)):
+        if type(value) is not int or value < 0:
+            raise ParameterError(f"{name} must be a non-negative integer")
+    if _TRAILING_SLICE.search(sparql):
+        raise ValueError("the query has its own LIMIT or OFFSET; it cannot be paged")
+    return f"{sparql.rstrip()}\nLIMIT {limit} OFFSET {offset}\n"
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,10 @@ class CannedQuery:
     @property
     def text(self) -> str:
         return sparql_prefixes() + self.sparql
+
+    def page(self, limit: int, offset: int = 0) -> str:
+        """The query text for one page of its rows (see `paged`)."""
+        return paged(self.text, limit, offset)
 
 
 def parse_query_file(path: Path) -> CannedQuery:

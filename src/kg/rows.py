@@ -5,6 +5,7 @@ Imports no rdflib: the service's query workers use it (see kg.namespaces).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pyoxigraph as ox
@@ -30,6 +31,8 @@ def ox_value(term: object) -> Any:
                 return int(term.value)
             if datatype in _FLOATS:
                 number = float(term.value)
+                if not math.isfinite(number):  # NaN and INF have no JSON number
+                    return term.value
                 return (
                     int(number) if datatype == _XSD + "decimal" and number.is_integer() else number
                 )

@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,10 +40,29 @@ class Settings(BaseSettings):
         ge=0,
         description="MiB kept of answers to repeated queries until the next write; 0: none kept.",
     )
+    update_timeout: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds a SPARQL Update may run (stopped past it: nothing written).",
+    )
+    max_query_kb: int = Field(
+        512, ge=1, description="KiB a query or update may take (request bodies and query strings)."
+    )
+    max_upload_mb: int = Field(
+        64, ge=1, description="MiB a request adding documents may take (POST /documents)."
+    )
     token: SecretStr | None = Field(
-        None, description="Bearer token that enables writes; none: read-only."
+        None, description="Bearer token that enables writes; none (or empty): read-only."
     )
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS.")
+    access_log: bool = Field(True, description="Log a line per request (kg serve).")
+
+    @field_validator("token")
+    @classmethod
+    def _blank_is_none(cls, token: SecretStr | None) -> SecretStr | None:
+        """`KG_TOKEN=` (empty or blank) must leave the service read-only, not open writes to
+        anyone sending an empty bearer token."""
+        return token if token is not None and token.get_secret_value().strip() else None
 
 
 @lru_cache
