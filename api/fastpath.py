@@ -7,7 +7,7 @@ and `X-Content-Type-Options: nosniff` on its response.
 GET /sparql?query=… is then answered straight from ASGI, before FastAPI's middleware and routing:
 lookups are the hot path of a SPARQL endpoint, and FastAPI's per-request machinery (middleware,
 routing, parameter and dependency solving) cost more than the query did. A plain GET query goes
-through the same `answer()` as the documented route, with the same guard, negotiation, limits
+through the same `reply()` as the documented route, with the same guard, negotiation, limits
 and errors, and its whole response is kept for the next time it is asked (api.cache). Anything
 else (the service description, POST, updates, cross-origin requests that need CORS headers,
 parameters out of range or unknown) goes on to FastAPI unchanged.
@@ -21,17 +21,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, HTTPException
-from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
 from api import cache as answers
-from api.common import ARRIVAL, http_error
-from api.routers.sparql import answer, parse_timeout
+from api.common import ARRIVAL
+from api.routers.sparql import parse_timeout, reply
 
 if TYPE_CHECKING:
-    from starlette.responses import Response
-
     from kg.settings import Settings
 
 _PATHS = {"/sparql", "/sparql/"}
@@ -118,19 +115,46 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     pool, cache = app.state.pool, app.state.cache
     # The answer depends on the query string, the Accept header and, through relative IRIs
     # resolved against the endpoint's own address, its scheme, host and path.
-    key = answers.key(b"get", scope["query_string"], accept, scope["scheme"], host, scope["path"])
-    since = cache.generation if cache is not None else 0
-    if cache is not None and (hit := cache.get(key, count_miss=False)) is not None:
-        await send({"type": "http.response.start", "status": hit.status,
-                    "headers": [*hit.headers, _HIT, NOSNIFF]})  # fmt: skip
-        await send({"type": "http.response.body", "body": hit.body})
-        return True
-    try:
-        params = parse_qsl(
-            scope["query_string"].decode("utf-8"), keep_blank_values=True, strict_parsing=True
+    key = b""
+    if cache is not None:
+        key = answers.key(
+            b"get", scope["query_string"], accept, scope["scheme"], host, scope["path"]
         )
-    except (UnicodeDecodeError, ValueError):
+        if (hit := cache.get(key, count_miss=False)) is not None:
+            await send({"type": "http.response.start", "status": hit.status,
+                        "headers": [*hit.headers, _HIT, NOSNIFF]})  # fmt: skip
+            await send({"type": "http.response.body", "body": hit.body})
+            return True
+    since = cache.generation if cache is not None else 0
+    query, default_graphs, named_graphs, seconds = _parameters(scope["query_string"])
+    if query is None:
         return False
+    got = await reply(pool, app.state.settings, query, accept.decode("latin-1") or None,
+                      _endpoint(scope, host), default_graphs, named_graphs, seconds)  # fmt: skip
+    if got.stream is not None:  # Starlette's response: it stops the stream if the client leaves
+        headers = {k.decode(): v.decode() for k, v in got.headers}
+        response = StreamingResponse(got.stream, media_type=got.media, headers=headers)
+        await response(scope, receive, _nosniff(send))
+        return True
+    headers = [(b"content-type", _content_type(got.media)),
+               (b"content-length", str(len(got.body)).encode()), *got.headers]  # fmt: skip
+    if cache is not None and got.status == 200 and answers.keeps(query):
+        size = len(got.body) + sum(len(k) + len(v) for k, v in headers)
+        cache.put(key, answers.Response(200, tuple(headers), got.body), size, since)
+    await send(
+        {"type": "http.response.start", "status": got.status, "headers": [*headers, NOSNIFF]}
+    )
+    await send({"type": "http.response.body", "body": got.body})
+    return True
+
+
+def _parameters(raw: bytes) -> tuple[str | None, list[str], list[str], float | None]:
+    """The query and the protocol's parameters; a None query when FastAPI's route should take
+    the request (no single query, an unknown or repeated parameter, a timeout out of range)."""
+    try:
+        params = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        return None, [], [], None
     names = [k for k, _ in params]
     timeouts = [v for k, v in params if k == "timeout"]
     seconds = parse_timeout(timeouts[0]) if len(timeouts) == 1 else None
@@ -140,31 +164,28 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
         or len(timeouts) > 1
         or isinstance(seconds, str)
     ):
-        return False
-    scope["app"] = app
-    query = next(v for k, v in params if k == "query")
-    response: Response
-    try:
-        response = await answer(
-            Request(scope, receive),
-            pool,
-            app.state.settings,
-            query,
-            [v for k, v in params if k == "default-graph-uri"],
-            [v for k, v in params if k == "named-graph-uri"],
-            seconds,
-        )
-    except HTTPException as exc:
-        response = http_error(exc)
-    if (
-        cache is not None
-        and response.status_code == 200
-        and not isinstance(response, StreamingResponse)
-        and answers.keeps(query)
-    ):
-        headers = tuple(h for h in response.raw_headers if h[0] != _HIT[0])  # added when sent
-        kept = answers.Response(200, headers, response.body)
-        size = len(response.body) + sum(len(k) + len(v) for k, v in headers)
-        cache.put(key, kept, size, since)
-    await response(scope, receive, _nosniff(send))
-    return True
+        return None, [], [], None
+    return (
+        next(v for k, v in params if k == "query"),
+        [v for k, v in params if k == "default-graph-uri"],
+        [v for k, v in params if k == "named-graph-uri"],
+        seconds,
+    )
+
+
+def _endpoint(scope: Scope, host: bytes) -> str:
+    """The endpoint's own address, as Starlette's request.url gives it."""
+    path = scope.get("root_path", "") + scope["path"]
+    scheme = scope["scheme"]
+    if host:
+        return f"{scheme}://{host.decode('latin-1')}{path}"
+    if scope.get("server") is None:
+        return path
+    name, port = scope["server"]
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{name}{path}" if port == default else f"{scheme}://{name}:{port}{path}"
+
+
+def _content_type(media: str) -> bytes:
+    """As Starlette writes it: text types say their charset."""
+    return (media + "; charset=utf-8" if media.startswith("text/") else media).encode()

@@ -148,9 +148,27 @@ def _inspect(text: str) -> Inspection:
 
 _inspect_short = lru_cache(maxsize=512)(_inspect)
 
+# The common query needs no tokens read: with none of these in it (in any case), no keyword
+# SERVICE, LOAD or FROM and no codepoint escape can be in it, since keywords are ASCII words;
+# with no more brackets than MAX_DEPTH, none is nested deeper; and its form is the first word
+# after a prologue this expression reads whole (anything else goes to the tokenizer).
+_HINTS = ("service", "load", "from", "\\u")
+_PROLOGUE_THEN_FORM = re.compile(
+    r"(?:[ \t\r\n]+|#[^\r\n]*|(?:PREFIX[ \t\r\n]*(?:" + _PREFIX + r")?:|BASE)[ \t\r\n]*"
+    r"<[^<>\"{}|^`\\\x00-\x20]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![A-Za-z0-9_])",
+    re.IGNORECASE,
+)
+
 
 def inspect(text: str) -> Inspection:
     """Read a query or update once; kept for short texts, which are the ones asked again."""
+    lowered = text.lower()
+    if (
+        not any(hint in lowered for hint in _HINTS)
+        and (text.count("{") + text.count("(") + text.count("[") + text.count("<<") <= MAX_DEPTH)
+        and (form := _PROLOGUE_THEN_FORM.match(text))
+    ):
+        return Inspection(form.group(1).upper(), None, ())
     return _inspect_short(text) if len(text) <= _CACHED else _inspect(text)
 
 

@@ -32,7 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not (settings.store / "CURRENT").exists():
             KGStore(settings.store).close()  # an empty store, so workers can open it
         lock = hold_serve_lock(settings.store)  # writers elsewhere are refused while we serve
-        pool = WorkerPool(settings.store, settings.workers, app.state.cache)
+        pool = WorkerPool(
+            settings.store, settings.workers, app.state.cache, settings.worker_allocator
+        )
         await pool.start()
         if pool.wall is not None:
             log.warning("workers run without the network wall: %s", pool.wall)

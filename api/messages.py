@@ -148,21 +148,23 @@ def send(sock: socket.socket, message: ToWorker | FromWorker) -> None:
     sock.sendall(encode(message))
 
 
-def receive(sock: socket.socket) -> ToWorker | None:
-    """The next message for a worker; None when the service has gone (blocking)."""
-    head = _exactly(sock, 4)
-    if head is None:
-        return None
-    payload = _exactly(sock, _LENGTH.unpack(head)[0])
-    return None if payload is None else _to_worker.decode(payload)
+class Receiver:
+    """A worker's end of its socket: whole messages from the service, read with as few system
+    calls as may be (one per message, usually)."""
 
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.buffer = sock, bytearray()
 
-def _exactly(sock: socket.socket, n: int) -> bytes | None:
-    parts, left = [], n
-    while left:
-        part = sock.recv(min(left, 1 << 20))
-        if not part:
-            return None
-        parts.append(part)
-        left -= len(part)
-    return b"".join(parts)
+    def next(self) -> ToWorker | None:
+        """The next message; None when the service has gone (blocking)."""
+        while True:
+            if len(self.buffer) >= 4:
+                (length,) = _LENGTH.unpack_from(self.buffer)
+                if len(self.buffer) >= 4 + length:
+                    payload = bytes(self.buffer[4 : 4 + length])
+                    del self.buffer[: 4 + length]
+                    return _to_worker.decode(payload)
+            part = self.sock.recv(1 << 16)
+            if not part:
+                return None
+            self.buffer += part

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from api import messages as msg
+from api.allocator import worker_environment
 from api.cache import AnswerCache, keeps
 from api.cache import key as cache_key
 
@@ -65,6 +66,14 @@ class Answer:
         return cls(message.kind, body=message.body, truncated=message.truncated, cached=cached)
 
 
+_EXPIRED = object()
+
+
+def _expire(waiter: asyncio.Future[object]) -> None:
+    if not waiter.done():
+        waiter.set_result(_EXPIRED)
+
+
 class _Channel(asyncio.Protocol):
     """A worker's socket as the event loop reads it: whole messages, in order, as they arrive.
 
@@ -76,7 +85,7 @@ class _Channel(asyncio.Protocol):
     def __init__(self, on_lost: Callable[[], None]) -> None:
         self.framer = msg.Framer()
         self.messages: collections.deque[tuple[msg.FromWorker, bytes]] = collections.deque()
-        self.waiter: asyncio.Future[None] | None = None
+        self.waiter: asyncio.Future[object] | None = None
         self.closed = self.paused = False
         self.transport: asyncio.Transport | None = None
         self.on_lost = on_lost
@@ -113,14 +122,17 @@ class _Channel(asyncio.Protocol):
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            self.waiter = asyncio.get_running_loop().create_future()
+            loop = asyncio.get_running_loop()
+            self.waiter = waiter = loop.create_future()
+            # One timer on the future, cheaper than asyncio.timeout() on this hot path.
+            timer = loop.call_later(left, _expire, waiter)
             try:
-                async with asyncio.timeout(left):
-                    await self.waiter  # woken by a whole message or the end of the socket
-            except TimeoutError:
-                return None
+                await waiter  # woken by a whole message, the end of the socket, or the timer
             finally:
+                timer.cancel()
                 self.waiter = None
+            if waiter.result() is _EXPIRED and not self.messages:
+                return None
         if not self.messages:
             raise EOFError("the worker ended")
         if self.paused and len(self.messages) < _AHEAD // 2 and self.transport is not None:
@@ -138,13 +150,19 @@ class _Worker:
     -P: not from the working directory, where a folder named api or kg may be.
     """
 
-    def __init__(self, path: Path, on_lost: Callable[[_Worker], None], write: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        on_lost: Callable[[_Worker], None],
+        write: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> None:
         ours, theirs = socket.socketpair()
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-P", "-m", "api.worker", str(path), str(theirs.fileno()),
                  str(os.getpid()), *(["--write"] if write else [])],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
             )  # fmt: skip
         except OSError:
             ours.close()
@@ -206,8 +224,15 @@ class Counts:
 
 
 class WorkerPool:
-    def __init__(self, path: Path, size: int = 2, cache: AnswerCache | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        size: int = 2,
+        cache: AnswerCache | None = None,
+        allocator: str = "mimalloc",
+    ) -> None:
         self.path, self.size, self.cache = path, max(1, size), cache
+        self.env = worker_environment(allocator)
         self.idle: collections.deque[_Worker] = collections.deque()
         self.busy: set[_Worker] = set()
         self.starting: set[_Worker] = set()
@@ -243,7 +268,7 @@ class WorkerPool:
         return [s for s in started if isinstance(s, BaseException)]
 
     async def _new(self, write: bool = False) -> _Worker:
-        worker = _Worker(self.path, self._lost, write)
+        worker = _Worker(self.path, self._lost, write, self.env)
         self.starting.add(worker)
         try:
             ready = await worker.ready(self.path)

@@ -12,14 +12,12 @@ so a replacement starts fast and each worker holds little memory.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -45,7 +43,6 @@ _WRONG_FORM = {
 }
 
 Send = Callable[[msg.FromWorker], None]
-_PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):")
 # Oxigraph's parser recurses: a long chain of operators (thousands of BINDs or `+`) overflows
 # the usual 8 MiB stack and kills the process. Nesting is capped by the guard; chains are
 # bounded by the size limit on queries, which this stack holds (only pages used take memory).
@@ -53,16 +50,12 @@ STACK = 512 << 20
 
 
 def _prefixes(query: str) -> dict[str, str]:
-    """kg's prefixes that the query may use: Oxigraph takes time over every prefix it is given."""
-    return _short_prefixes(query) if len(query) <= 4096 else _used(query)
+    """kg's prefixes that the query may use: Oxigraph takes time over every prefix it is given.
+    (A prefix named in a string or an IRI is given too, which does no harm.)"""
+    return {prefix: iri for needle, prefix, iri in _PREFIX_NEEDLES if needle in query}
 
 
-def _used(query: str) -> dict[str, str]:
-    used = set(_PREFIXED.findall(query))
-    return {p: ns for p, ns in PREFIX_MAP.items() if p in used}
-
-
-_short_prefixes = lru_cache(maxsize=512)(_used)
+_PREFIX_NEEDLES = [(f"{prefix}:", prefix, iri) for prefix, iri in PREFIX_MAP.items()]
 
 
 def _term(term: msg.Term) -> ox.NamedNode | ox.Literal:
@@ -162,7 +155,8 @@ def main(path: str, sock: socket.socket, write: bool = False, wall: str | None =
     if store is None:
         return
     send(msg.Ready(wall))
-    while (job := msg.receive(sock)) is not None and not isinstance(job, msg.Stop):
+    jobs = msg.Receiver(sock)
+    while (job := jobs.next()) is not None and not isinstance(job, msg.Stop):
         try:
             if isinstance(job, msg.Update):
                 store.update(job.update, base_iri=job.base_iri, prefixes=PREFIX_MAP)

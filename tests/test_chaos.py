@@ -8,9 +8,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import ROOT, build_store, serve
+from .conftest import build_store, kg_serve, serve
 
 TOKEN = "chaos-token"
 ASK = "ASK { GRAPH ?g { ?s ?p ?o } }"
@@ -229,16 +228,9 @@ def test_a_stop_is_prompt_and_leaves_no_worker_behind(store: Path, tmp_path: Pat
     """SIGTERM to `kg serve` with a query running and a worker just killed: the query's client
     gets 503 in JSON, the service is gone within seconds, and so are its workers."""
     copy = tmp_path / "store"
-    subprocess.run(["cp", "-r", str(store), str(copy)], check=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(copy), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "KG_QUERY_TIMEOUT": "30"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _up(url) and len(query_workers(copy)) == 2, 60)
+    shutil.copytree(store, copy)
+    with kg_serve(copy, KG_QUERY_TIMEOUT="30") as (url, server):
+        wait_for(lambda: len(query_workers(copy)) == 2)
         os.kill(query_workers(copy)[0], signal.SIGKILL)
         outcome: dict[str, httpx.Response] = {}
         slow = threading.Thread(target=lambda: outcome.update(
@@ -250,22 +242,6 @@ def test_a_stop_is_prompt_and_leaves_no_worker_behind(store: Path, tmp_path: Pat
         server.wait(15)
         stopped = time.monotonic() - started
         slow.join(15)
-    finally:
-        if server.poll() is None:
-            server.kill()
     assert stopped < 5, stopped
     assert outcome["r"].status_code == 503 and outcome["r"].json()["error"] == 503
     wait_for(lambda: not query_workers(copy), 5)
-
-
-def _free_port() -> int:
-    from .conftest import _free_port as free
-
-    return free()
-
-
-def _up(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False

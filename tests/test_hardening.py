@@ -5,12 +5,8 @@ bound, and the pages load nothing from elsewhere."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
-import time
 import xml.dom.minidom
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +18,7 @@ from fastapi import FastAPI
 
 from kg.rows import ox_value
 
-from .conftest import ROOT, _free_port, build_store, serve
+from .conftest import build_store, kg_serve, serve
 
 TOKEN = "hardening-token"
 JSON_TYPES = {"application/json"}
@@ -204,23 +200,7 @@ def test_large_distinct_queries_do_not_grow_memory(tmp_path: Path) -> None:
     """Thirty distinct queries of 400 KiB each: the service and its workers keep no copy of
     them (caches hold digests and bounded entries), so memory stays flat."""
     path = build_store(tmp_path / "store")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(path), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "KG_ANSWER_CACHE_MB": "4"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None
-            time.sleep(0.05)
+    with kg_serve(path, KG_ANSWER_CACHE_MB="4") as (url, server):
         with httpx.Client(base_url=url, timeout=60) as client:
 
             def ask(n: int) -> None:
@@ -238,7 +218,6 @@ def test_large_distinct_queries_do_not_grow_memory(tmp_path: Path) -> None:
             cache = client.get("/health").json()["answer_cache"]
         assert cache["bytes"] <= 4 << 20
         assert after - before < 24 << 20, (before >> 20, after >> 20)
-    finally:
         server.terminate()
         server.wait(15)
-    assert "GET /health HTTP/1.1" in server.stderr.read()  # a line per request for operators
+        assert "GET /health HTTP/1.1" in server.stderr.read()  # a line per request for operators

@@ -411,3 +411,14 @@ def test_schemathesis_finds_no_server_error(live_server: str, tmp_path: Path) ->
         capture_output=True, text=True, timeout=600, cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_query_workers_run_with_mimalloc(live_server: str, tmp_path: Path) -> None:
+    """Oxigraph's many small allocations: workers preload mimalloc (installed from PyPI)
+    unless told to use the system's allocator."""
+    pids = httpx.get(f"{live_server}/health").json()["workers"]["pids"]
+    assert pids and all("libmimalloc" in Path(f"/proc/{p}/maps").read_text() for p in pids)
+    path = build_store(tmp_path / "store")
+    with serve(path, worker_allocator="system") as url:
+        pids = httpx.get(f"{url}/health").json()["workers"]["pids"]
+        assert pids and not any("libmimalloc" in Path(f"/proc/{p}/maps").read_text() for p in pids)

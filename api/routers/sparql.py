@@ -4,7 +4,10 @@ row cap; the default graph is the union of document graphs unless the request na
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -14,7 +17,9 @@ from api import guard
 from api.common import error, rows, run
 from api.deps import PoolDep, SettingsDep, require_writer
 from api.messages import Job
+from api.pool import WorkerPool
 from api.writes import write_update
+from kg.settings import Settings
 
 router = APIRouter(tags=["sparql"])
 
@@ -28,6 +33,7 @@ GRAPH_TYPES = {
     "text/plain": "ntriples", "application/n-quads": "nquads", "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
 }  # fmt: skip
+_FORMATS = RESULT_TYPES | GRAPH_TYPES
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix fmt: <http://www.w3.org/ns/formats/> .
@@ -77,6 +83,71 @@ async def _graph_names(pool: PoolDep, settings: SettingsDep) -> set[str]:
     return {r["g"] for r in found}
 
 
+@dataclass(frozen=True)
+class Reply:
+    """The protocol's answer to a query, before any web framework: the GET fast path sends it
+    as it is, the routes wrap it in a Response."""
+
+    status: int
+    media: str
+    headers: list[tuple[bytes, bytes]]
+    body: bytes = b""
+    stream: AsyncIterator[bytes] | None = None
+
+
+def _failed(status: int, message: str = "", **extra: object) -> Reply:
+    body = json.dumps({"error": status, "message": message, **extra}).encode()
+    return Reply(status, "application/json", [], body)
+
+
+async def reply(
+    pool: WorkerPool,
+    settings: Settings,
+    query: str,
+    accept: str | None,
+    base_iri: str,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    timeout: float | None,
+) -> Reply:
+    """Guard, negotiation, the worker pool, headers: everything but HTTP itself."""
+    try:
+        inspected = guard.inspect(query)
+        graphs = await _graph_names(pool, settings) if inspected.datasets else set()
+        guard.check(inspected, graphs)
+    except guard.Refused as exc:
+        return _failed(400, str(exc))
+    except HTTPException as exc:
+        return _from(exc)
+    form = inspected.form
+    if form in ("SELECT", "ASK"):
+        media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
+    else:
+        media = negotiate(accept, GRAPH_TYPES, "text/turtle")
+    if media is None:
+        return _failed(406, f"nothing acceptable for a {form} in {accept!r}")
+    job = Job(query, _FORMATS[media], settings.row_cap, default_graphs=default_graphs,
+              named_graphs=named_graphs, base_iri=base_iri, union=not inspected.datasets)  # fmt: skip
+    try:
+        result = await run(pool, settings, job, timeout)
+    except HTTPException as exc:
+        return _from(exc)
+    headers = [(b"x-kg-row-cap", str(settings.row_cap).encode())]
+    if result.cached:
+        headers.append((b"x-kg-cache", b"hit"))
+    if result.stream is not None:
+        return Reply(200, media, headers, stream=result.stream)
+    headers.append((b"x-kg-truncated", b"true" if result.truncated else b"false"))
+    return Reply(200, media, headers, result.body)
+
+
+def _from(exc: HTTPException) -> Reply:
+    """A refusal or failure raised below (time limit, a worker's error) as a reply."""
+    detail = dict(exc.detail) if isinstance(exc.detail, dict) else {"message": str(exc.detail)}
+    detail.pop("error", None)
+    return _failed(exc.status_code, **detail)
+
+
 async def answer(
     request: Request,
     pool: PoolDep,
@@ -86,33 +157,14 @@ async def answer(
     named_graphs: list[str],
     timeout: float | None,
 ) -> Response:
-    """The protocol's answer to a query: guard, negotiation, the worker pool, headers."""
-    accept = request.headers.get("accept")
-    try:
-        inspected = guard.inspect(query)
-        graphs = await _graph_names(pool, settings) if inspected.datasets else set()
-        guard.check(inspected, graphs)
-    except guard.Refused as exc:
-        return error(400, str(exc))
-    form = inspected.form
-    if form in ("SELECT", "ASK"):
-        media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
-    else:
-        media = negotiate(accept, GRAPH_TYPES, "text/turtle")
-    if media is None:
-        return error(406, f"nothing acceptable for a {form} in {accept!r}")
-    fmt = (RESULT_TYPES | GRAPH_TYPES)[media]
-    job = Job(query, fmt, settings.row_cap, default_graphs=default_graphs, named_graphs=named_graphs,
-              base_iri=str(request.url).partition("?")[0],
-              union=not inspected.datasets)  # fmt: skip
-    result = await run(pool, settings, job, timeout)
-    headers = {"X-KG-Row-Cap": str(settings.row_cap)}
-    if result.cached:
-        headers["X-KG-Cache"] = "hit"
-    if result.stream is not None:
-        return StreamingResponse(result.stream, media_type=media, headers=headers)
-    headers["X-KG-Truncated"] = "true" if result.truncated else "false"
-    return Response(result.body, media_type=media, headers=headers)
+    """`reply()` as a Starlette response, for the routes."""
+    got = await reply(pool, settings, query, request.headers.get("accept"),
+                      str(request.url).partition("?")[0], default_graphs, named_graphs, timeout)  # fmt: skip
+    headers = {k.decode(): v.decode() for k, v in got.headers}
+    if got.stream is not None:
+        return StreamingResponse(got.stream, status_code=got.status, media_type=got.media,
+                                 headers=headers)  # fmt: skip
+    return Response(got.body, status_code=got.status, media_type=got.media, headers=headers)
 
 
 def _one(values: list[str], name: str) -> str | None:

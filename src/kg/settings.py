@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     )
     row_cap: int = Field(10_000, gt=0, description="Most rows (or triples) one answer carries.")
     workers: int = Field(2, ge=1, le=64, description="Query worker processes.")
+    worker_allocator: Literal["mimalloc", "system"] = Field(
+        "mimalloc", description="Memory allocator of query workers (mimalloc where it loads)."
+    )
     answer_cache_mb: int = Field(
         64,
         ge=0,
