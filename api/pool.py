@@ -15,11 +15,7 @@ import asyncio
 import collections
 import contextlib
 import logging
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -30,11 +26,10 @@ from api import messages as msg
 from api.allocator import worker_environment
 from api.cache import AnswerCache, keeps
 from api.cache import key as cache_key
+from api.process import START_TIME, Worker
 
 log = logging.getLogger("kg.service")
 
-_AHEAD = 16  # messages read ahead of the one the service is sending (a slow client's answer)
-_START_TIME = 60.0  # seconds a new worker has to open the store
 _RETRY = (0.25, 1.0, 5.0, 30.0)  # waits between failed starts, then the last one again
 _JUST_SENT = 0.1  # seconds: a worker SIGKILLed this soon after it was handed a job was not
 # killed by that job (see _compute)
@@ -66,152 +61,6 @@ class Answer:
         return cls(message.kind, body=message.body, truncated=message.truncated, cached=cached)
 
 
-_EXPIRED = object()
-
-
-def _expire(waiter: asyncio.Future[object]) -> None:
-    if not waiter.done():
-        waiter.set_result(_EXPIRED)
-
-
-class _Channel(asyncio.Protocol):
-    """A worker's socket as the event loop reads it: whole messages, in order, as they arrive.
-
-    The loop reads it itself (no poll, reader or blocking switch per request), at most _AHEAD
-    messages ahead: past that the worker waits on a full socket, so a slow client does not make
-    the service hold a whole large answer.
-    """
-
-    def __init__(self, on_lost: Callable[[], None]) -> None:
-        self.framer = msg.Framer()
-        self.messages: collections.deque[tuple[msg.FromWorker, bytes]] = collections.deque()
-        self.waiter: asyncio.Future[object] | None = None
-        self.closed = self.paused = False
-        self.transport: asyncio.Transport | None = None
-        self.on_lost = on_lost
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-
-    def data_received(self, data: bytes) -> None:
-        self.messages.extend(self.framer.feed(data))
-        if self.messages:  # not on part of a message
-            self._wake()
-        if len(self.messages) >= _AHEAD and self.transport is not None:
-            self.transport.pause_reading()
-            self.paused = True
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        self._wake()
-        self.on_lost()
-
-    def _wake(self) -> None:
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(None)
-
-    def write(self, wire: bytes) -> None:
-        """Send an encoded message (msg.encode); nothing if the worker has gone."""
-        if self.transport is not None and not self.closed:
-            self.transport.write(wire)
-
-    async def next(self, deadline: float) -> tuple[msg.FromWorker, bytes] | None:
-        """The next message and its payload; None past the deadline; EOFError if the worker
-        ended."""
-        if not self.messages and not self.closed:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            loop = asyncio.get_running_loop()
-            self.waiter = waiter = loop.create_future()
-            # One timer on the future, cheaper than asyncio.timeout() on this hot path.
-            timer = loop.call_later(left, _expire, waiter)
-            try:
-                await waiter  # woken by a whole message, the end of the socket, or the timer
-            finally:
-                timer.cancel()
-                self.waiter = None
-            if waiter.result() is _EXPIRED and not self.messages:
-                return None
-        if not self.messages:
-            raise EOFError("the worker ended")
-        if self.paused and len(self.messages) < _AHEAD // 2 and self.transport is not None:
-            self.transport.resume_reading()
-            self.paused = False
-        return self.messages.popleft()
-
-
-class _Worker:
-    """A process started as `python -P -m api.worker`, not by multiprocessing.
-
-    multiprocessing's spawn (and its forkserver, in Python 3.11) runs the service's main
-    script again in every new process: under `kg serve` that imported kg's whole command line,
-    a third of a second before a worker replacing one stopped at its time limit could serve.
-    -P: not from the working directory, where a folder named api or kg may be.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        on_lost: Callable[[_Worker], None],
-        write: bool = False,
-        env: dict[str, str] | None = None,
-    ) -> None:
-        ours, theirs = socket.socketpair()
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-P", "-m", "api.worker", str(path), str(theirs.fileno()),
-                 str(os.getpid()), *(["--write"] if write else [])],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
-            )  # fmt: skip
-        except OSError:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        self.socket = ours
-        self.channel = _Channel(lambda: on_lost(self))
-        self.retired = False
-        self.wall: str | None = None  # why the network wall is not up, if it is not
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    async def ready(self, path: Path) -> _Worker:
-        """Hand the socket to the event loop (which owns and closes it from now on) and wait
-        for the worker to open the store."""
-        loop = asyncio.get_running_loop()
-        await loop.connect_accepted_socket(lambda: self.channel, self.socket)
-        try:
-            first = await self.channel.next(time.monotonic() + _START_TIME)
-        except EOFError:
-            first = None
-        if first is None or not isinstance(first[0], msg.Ready):
-            reason = first[0].reason if first and isinstance(first[0], msg.Unavailable) else None
-            await self.kill()
-            raise RuntimeError(
-                f"a worker could not open the store {path}: {reason or 'it ended or did not answer'}"
-            )
-        self.wall = first[0].wall
-        return self
-
-    def stop(self) -> None:
-        """Kill the process now (a signal: it does not wait) and close the socket."""
-        self.retired = True
-        with contextlib.suppress(ProcessLookupError):
-            self.process.kill()
-        if self.channel.transport is None:
-            self.socket.close()
-        else:
-            self.channel.transport.close()
-
-    async def kill(self) -> int:
-        """Stop the process and reap it; its exit status."""
-        self.stop()
-        return await asyncio.to_thread(self.process.wait)
-
-
 @dataclass
 class Counts:
     """What an operator reads in /health: how the workers have fared since the start."""
@@ -233,9 +82,9 @@ class WorkerPool:
     ) -> None:
         self.path, self.size, self.cache = path, max(1, size), cache
         self.env = worker_environment(allocator)
-        self.idle: collections.deque[_Worker] = collections.deque()
-        self.busy: set[_Worker] = set()
-        self.starting: set[_Worker] = set()
+        self.idle: collections.deque[Worker] = collections.deque()
+        self.busy: set[Worker] = set()
+        self.starting: set[Worker] = set()
         self.spawns = 0  # start attempts under way (a process may not exist yet)
         self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self.writing = self.closed = False
@@ -263,12 +112,12 @@ class WorkerPool:
             return_exceptions=True,
         )
         for worker in started:
-            if isinstance(worker, _Worker):
+            if isinstance(worker, Worker):
                 self._join(worker)
         return [s for s in started if isinstance(s, BaseException)]
 
-    async def _new(self, write: bool = False) -> _Worker:
-        worker = _Worker(self.path, self._lost, write, self.env)
+    async def _new(self, write: bool = False) -> Worker:
+        worker = Worker(self.path, self._lost, write, self.env)
         self.starting.add(worker)
         try:
             ready = await worker.ready(self.path)
@@ -282,7 +131,7 @@ class WorkerPool:
     def alive(self) -> int:
         return len(self.idle) + len(self.busy)
 
-    def _join(self, worker: _Worker) -> None:
+    def _join(self, worker: Worker) -> None:
         self.idle.append(worker)
         self._wake()
 
@@ -319,7 +168,7 @@ class WorkerPool:
         log.info("query worker %d ready", worker.pid)
         self._join(worker)
 
-    def _lost(self, worker: _Worker) -> None:
+    def _lost(self, worker: Worker) -> None:
         """A worker's socket ended: it died (or was stopped by the service)."""
         if worker.retired:
             return
@@ -327,7 +176,7 @@ class WorkerPool:
         log.warning("query worker %d died; starting another", worker.pid)
         self._retire(worker)
 
-    def _retire(self, worker: _Worker) -> None:
+    def _retire(self, worker: Worker) -> None:
         """Take a worker out of service, kill it, and start another."""
         worker.stop()
         with contextlib.suppress(ValueError):
@@ -357,7 +206,7 @@ class WorkerPool:
         await asyncio.gather(*(w.kill() for w in workers), return_exceptions=True)
 
     # -- reads ----------------------------------------------------------------------------------
-    async def _acquire(self, deadline: float) -> _Worker:
+    async def _acquire(self, deadline: float) -> Worker:
         loop = asyncio.get_running_loop()
         while True:
             if self.closed:
@@ -381,12 +230,12 @@ class WorkerPool:
                 if not waiter.done():
                     waiter.cancel()
 
-    def _done(self, worker: _Worker) -> None:
+    def _done(self, worker: Worker) -> None:
         self.busy.discard(worker)
         if not self.busy:
             self.quiet.set()
 
-    def _release(self, worker: _Worker) -> None:
+    def _release(self, worker: Worker) -> None:
         self._done(worker)
         if not worker.retired:
             self._join(worker)
@@ -401,7 +250,7 @@ class WorkerPool:
                 waiter.set_result(None)
                 ready -= 1
 
-    async def _next(self, worker: _Worker, deadline: float) -> tuple[msg.FromWorker, bytes]:
+    async def _next(self, worker: Worker, deadline: float) -> tuple[msg.FromWorker, bytes]:
         try:
             got = await worker.channel.next(deadline)
         except EOFError:
@@ -468,7 +317,7 @@ class WorkerPool:
         part = await anext(stream)  # started, so its cleanup runs however the response ends
         return Answer(first.kind, stream=_after(part, stream))
 
-    async def _stream(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
+    async def _stream(self, worker: Worker, deadline: float) -> AsyncIterator[bytes]:
         finished = False
         try:
             while True:
@@ -492,7 +341,7 @@ class WorkerPool:
     @contextlib.asynccontextmanager
     async def borrow(self, deadline: float | None = None) -> AsyncIterator[None]:
         """Hold a worker's place (so no write starts) while the caller reads the store itself."""
-        worker = await self._acquire(deadline or time.monotonic() + _START_TIME)
+        worker = await self._acquire(deadline or time.monotonic() + START_TIME)
         try:
             yield
         finally:
@@ -561,7 +410,7 @@ class WorkerPool:
         }  # fmt: skip
 
 
-async def _killed(worker: _Worker) -> bool:
+async def _killed(worker: Worker) -> bool:
     """Whether a worker that ended was killed by SIGKILL."""
     return await asyncio.to_thread(worker.process.wait) == -signal.SIGKILL
 

@@ -422,3 +422,23 @@ def test_query_workers_run_with_mimalloc(live_server: str, tmp_path: Path) -> No
     with serve(path, worker_allocator="system") as url:
         pids = httpx.get(f"{url}/health").json()["workers"]["pids"]
         assert pids and not any("libmimalloc" in Path(f"/proc/{p}/maps").read_text() for p in pids)
+
+
+def test_a_batch_with_bad_documents_builds_the_good_ones(writable: str) -> None:
+    """A paragraph longer than spaCy parses at once and an id given twice are refused in one
+    line each; the rest of the batch is built (once a whole batch failed with a plain 500)."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    batch = [
+        {"id": "huge", "text": "Shelling continued. " + "word " * 230_000},
+        {"id": "fine", "text": "Twelve civilians were killed, the governor said."},
+        {"id": "fine", "text": "Again the same id."},
+    ]
+    r = httpx.post(f"{writable}/documents", json=batch, headers=auth, timeout=300)
+    assert r.status_code == 201, r.text[:300]
+    assert [d["id"] for d in r.json()["documents"]] == ["fine"]
+    errors = r.json()["errors"]
+    assert len(errors) == 2 and all("\n" not in e for e in errors)
+    assert any("huge" in e and "1,000,000" in e for e in errors)
+    assert any("'fine'" in e and "twice" in e for e in errors)
+    assert httpx.get(f"{writable}/documents/huge").status_code == 404
+    assert httpx.delete(f"{writable}/documents/fine", headers=auth).status_code == 204
