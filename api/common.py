@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import time
+from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from typing import Annotated, Any
 
 from fastapi import HTTPException, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from rdflib import Literal, URIRef
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from api.messages import Job, Term
 from api.pool import Answer, QueryFailed, QueryTimeout, WorkerPool
 from kg.settings import Settings
 
+log = logging.getLogger("kg.service")
 _POSITION = re.compile(r"\bat (\d+):(\d+)")
 
 # Paging of every list route (canned queries, entities, figures, quotes).
@@ -25,6 +30,32 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
 # When the request being served arrived (set by api.fastpath.KGApp for every request): a time
 # limit counts from there, so time spent waiting for a write or a worker counts too.
 ARRIVAL: ContextVar[float | None] = ContextVar("kg_arrival", default=None)
+
+
+class StreamWithin(StreamingResponse):
+    """A streamed answer that must reach its client by the request's deadline.
+
+    Past it (a client that stopped reading holds a worker), or when the worker fails mid-answer,
+    the connection is cut rather than the body ended as if it were whole: uvicorn closes a
+    connection whose response the app left unfinished. The worker is replaced (api.pool)."""
+
+    def __init__(self, content: AsyncIterator[bytes], deadline: float, **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.deadline = deadline
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            async with asyncio.timeout(max(0.0, self.deadline - time.monotonic())):
+                await super().__call__(scope, receive, send)
+        except (TimeoutError, QueryTimeout) as exc:
+            log.info("a streamed answer was cut at its time limit (%s)", type(exc).__name__)
+        except QueryFailed as exc:
+            log.warning("a streamed answer was cut: %s", exc.message)
+        finally:
+            # Not left to the garbage collector: closing the stream frees its worker now.
+            closing = getattr(self.body_iterator, "aclose", None)
+            if closing is not None:
+                await closing()
 
 
 def error(status: int, message: str, **extra: object) -> JSONResponse:

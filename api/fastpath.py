@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, HTTPException
-from starlette.responses import StreamingResponse
+from starlette.datastructures import URL
 from starlette.types import Message, Receive, Scope, Send
 
 from api import cache as answers
@@ -129,12 +129,13 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     query, default_graphs, named_graphs, seconds = _parameters(scope["query_string"])
     if query is None:
         return False
-    got = await reply(pool, app.state.settings, query, accept.decode("latin-1") or None,
-                      _endpoint(scope, host), default_graphs, named_graphs, seconds)  # fmt: skip
+    # Relative IRIs resolve against the endpoint's address, as Starlette's request.url gives it
+    # on the routes (its Host header checked, its path escaped).
+    base = str(URL(scope=scope)).partition("?")[0]
+    got = await reply(pool, app.state.settings, query, accept.decode("latin-1") or None, base,
+                      default_graphs, named_graphs, seconds)  # fmt: skip
     if got.stream is not None:  # Starlette's response: it stops the stream if the client leaves
-        headers = {k.decode(): v.decode() for k, v in got.headers}
-        response = StreamingResponse(got.stream, media_type=got.media, headers=headers)
-        await response(scope, receive, _nosniff(send))
+        await got.streamed()(scope, receive, _nosniff(send))
         return True
     headers = [(b"content-type", _content_type(got.media)),
                (b"content-length", str(len(got.body)).encode()), *got.headers]  # fmt: skip
@@ -171,19 +172,6 @@ def _parameters(raw: bytes) -> tuple[str | None, list[str], list[str], float | N
         [v for k, v in params if k == "named-graph-uri"],
         seconds,
     )
-
-
-def _endpoint(scope: Scope, host: bytes) -> str:
-    """The endpoint's own address, as Starlette's request.url gives it."""
-    path = scope.get("root_path", "") + scope["path"]
-    scheme = scope["scheme"]
-    if host:
-        return f"{scheme}://{host.decode('latin-1')}{path}"
-    if scope.get("server") is None:
-        return path
-    name, port = scope["server"]
-    default = {"http": 80, "https": 443}.get(scheme)
-    return f"{scheme}://{name}{path}" if port == default else f"{scheme}://{name}:{port}{path}"
 
 
 def _content_type(media: str) -> bytes:

@@ -2,17 +2,21 @@
 
 Decided on the query's tokens, read left to right by a tokenizer built from the terminals of the
 SPARQL 1.1 grammar (§19.8: IRIs, the four kinds of string, comments, variables, blank nodes,
-prefixed names, keywords, numbers, punctuation), as a parser reads them. SERVICE and LOAD are
-keywords, so a parse of the text holds a SERVICE pattern or a LOAD operation exactly when its
-tokens hold that keyword: a quote inside an IRI, a comment inside a string, a keyword inside a
-prefixed name or in any case cannot hide one. Codepoint escapes (\\uXXXX), which the SPARQL
-spec expands before parsing (Oxigraph does not), are expanded for a second reading, and either
-reading refuses. The same tokens give the form, the FROM graphs and the nesting depth (Oxigraph's parser recurses: thousands of nested groups crash the process).
+prefixed names, words, numbers, punctuation), as a parser reads them: a quote inside an IRI, a
+comment inside a string or the other way round cannot hide code from it. SERVICE and LOAD are
+keywords, and Oxigraph's parser, which tries the grammar's rules at each place rather than
+reading tokens, matches a keyword at the start of any run of letters (`SERVICESILENT<…>`,
+`SERVICE:x`, `trueSERVICE<…>`): so any word, or prefixed name's prefix, that holds either one is
+refused (see _fetching). Codepoint escapes (\\uXXXX), which the SPARQL spec expands before
+parsing (Oxigraph does not), are expanded for a second reading, and either reading refuses. The
+same tokens give the form, the FROM graphs and the nesting depth (Oxigraph's parser recurses:
+thousands of nested groups crash the process).
 
 A tokenizer and not a whole parser such as rdflib's, which takes 6-40 ms over a query, longer
-than Oxigraph takes to answer a lookup; tests/test_guard.py holds this guard to rdflib's parse
-on every bypass it tries. A second wall stands behind it: workers cannot open a network socket
-(api.sandbox), so a query that got past would fail there, having fetched nothing.
+than Oxigraph takes to answer a lookup, and which reads keywords as words where Oxigraph does
+not; tests/test_guard.py holds this guard to rdflib's parse and to Oxigraph's own behaviour on
+every bypass it tries. A second wall stands behind it: workers cannot open a network socket
+(api.sandbox), and the service does not start without that wall unless told to.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ _PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
 _LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 _ESCAPE = r"\\[\s\S]"
 _TOKEN = re.compile(
-    r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:"  # whitespace and comments before a token
+    r"(?:[ \t\r\n]|#[^\r\n]*)*+(?:"  # whitespace and comments before a token
     + "|".join(
         (
             r"(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)",
@@ -61,8 +65,8 @@ _TOKEN = re.compile(
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
 _FETCHING = {
-    "SERVICE": "SERVICE is not allowed: this endpoint never fetches from the network",
-    "LOAD": "LOAD is not allowed: this endpoint never fetches from the network",
+    "service": "SERVICE is not allowed: this endpoint never fetches from the network",
+    "load": "LOAD is not allowed: this endpoint never fetches from the network",
 }
 _CACHED = 4096  # query texts up to this length have their inspection kept (512 at most)
 
@@ -96,12 +100,38 @@ class Inspection:
     datasets: tuple[str, ...]  # FROM and FROM NAMED graph IRIs
 
 
+def _fetching(kind: str | None, text: str) -> str | None:
+    """Why a token could start a SERVICE or a LOAD for Oxigraph's parser, if it could.
+
+    That parser reads no tokens: at each place it tries the grammar's rules in order, and a
+    keyword matches the next letters whatever follows them. So `SERVICESILENT<…>` is SERVICE
+    then SILENT, and `SERVICE:x` is SERVICE then the name `:x` wherever a prefixed name cannot
+    stand. A word or a prefix holding either keyword anywhere is refused; a variable's name, a
+    prefixed name's local part and a blank node's label are read whole by that parser, and may
+    hold them (?service, schema:serviceType).
+    """
+    if kind == "word":
+        lowered = text.lower()
+    elif kind == "pname":
+        lowered = text.partition(":")[0].lower()
+    else:
+        return None
+    for keyword, why in _FETCHING.items():
+        if keyword in lowered:
+            return why
+    return None
+
+
+def _expand(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else "\ufffd"
+
+
 def _fetches(text: str) -> str | None:
     """Why the text would fetch, read with its codepoint escapes expanded (see above)."""
-    expanded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    for token in tokens(expanded):
-        if token.kind == "word" and token.text in _FETCHING:
-            return _FETCHING[token.text]
+    for m in _TOKEN.finditer(_CODEPOINT.sub(_expand, text)):
+        if why := _fetching(m.lastgroup, m.group(m.lastgroup or 0)):
+            return why
     return None
 
 
@@ -130,11 +160,11 @@ def _inspect(text: str) -> Inspection:
                 refusal = (
                     refusal or "FROM takes a full IRI here (<…>), the name of a graph in the store"
                 )
+        if kind in ("word", "pname") and (why := _fetching(kind, m.group(kind))):
+            refusal = why
+            break
         if kind == "word":
             word = m.group(kind).upper()
-            if word in _FETCHING:
-                refusal = _FETCHING[word]
-                break
             if word == "FROM":
                 after_from = 1
             elif not form and word in _FORMS:
@@ -154,8 +184,8 @@ _inspect_short = lru_cache(maxsize=512)(_inspect)
 # after a prologue this expression reads whole (anything else goes to the tokenizer).
 _HINTS = ("service", "load", "from", "\\u")
 _PROLOGUE_THEN_FORM = re.compile(
-    r"(?:[ \t\r\n]+|#[^\r\n]*|(?:PREFIX[ \t\r\n]*(?:" + _PREFIX + r")?:|BASE)[ \t\r\n]*"
-    r"<[^<>\"{}|^`\\\x00-\x20]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![A-Za-z0-9_])",
+    r"(?:[ \t\r\n]|#[^\r\n]*|(?:PREFIX[ \t\r\n]*+(?:" + _PREFIX + r")?+:|BASE)[ \t\r\n]*+"
+    r"<[^<>\"{}|^`\\\x00-\x20]*+>)*+(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![A-Za-z0-9_])",
     re.IGNORECASE,
 )
 
@@ -172,13 +202,13 @@ def inspect(text: str) -> Inspection:
     return _inspect_short(text) if len(text) <= _CACHED else _inspect(text)
 
 
-def check(found: Inspection, graphs: set[str]) -> None:
+def check(found: Inspection, missing: set[str]) -> None:
     """Raise Refused for SERVICE, LOAD, over-deep nesting, or FROM / FROM NAMED of a graph the
-    store does not hold."""
+    store does not hold (`missing`)."""
     if found.refusal:
         raise Refused(found.refusal)
     for iri in found.datasets:
-        if iri not in graphs:
+        if iri in missing:
             raise Refused(f"FROM <{iri}>: no such graph in the store (nothing is fetched)")
 
 

@@ -37,6 +37,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         await pool.start()
         if pool.wall is not None:
+            if settings.require_network_wall:
+                await pool.close()
+                lock.close()
+                raise RuntimeError(
+                    f"query workers cannot be walled off the network here ({pool.wall}); "
+                    "set KG_REQUIRE_NETWORK_WALL=false to serve with the guard alone"
+                )
             log.warning("workers run without the network wall: %s", pool.wall)
         app.state.pool = pool
         try:

@@ -23,7 +23,8 @@ from typing import Any
 import msgspec
 
 WHOLE_ANSWER = 1 << 20  # an answer up to this size is one message; a larger one streams
-CHUNK_ROWS = 2000  # SELECT rows encoded per chunk of a streamed answer
+CHUNK_BYTES = 256 << 10  # a streamed answer's parts: about this size (a part ends on a row)
+MAX_MESSAGE = 64 << 20  # no message is larger: a worker refuses a row or answer past it
 
 
 class Term(msgspec.Struct, array_like=True, frozen=True):
@@ -120,6 +121,10 @@ def decode_answer(payload: bytes | memoryview) -> FromWorker:
     return _from_worker.decode(payload)
 
 
+class TooLarge(ValueError):
+    """A message longer than MAX_MESSAGE: the worker is broken, or is not a worker."""
+
+
 class Framer:
     """Splits the bytes a worker sends into whole messages, as they arrive (service side)."""
 
@@ -131,21 +136,28 @@ class Framer:
         self.buffer += data
         out: list[tuple[FromWorker, bytes]] = []
         start, size = 0, len(self.buffer)
-        while size - start >= 4:
-            (length,) = _LENGTH.unpack_from(self.buffer, start)
-            if size - start - 4 < length:
-                break
-            payload = bytes(self.buffer[start + 4 : start + 4 + length])
-            out.append((_from_worker.decode(payload), payload))
-            start += 4 + length
+        with memoryview(self.buffer) as view:
+            while size - start >= 4:
+                (length,) = _LENGTH.unpack_from(view, start)
+                if length > MAX_MESSAGE:
+                    raise TooLarge(f"a message of {length:,} bytes")
+                if size - start - 4 < length:
+                    break
+                payload = bytes(view[start + 4 : start + 4 + length])
+                out.append((_from_worker.decode(payload), payload))
+                start += 4 + length
         if start:
             del self.buffer[:start]
         return out
 
 
 def send(sock: socket.socket, message: ToWorker | FromWorker) -> None:
-    """Write a message (blocking; the worker side)."""
-    sock.sendall(encode(message))
+    """Write a message (blocking; the worker side). One past MAX_MESSAGE is sent as an error."""
+    wire = encode(message)
+    if len(wire) - 4 > MAX_MESSAGE:
+        wire = encode(Error(500, f"an answer part of {len(wire):,} bytes, past the service's "
+                                 f"limit of {MAX_MESSAGE:,}"))  # fmt: skip
+    sock.sendall(wire)
 
 
 class Receiver:

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,10 @@ class WorkerPool:
         for worker in started:
             if isinstance(worker, Worker):
                 self._join(worker)
-        return [s for s in started if isinstance(s, BaseException)]
+        failed = [s for s in started if isinstance(s, BaseException)]
+        if not failed:
+            self.failures = 0
+        return failed
 
     async def _new(self, write: bool = False) -> Worker:
         worker = Worker(self.path, self._lost, write, self.env)
@@ -151,6 +154,9 @@ class WorkerPool:
         try:
             worker = await self._new()
         except (OSError, RuntimeError) as exc:
+            if generation != self.generation or self.writing or self.closed:
+                self.spawns -= 1  # stopped by a write, which starts workers when it ends
+                return
             self.counts.failed_starts += 1
             wait = _RETRY[min(self.failures, len(_RETRY) - 1)]
             self.failures += 1
@@ -224,11 +230,14 @@ class WorkerPool:
             try:
                 async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                     await waiter
-            except TimeoutError:
-                raise QueryTimeout() from None
-            finally:
-                if not waiter.done():
+            except BaseException as exc:
+                if waiter.done() and not waiter.cancelled():
+                    self._wake()  # woken as this request gave up: another may take the worker
+                else:
                     waiter.cancel()
+                if isinstance(exc, TimeoutError):
+                    raise QueryTimeout() from None
+                raise
 
     def _done(self, worker: Worker) -> None:
         self.busy.discard(worker)
@@ -284,19 +293,21 @@ class WorkerPool:
     async def _compute(
         self, wire: bytes, deadline: float, keep: Callable[[bytes], None] | None = None
     ) -> Answer:
-        for attempt in range(self.size + 1):  # every worker may have been killed at once
+        for attempt in range(2):
             worker = await self._acquire(deadline)
             sent = time.monotonic()
+            if sent >= deadline:  # its time went waiting: the worker is not to blame
+                self._release(worker)
+                raise QueryTimeout()
             try:
                 worker.channel.write(wire)
                 first, payload = await self._next(worker, deadline)
                 break
             except QueryFailed:
                 # A worker killed from outside (the OOM killer, an operator) as it was handed
-                # the job, maybe before it read it: this query did not kill it, ask another.
-                if attempt == self.size or time.monotonic() - sent > _JUST_SENT:
-                    raise
-                if not await _killed(worker):
+                # the job, maybe before it read it: this query did not kill it, ask another,
+                # once (a query that itself gets its worker killed at once is not run twice more).
+                if attempt or time.monotonic() - sent > _JUST_SENT or not await _killed(worker):
                     raise
             except BaseException:
                 if worker in self.busy and not worker.retired:  # cancelled: the client left
@@ -317,7 +328,7 @@ class WorkerPool:
         part = await anext(stream)  # started, so its cleanup runs however the response ends
         return Answer(first.kind, stream=_after(part, stream))
 
-    async def _stream(self, worker: Worker, deadline: float) -> AsyncIterator[bytes]:
+    async def _stream(self, worker: Worker, deadline: float) -> AsyncGenerator[bytes]:
         finished = False
         try:
             while True:
@@ -329,12 +340,12 @@ class WorkerPool:
                 if not isinstance(message, msg.Chunk):
                     raise QueryFailed(500, f"the query worker sent {type(message).__name__}")
                 yield message.data
-        except (QueryTimeout, QueryFailed):
-            finished = True  # the worker is retired; the client sees a cut stream
         finally:
             if not finished and not worker.retired:
-                # The client left mid-answer (the generator is closed here, by the response or
-                # when it is collected) and the worker is still writing: it cannot be reused.
+                # The client left mid-answer, or could not take it by the deadline, or the
+                # worker sent something else (the generator is closed here, by the response or
+                # when it is collected), and the worker may still be writing: it is replaced.
+                # A failure goes on up, so the response ends cut rather than as if whole.
                 with contextlib.suppress(RuntimeError):  # no loop: the service is stopping
                     self._retire(worker)
 
@@ -415,8 +426,11 @@ async def _killed(worker: Worker) -> bool:
     return await asyncio.to_thread(worker.process.wait) == -signal.SIGKILL
 
 
-async def _after(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """A stream whose first part was taken to start it."""
-    yield first
-    async for part in rest:
-        yield part
+async def _after(first: bytes, rest: AsyncGenerator[bytes]) -> AsyncIterator[bytes]:
+    """A stream whose first part was taken to start it; closing it closes the rest."""
+    try:
+        yield first
+        async for part in rest:
+            yield part
+    finally:
+        await rest.aclose()

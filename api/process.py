@@ -18,7 +18,7 @@ from pathlib import Path
 
 from api import messages as msg
 
-AHEAD = 16  # messages read ahead of the one the service is sending (a slow client's answer)
+AHEAD = 4 << 20  # bytes of a worker's answer read ahead of what the service is sending
 START_TIME = 60.0  # seconds a new worker has to open the store
 
 
@@ -34,13 +34,14 @@ class Channel(asyncio.Protocol):
     """A worker's socket as the event loop reads it: whole messages, in order, as they arrive.
 
     The loop reads it itself (no poll, reader or blocking switch per request), at most AHEAD
-    messages ahead: past that the worker waits on a full socket, so a slow client does not make
-    the service hold a whole large answer.
+    bytes ahead: past that the worker waits on a full socket, so a slow client does not make
+    the service hold a large answer. A message past msg.MAX_MESSAGE ends the worker.
     """
 
     def __init__(self, on_lost: Callable[[], None]) -> None:
         self.framer = msg.Framer()
         self.messages: collections.deque[tuple[msg.FromWorker, bytes]] = collections.deque()
+        self.ahead = 0  # bytes of the messages waiting in `messages`
         self.waiter: asyncio.Future[object] | None = None
         self.closed = self.paused = False
         self.transport: asyncio.Transport | None = None
@@ -50,10 +51,17 @@ class Channel(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
-        self.messages.extend(self.framer.feed(data))
+        try:
+            got = self.framer.feed(data)
+        except msg.TooLarge:
+            if self.transport is not None:
+                self.transport.close()  # connection_lost follows: the worker is replaced
+            return
+        self.messages.extend(got)
+        self.ahead += sum(len(payload) for _, payload in got)
         if self.messages:  # not on part of a message
             self._wake()
-        if len(self.messages) >= AHEAD and self.transport is not None:
+        if self.ahead >= AHEAD and self.transport is not None:  # whole messages only
             self.transport.pause_reading()
             self.paused = True
 
@@ -91,10 +99,12 @@ class Channel(asyncio.Protocol):
                 return None
         if not self.messages:
             raise EOFError("the worker ended")
-        if self.paused and len(self.messages) < AHEAD // 2 and self.transport is not None:
+        got = self.messages.popleft()
+        self.ahead -= len(got[1])
+        if self.paused and self.ahead < AHEAD // 2 and self.transport is not None:
             self.transport.resume_reading()
             self.paused = False
-        return self.messages.popleft()
+        return got
 
 
 class Worker:

@@ -91,12 +91,13 @@ def _tsv_term(term: object) -> str:
 
 
 def select_chunks(
-    solutions: ox.QuerySolutions, fmt: str, cap: int, chunk_rows: int = 2000
+    solutions: ox.QuerySolutions, fmt: str, cap: int, chunk_bytes: int = 256 << 10
 ) -> Iterator[bytes | bool]:
-    """Encoded chunks of a SELECT result, at most `cap` rows; the last item says if it was cut."""
+    """Encoded chunks of a SELECT result, at most `cap` rows, each about `chunk_bytes` long
+    (rows vary from a few bytes to megabytes); the last item says if it was cut."""
     names = [v.value for v in solutions.variables]
     rows: list[str] = []
-    count, truncated = 0, False
+    count, size, truncated = 0, 0, False
     if fmt == "json":
         head = json.dumps({"head": {"vars": names}})[:-1]
         yield (head + ', "results": {"bindings": [').encode()
@@ -132,9 +133,10 @@ def select_chunks(
         else:
             rows.append("\t".join(_tsv_term(v) for v in values) + "\n")
         count += 1  # noqa: SIM113 - rows kept, not rows seen
-        if len(rows) >= chunk_rows:
+        size += len(rows[-1])
+        if size >= chunk_bytes:
             yield "".join(rows).encode()
-            rows = []
+            rows, size = [], 0
     if rows:
         yield "".join(rows).encode()
     if fmt == "json":

@@ -17,7 +17,7 @@ import socket
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -96,35 +96,83 @@ def _run(store: ox.Store, job: msg.Job, send: Send) -> None:
     elif fmt not in GRAPH_FORMATS:
         send(msg.Error(406, _WRONG_FORM["graph"]))
     else:
-        triples, truncated = [], False
-        for triple in result:
-            if len(triples) >= cap:
-                truncated = True
-                break
-            triples.append(triple)
-        body = ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b""
-        send(msg.Whole("graph", clean_xml(body) if fmt == "rdfxml" else body, truncated))
+        answer = _Answer(send, "graph", clean_xml if fmt == "rdfxml" else None)
+        capped = _Capped(result, cap)
+        ox.serialize(capped, answer, GRAPH_FORMATS[fmt])  # writes to `answer` as it goes
+        answer.close(capped.truncated)
+
+
+class _Capped:
+    """A CONSTRUCT's triples, at most `cap` of them; says afterwards whether there were more."""
+
+    def __init__(self, triples: Iterable[ox.Triple], cap: int) -> None:
+        self.triples, self.cap, self.truncated = iter(triples), cap, False
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        for count, triple in enumerate(self.triples):
+            if count >= self.cap:
+                self.truncated = True
+                return
+            yield triple
+
+
+class _Answer:
+    """An answer as it is written, sent as one message while it stays under WHOLE_ANSWER, else
+    as a stream of parts of about CHUNK_BYTES: memory stays bounded whatever its size. A
+    serializer writes to it as to a file. `clean` mends each part (XML's forbidden characters);
+    parts of such answers end on a line, so no character is cut in two."""
+
+    def __init__(self, send: Send, kind: str, clean: Callable[[bytes], bytes] | None = None):
+        self.send, self.kind, self.clean = send, kind, clean
+        self.pending = bytearray()
+        self.held: list[bytes] = []
+        self.size, self.streaming = 0, False
+
+    def write(self, data: bytes) -> int:
+        self.pending += data
+        if len(self.pending) >= msg.CHUNK_BYTES:
+            cut = self.pending.rfind(b"\n") + 1 if self.clean else len(self.pending)
+            if cut > 0:
+                self.part(bytes(self.pending[:cut]))
+                del self.pending[:cut]
+        return len(data)
+
+    def flush(self) -> None:
+        pass  # parts go out as they fill (the serializer calls this)
+
+    def part(self, data: bytes) -> None:
+        if self.clean is not None:
+            data = self.clean(data)
+        if self.streaming:
+            self.send(msg.Chunk(data))
+            return
+        self.held.append(data)
+        self.size += len(data)
+        if self.size >= msg.WHOLE_ANSWER:
+            self.streaming = True
+            self.send(msg.Start(self.kind))
+            for held in self.held:
+                self.send(msg.Chunk(held))
+            self.held = []
+
+    def close(self, truncated: bool) -> None:
+        if self.pending:
+            self.part(bytes(self.pending))
+            self.pending.clear()
+        if self.streaming:
+            self.send(msg.End(truncated))
+        else:
+            self.send(msg.Whole(self.kind, b"".join(self.held), truncated))
 
 
 def _send_chunks(send: Send, kind: str, chunks: Iterable[bytes | bool]) -> None:
-    """One message for a small answer; for a large one, chunks as they come."""
-    parts: list[bytes] = []
-    size, streaming = 0, False
+    """A SELECT's encoded chunks (the last item says whether the row cap cut it) as an answer."""
+    answer = _Answer(send, kind)
     for chunk in chunks:
         if isinstance(chunk, bool):
-            send(msg.End(chunk) if streaming else msg.Whole(kind, b"".join(parts), chunk))
+            answer.close(chunk)
             return
-        if streaming:
-            send(msg.Chunk(chunk))
-            continue
-        parts.append(chunk)
-        size += len(chunk)
-        if size >= msg.WHOLE_ANSWER:
-            streaming = True
-            send(msg.Start(kind))
-            for part in parts:
-                send(msg.Chunk(part))
-            parts = []
+        answer.part(chunk)
 
 
 def _failure(exc: BaseException, what: str) -> msg.Error:
@@ -164,7 +212,9 @@ def main(path: str, sock: socket.socket, write: bool = False, wall: str | None =
                 send(msg.Done())
             else:
                 _run(store, job, send)
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # pyoxigraph's PanicException is a BaseException
             send(_failure(exc, "update" if isinstance(job, msg.Update) else "query"))
         if write:
             return  # a write worker runs one update

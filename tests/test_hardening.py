@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import time
 import xml.dom.minidom
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,7 +45,8 @@ def _boom(app: FastAPI) -> None:
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = build_store(tmp_path_factory.mktemp("hardening") / "store")
-    with serve(path, extend=_boom, token=TOKEN, max_query_kb=64, max_upload_mb=1) as url:
+    with serve(path, extend=_boom, token=TOKEN, max_query_kb=64, max_upload_mb=1,
+               row_cap=10_000_000) as url:  # fmt: skip
         yield url
 
 
@@ -68,6 +70,8 @@ def test_every_error_is_json(endpoint: str) -> None:
             "Content-Type": "application/sparql-update", **auth}), 415)  # fmt: skip
         _json_error(client.post("/sparql", content=b"ASK { \xff }", headers={
             "Content-Type": "application/sparql-query"}), 415)  # fmt: skip
+        escaped = client.get("/sparql", params={"query": "SELECT * { ?s ?p '\\U00110000' }"})
+        assert escaped.headers["content-type"].startswith("application/")  # JSON, not a crash
         body = _json_error(client.get("/test-only/boom"), 500)
         assert "ZeroDivisionError" in body["message"] and "a bug" not in body["message"]
 
@@ -221,3 +225,96 @@ def test_large_distinct_queries_do_not_grow_memory(tmp_path: Path) -> None:
         server.terminate()
         server.wait(15)
         assert "GET /health HTTP/1.1" in server.stderr.read()  # a line per request for operators
+
+
+# About 50 KB a row (a string doubled ten times), 2,000 rows: 100 MB from a query of 300 bytes.
+_HUGE_ROWS = (
+    "SELECT ?i ?x WHERE { VALUES ?i { " + " ".join(str(i) for i in range(2000)) + " } "
+    'BIND(CONCAT(STR(?i), "0123456789012345678901234567890123456789012345678") AS ?x0) '
+    + " ".join(f"BIND(CONCAT(?x{n}, ?x{n}) AS ?x{n + 1})" for n in range(10))
+    + " BIND(?x10 AS ?x) }"
+)
+
+
+def _ask_and_never_read(url: str, query: str) -> socket.socket:
+    """A client that asks for an answer and then reads nothing of it."""
+    host, port = url.removeprefix("http://").split(":")
+    conn = socket.create_connection((host, int(port)))
+    body = query.encode()
+    conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n"
+                 b"Content-Type: application/sparql-query\r\nContent-Length: %d\r\n\r\n%s"
+                 % (len(body), body))  # fmt: skip
+    return conn
+
+
+def test_clients_that_stop_reading_hold_no_worker_and_little_memory(tmp_path: Path) -> None:
+    """Two clients ask for 100 MB answers and never read them: past their time limit their
+    workers are freed (queries and writes go on), and the service holds a few MiB of those
+    answers, not the answers (it held 860 MiB)."""
+    path = build_store(tmp_path / "store")
+    env = {"KG_QUERY_TIMEOUT": "3", "KG_ROW_CAP": "100000", "KG_TOKEN": TOKEN}
+    with kg_serve(path, **env) as (url, server), httpx.Client(base_url=url, timeout=30) as client:
+        before = _rss([server.pid])
+        stalled = [_ask_and_never_read(url, _HUGE_ROWS) for _ in range(2)]
+        try:
+            deadline = time.monotonic() + 30
+            while client.get("/health").json()["workers"]["busy"] != 2:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            peak = _rss([server.pid])
+            while client.get("/health").json()["workers"]["busy"]:  # freed at the limit
+                assert time.monotonic() < deadline, "a stalled client still holds a worker"
+                peak = max(peak, _rss([server.pid]))
+                time.sleep(0.05)
+            ask = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                             headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+            assert ask.status_code == 200 and ask.json()["boolean"] is True
+            update = "INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }"
+            written = client.post("/sparql", content=update, headers={
+                "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})  # fmt: skip
+            assert written.status_code == 204
+        finally:
+            for conn in stalled:
+                conn.close()
+        assert peak - before < 64 << 20, (before >> 20, peak >> 20)
+
+
+def test_an_answer_cut_at_its_limit_does_not_look_whole(endpoint: str) -> None:
+    """A streamed answer stopped by its time limit ends as a broken response, never as a
+    shorter one that looks complete."""
+    many = "SELECT * WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?x ?y ?z } }"  # millions of rows
+    params = {"query": many, "timeout": "1"}
+    with (
+        pytest.raises(httpx.RemoteProtocolError),
+        httpx.stream("GET", f"{endpoint}/sparql", params=params, headers={"Accept": "text/csv"},
+                     timeout=30) as r,
+    ):  # fmt: skip
+        assert r.status_code == 200
+        for _ in r.iter_bytes():
+            pass
+
+
+def test_a_request_whose_time_ran_out_waiting_leaves_the_workers_alone(endpoint: str) -> None:
+    """A request past its limit before it reaches a worker (here, its body came late) gets 503
+    without a worker being killed for it."""
+    deadline = time.monotonic() + 30
+    while (workers := httpx.get(f"{endpoint}/health").json()["workers"])["starting"] or workers[
+        "workers"
+    ] != workers["expected"]:  # a worker replaced by an earlier test may still be starting
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    body = b"ASK { ?s ?p ?o }"
+    port = int(endpoint.rsplit(":", 1)[1])
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(b"POST /sparql?timeout=0.1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                         b"Content-Type: application/sparql-query\r\nContent-Length: %d\r\n\r\n"
+                         % len(body))  # fmt: skip
+            time.sleep(0.3)  # the body comes after the request's time is up
+            conn.sendall(body)
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 503"), answer[:200]
+    after = httpx.get(f"{endpoint}/health").json()["workers"]
+    assert after["pids"] == workers["pids"] and after["timeouts"] == workers["timeouts"]

@@ -442,3 +442,23 @@ def test_a_batch_with_bad_documents_builds_the_good_ones(writable: str) -> None:
     assert any("'fine'" in e and "twice" in e for e in errors)
     assert httpx.get(f"{writable}/documents/huge").status_code == 404
     assert httpx.delete(f"{writable}/documents/fine", headers=auth).status_code == 204
+
+
+def test_queries_are_served_while_posted_documents_are_read(writable: str) -> None:
+    """Extraction (spaCy, seconds for a long text) runs before the write takes the store:
+    queries sent meanwhile are answered, not held until the whole POST is done."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    paragraph = "Shelling killed 4 civilians in the town, the regional governor said on Monday. "
+    doc = [{"id": "long-read", "text": "\n\n".join([paragraph * 20] * 60)}]
+    outcome: dict[str, httpx.Response] = {}
+    posting = threading.Thread(target=lambda: outcome.update(
+        r=httpx.post(f"{writable}/documents", json=doc, headers=auth, timeout=300)))  # fmt: skip
+    posting.start()
+    answered = 0
+    while posting.is_alive():
+        r = httpx.get(f"{writable}/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # {answered}"},
+                      headers={"Accept": "application/sparql-results+json"}, timeout=30)  # fmt: skip
+        assert r.status_code == 200
+        answered += 1
+    assert outcome["r"].status_code == 201 and answered >= 3
+    assert httpx.delete(f"{writable}/documents/long-read", headers=auth).status_code == 204

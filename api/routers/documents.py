@@ -3,6 +3,7 @@ the service's bearer token."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, UploadFile
@@ -109,17 +110,18 @@ async def add_files(
 
 
 async def _build(pool: PoolDep, settings: SettingsDep, parsed: list) -> JSONResponse:
-    from kg.build import build_documents
+    """Extract first, while queries are still served (spaCy takes seconds a document); then
+    take the store, only to write."""
+    from kg.build import BuildReport, extractions, store_extractions
 
-    items: list[dict[str, Any]] = []
-
-    def work(store):
-        return build_documents(
-            parsed, store, settings.pipeline, on_document=lambda ex: items.append(summary(ex))
-        )
-
-    report = await with_store(pool, settings, work)
-    return created(items, [str(e) for e in report.errors])
+    report = BuildReport()
+    loop = asyncio.get_running_loop()
+    extracted = await loop.run_in_executor(
+        None, lambda: list(extractions(parsed, settings.pipeline, report))
+    )
+    if extracted:
+        await with_store(pool, settings, lambda store: store_extractions(extracted, store, report))
+    return created([summary(ex) for ex in extracted], [str(e) for e in report.errors])
 
 
 @router.delete("/{doc_id:path}", status_code=204)

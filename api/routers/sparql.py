@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 from api import guard
-from api.common import error, rows, run
+from api.common import StreamWithin, deadline, error, rows, run
 from api.deps import PoolDep, SettingsDep, require_writer
-from api.messages import Job
+from api.messages import Job, Term
 from api.pool import WorkerPool
 from api.writes import write_update
 from kg.settings import Settings
@@ -78,9 +78,19 @@ def negotiate(accept: str | None, table: dict[str, str], default: str) -> str | 
     return None
 
 
-async def _graph_names(pool: PoolDep, settings: SettingsDep) -> set[str]:
-    found, _ = await rows(pool, settings, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", cap=10**9)
-    return {r["g"] for r in found}
+_HAS_GRAPH = 'ASK { BIND(kg:param("g") AS ?g) GRAPH ?g { } }'
+
+
+async def _missing_graphs(pool: WorkerPool, settings: Settings, iris: tuple[str, ...]) -> set[str]:
+    """Which of the FROM graphs the store does not hold (asked one by one: a list of every
+    graph would be cut by the row cap in a store of many documents)."""
+    missing = set()
+    for iri in iris:
+        job = Job(_HAS_GRAPH, "json", 1, params={"g": Term("iri", iri)})
+        answer = await run(pool, settings, job)
+        if b"true" not in answer.body:
+            missing.add(iri)
+    return missing
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,13 @@ class Reply:
     headers: list[tuple[bytes, bytes]]
     body: bytes = b""
     stream: AsyncIterator[bytes] | None = None
+    deadline: float = 0.0  # a stream must reach its client by then (StreamWithin)
+
+    def streamed(self) -> StreamWithin:
+        assert self.stream is not None
+        headers = {k.decode(): v.decode() for k, v in self.headers}
+        return StreamWithin(self.stream, self.deadline, status_code=self.status,
+                            media_type=self.media, headers=headers)  # fmt: skip
 
 
 def _failed(status: int, message: str = "", **extra: object) -> Reply:
@@ -113,8 +130,12 @@ async def reply(
     """Guard, negotiation, the worker pool, headers: everything but HTTP itself."""
     try:
         inspected = guard.inspect(query)
-        graphs = await _graph_names(pool, settings) if inspected.datasets else set()
-        guard.check(inspected, graphs)
+        missing = (
+            await _missing_graphs(pool, settings, inspected.datasets)
+            if inspected.refusal is None
+            else set()
+        )
+        guard.check(inspected, missing)
     except guard.Refused as exc:
         return _failed(400, str(exc))
     except HTTPException as exc:
@@ -132,11 +153,12 @@ async def reply(
         result = await run(pool, settings, job, timeout)
     except HTTPException as exc:
         return _from(exc)
-    headers = [(b"x-kg-row-cap", str(settings.row_cap).encode())]
+    headers = [(b"vary", b"Accept"), (b"x-kg-row-cap", str(settings.row_cap).encode())]
     if result.cached:
         headers.append((b"x-kg-cache", b"hit"))
     if result.stream is not None:
-        return Reply(200, media, headers, stream=result.stream)
+        return Reply(200, media, headers, stream=result.stream,
+                     deadline=deadline(settings, timeout))  # fmt: skip
     headers.append((b"x-kg-truncated", b"true" if result.truncated else b"false"))
     return Reply(200, media, headers, result.body)
 
@@ -160,10 +182,9 @@ async def answer(
     """`reply()` as a Starlette response, for the routes."""
     got = await reply(pool, settings, query, request.headers.get("accept"),
                       str(request.url).partition("?")[0], default_graphs, named_graphs, timeout)  # fmt: skip
-    headers = {k.decode(): v.decode() for k, v in got.headers}
     if got.stream is not None:
-        return StreamingResponse(got.stream, status_code=got.status, media_type=got.media,
-                                 headers=headers)  # fmt: skip
+        return got.streamed()
+    headers = {k.decode(): v.decode() for k, v in got.headers}
     return Response(got.body, status_code=got.status, media_type=got.media, headers=headers)
 
 

@@ -28,22 +28,22 @@ def _source(doc: Document) -> str:
     return doc.source_path or f"document {doc.id}"
 
 
-def build_documents(
+def extractions(
     items: Iterable[Document | IngestError],
-    store: KGStore,
     pipeline: str,
+    report: BuildReport,
     batch_size: int = 32,
     processes: int = 1,
     on_error: Callable[[IngestError], None] | None = None,
-    on_document: Callable[[Extraction], None] | None = None,
-) -> BuildReport:
-    """Extract and store documents; a bad input is reported (`on_error`) and the rest goes on.
+) -> Iterator[Extraction]:
+    """What is extracted from each document; a bad input is reported (in `report`, and to
+    `on_error`) and the rest goes on. The store is not needed: the service extracts while
+    queries are still served, and takes the store only to write.
 
     Ids must be unique within a build: a document whose id an earlier one of the same build has
     is refused (it used to replace that one silently: a .jsonl or a POST /documents batch
     repeating an id, two report.txt given directly). A document too long to parse is refused
     alone; the others of its batch are built."""
-    report = BuildReport()
     first_source: dict[str, str] = {}
 
     def refuse(error: IngestError) -> None:
@@ -69,10 +69,19 @@ def build_documents(
     def unparsable(doc: Document, reason: str) -> None:
         refuse(IngestError(_source(doc), reason))
 
+    yield from extract(documents(), load(pipeline), batch_size, processes, on_refused=unparsable)
+
+
+def store_extractions(
+    extracted: Iterable[Extraction],
+    store: KGStore,
+    report: BuildReport,
+    on_document: Callable[[Extraction], None] | None = None,
+) -> BuildReport:
+    """Write each extraction as its document's graph (replacing an older one in one
+    transaction), then compact the store."""
     with store.bulk_writer() as writer:
-        for ex in extract(
-            documents(), load(pipeline), batch_size, processes, on_refused=unparsable
-        ):
+        for ex in extracted:
             report.triples += writer.replace(*document_quads(ex))
             report.documents += 1
             report.figures += len(ex.figures)
@@ -82,6 +91,21 @@ def build_documents(
     store.flush()
     store.optimize()
     return report
+
+
+def build_documents(
+    items: Iterable[Document | IngestError],
+    store: KGStore,
+    pipeline: str,
+    batch_size: int = 32,
+    processes: int = 1,
+    on_error: Callable[[IngestError], None] | None = None,
+    on_document: Callable[[Extraction], None] | None = None,
+) -> BuildReport:
+    """Extract and store documents as they come (see extractions and store_extractions)."""
+    report = BuildReport()
+    extracted = extractions(items, pipeline, report, batch_size, processes, on_error)
+    return store_extractions(extracted, store, report, on_document)
 
 
 def build_paths(paths: Iterable[Path], store: KGStore, pipeline: str, **kwargs) -> BuildReport:

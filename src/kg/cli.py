@@ -351,7 +351,9 @@ def evaluate(
     gold: Annotated[Path, typer.Argument(help="Folder with figures.jsonl and quotes.jsonl.")],
     corpus: Annotated[
         Path | None,
-        typer.Option(help="The articles the gold is about (default: GOLD/../../corpus)."),
+        typer.Option(
+            help="The articles the gold is about (default: GOLD/corpus, else GOLD/../../corpus)."
+        ),
     ] = None,
     store: Annotated[
         Path | None,
@@ -369,7 +371,10 @@ def evaluate(
     from kg.evaluate import score
     from kg.store import KGStore
 
-    corpus = corpus or gold.resolve().parent.parent / "corpus"
+    # A gold set may carry its articles (eval/real-dev/corpus) or be about the shared corpus
+    # (eval/seeds, about corpus/ two levels up).
+    beside = gold / "corpus"
+    corpus = corpus or (beside if beside.is_dir() else gold.resolve().parent.parent / "corpus")
     if not (gold / "figures.jsonl").exists() and not (gold / "quotes.jsonl").exists():
         raise fail(f"no figures.jsonl or quotes.jsonl in {gold}")
     if not corpus.is_dir():

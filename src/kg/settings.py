@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     )
     row_cap: int = Field(10_000, gt=0, description="Most rows (or triples) one answer carries.")
     workers: int = Field(2, ge=1, le=64, description="Query worker processes.")
+    require_network_wall: bool = Field(
+        True, description="Refuse to serve where workers cannot be walled off the network."
+    )
     worker_allocator: Literal["mimalloc", "system"] = Field(
         "mimalloc", description="Memory allocator of query workers (mimalloc where it loads)."
     )
