@@ -111,14 +111,20 @@ def _fetching(kind: str | None, text: str) -> str | None:
     hold them (?service, schema:serviceType).
     """
     if kind == "word":
-        lowered = text.lower()
+        name = text
     elif kind == "pname":
-        lowered = text.partition(":")[0].lower()
+        name = text.partition(":")[0]
     else:
         return None
     for keyword, why in _FETCHING.items():
-        if keyword in lowered:
-            return why
+        if keyword in name.lower():
+            if name.lower() == keyword:
+                return why
+            shown = f"{name}:" if kind == "pname" else name
+            return (
+                f"{why} ({shown!r} holds {keyword.upper()}, which the query engine may read "
+                "as the keyword: rename it)"
+            )
     return None
 
 
