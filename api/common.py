@@ -58,16 +58,19 @@ class StreamWithin(StreamingResponse):
                 await closing()
 
 
+def error_body(status: int, message: str, **extra: object) -> dict[str, Any]:
+    """The one shape of every error the service answers: its status and a message."""
+    return {"error": status, "message": message, **extra}
+
+
 def error(status: int, message: str, **extra: object) -> JSONResponse:
-    return JSONResponse({"error": status, "message": message, **extra}, status_code=status)
+    return JSONResponse(error_body(status, message, **extra), status_code=status)
 
 
 def http_error(exc: StarletteHTTPException) -> JSONResponse:
     """Every error is a JSON object with `error` (the status) and `message`."""
     body = (
-        exc.detail
-        if isinstance(exc.detail, dict)
-        else {"error": exc.status_code, "message": str(exc.detail)}
+        exc.detail if isinstance(exc.detail, dict) else error_body(exc.status_code, str(exc.detail))
     )
     return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
@@ -95,7 +98,7 @@ def deadline(settings: Settings, asked: float | None = None) -> float:
 
 def timed_out(seconds: float) -> HTTPException:
     return HTTPException(
-        503, {"error": 503, "message": f"the query ran past its time limit of {seconds:g} s"}
+        503, error_body(503, f"the query ran past its time limit of {seconds:g} s")
     )
 
 
@@ -127,7 +130,7 @@ async def run(
     except QueryTimeout:
         raise timed_out(limit(settings, timeout)) from None
     except QueryFailed as exc:
-        body: dict[str, Any] = {"error": exc.status, "message": exc.message}
+        body = error_body(exc.status, exc.message)
         if m := _POSITION.search(exc.message):
             body["line"], body["column"] = int(m.group(1)), int(m.group(2))
         raise HTTPException(exc.status, body) from None

@@ -25,7 +25,7 @@ from starlette.datastructures import URL
 from starlette.types import Message, Receive, Scope, Send
 
 from api import cache as answers
-from api.common import ARRIVAL
+from api.common import ARRIVAL, error_body
 from api.routers.sparql import parse_timeout, reply
 
 if TYPE_CHECKING:
@@ -60,14 +60,14 @@ class KGApp(FastAPI):
             return
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > body_limit:
-                await _refuse(send, 413, f"the request body is larger than {body_limit:,} bytes")
+                await _refuse(send, 413, TooLarge(body_limit).detail)
                 return
         if not await _fast(self, scope, receive, send):
             await super().__call__(scope, _bounded(receive, body_limit), _nosniff(send))
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:
-    body = json.dumps({"error": status, "message": message}).encode()
+    body = json.dumps(error_body(status, message)).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                (b"connection", b"close"), NOSNIFF]  # fmt: skip
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -135,7 +135,7 @@ async def _fast(app: FastAPI, scope: Scope, receive: Receive, send: Send) -> boo
     got = await reply(pool, app.state.settings, query, accept.decode("latin-1") or None, base,
                       default_graphs, named_graphs, seconds)  # fmt: skip
     if got.stream is not None:  # Starlette's response: it stops the stream if the client leaves
-        await got.streamed()(scope, receive, _nosniff(send))
+        await got.response()(scope, receive, _nosniff(send))
         return True
     headers = [(b"content-type", _content_type(got.media)),
                (b"content-length", str(len(got.body)).encode()), *got.headers]  # fmt: skip

@@ -18,7 +18,7 @@ import logging
 import signal
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,7 @@ class WorkerPool:
         worker = Worker(self.path, self._lost, write, self.env)
         self.starting.add(worker)
         try:
-            ready = await worker.ready(self.path)
+            ready = await worker.ready()
         finally:
             self.starting.discard(worker)
         self.counts.started += not write
@@ -154,7 +154,7 @@ class WorkerPool:
         try:
             worker = await self._new()
         except (OSError, RuntimeError) as exc:
-            if generation != self.generation or self.writing or self.closed:
+            if self._stale(generation):
                 self.spawns -= 1  # stopped by a write, which starts workers when it ends
                 return
             self.counts.failed_starts += 1
@@ -167,12 +167,16 @@ class WorkerPool:
             return
         self.spawns -= 1
         self.failures = 0
-        if generation != self.generation or self.writing or self.closed:
+        if self._stale(generation):
             await worker.kill()  # it may have read the store as it was before a write
             self._replenish()
             return
         log.info("query worker %d ready", worker.pid)
         self._join(worker)
+
+    def _stale(self, generation: int) -> bool:
+        """Whether a worker started at `generation` may not serve: a write began since."""
+        return generation != self.generation or self.writing or self.closed
 
     def _lost(self, worker: Worker) -> None:
         """A worker's socket ended: it died (or was stopped by the service)."""
@@ -415,9 +419,7 @@ class WorkerPool:
             "workers": self.alive, "expected": self.size, "starting": len(self.starting),
             "pids": sorted(w.pid for w in (*self.idle, *self.busy)), "busy": len(self.busy),
             "writing": self.writing, "network_wall": self.wall is None,
-            "timeouts": self.counts.timeouts, "deaths": self.counts.deaths,
-            "started": self.counts.started, "failed_starts": self.counts.failed_starts,
-            "writes": self.counts.writes,
+            **asdict(self.counts),
         }  # fmt: skip
 
 

@@ -135,7 +135,7 @@ class Worker:
             raise
         finally:
             theirs.close()
-        self.socket = ours
+        self.path, self.socket = path, ours
         self.channel = Channel(lambda: on_lost(self))
         self.retired = False
         self.wall: str | None = None  # why the network wall is not up, if it is not
@@ -144,7 +144,7 @@ class Worker:
     def pid(self) -> int:
         return self.process.pid
 
-    async def ready(self, path: Path) -> Worker:
+    async def ready(self) -> Worker:
         """Hand the socket to the event loop (which owns and closes it from now on) and wait
         for the worker to open the store."""
         loop = asyncio.get_running_loop()
@@ -157,7 +157,8 @@ class Worker:
             reason = first[0].reason if first and isinstance(first[0], msg.Unavailable) else None
             await self.kill()
             raise RuntimeError(
-                f"a worker could not open the store {path}: {reason or 'it ended or did not answer'}"
+                f"a worker could not open the store {self.path}: "
+                f"{reason or 'it ended or did not answer'}"
             )
         self.wall = first[0].wall
         return self

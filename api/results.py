@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
+from api.messages import CHUNK_BYTES
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -91,7 +93,7 @@ def _tsv_term(term: object) -> str:
 
 
 def select_chunks(
-    solutions: ox.QuerySolutions, fmt: str, cap: int, chunk_bytes: int = 256 << 10
+    solutions: ox.QuerySolutions, fmt: str, cap: int, chunk_bytes: int = CHUNK_BYTES
 ) -> Iterator[bytes | bool]:
     """Encoded chunks of a SELECT result, at most `cap` rows, each about `chunk_bytes` long
     (rows vary from a few bytes to megabytes); the last item says if it was cut."""

@@ -19,6 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api.common import error_body
 from kg.settings import Settings
 
 GRACE = 3.0  # seconds requests under way may take to finish once the service is stopping
@@ -83,9 +84,8 @@ class JSONErrorsProtocol(HttpToolsProtocol):
             self.cycle.transport = _OneWrite(self.transport)  # type: ignore[assignment]
 
     def send_400_response(self, msg: str) -> None:
-        body = json.dumps({"error": 400, "message": (
-            "invalid HTTP request: not HTTP, or a request line or headers too long "
-            "(send a long query by POST)")}).encode()  # fmt: skip
+        why = "invalid HTTP request: not HTTP, or a request line or headers too long"
+        body = json.dumps(error_body(400, f"{why} (send a long query by POST)")).encode()
         head = [b"HTTP/1.1 400 Bad Request\r\n"]
         head += [
             name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers

@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from api import guard
-from api.common import StreamWithin, deadline, error, rows, run
+from api.common import StreamWithin, deadline, error, error_body, rows, run
 from api.deps import PoolDep, SettingsDep, require_writer
 from api.messages import Job, Term
 from api.pool import WorkerPool
@@ -105,15 +105,17 @@ class Reply:
     stream: AsyncIterator[bytes] | None = None
     deadline: float = 0.0  # a stream must reach its client by then (StreamWithin)
 
-    def streamed(self) -> StreamWithin:
-        assert self.stream is not None
+    def response(self) -> Response:
+        """As a Starlette response: streamed within its deadline, or whole."""
         headers = {k.decode(): v.decode() for k, v in self.headers}
-        return StreamWithin(self.stream, self.deadline, status_code=self.status,
-                            media_type=self.media, headers=headers)  # fmt: skip
+        if self.stream is not None:
+            return StreamWithin(self.stream, self.deadline, status_code=self.status,
+                                media_type=self.media, headers=headers)  # fmt: skip
+        return Response(self.body, status_code=self.status, media_type=self.media, headers=headers)
 
 
 def _failed(status: int, message: str = "", **extra: object) -> Reply:
-    body = json.dumps({"error": status, "message": message, **extra}).encode()
+    body = json.dumps(error_body(status, message, **extra)).encode()
     return Reply(status, "application/json", [], body)
 
 
@@ -182,15 +184,12 @@ async def answer(
     """`reply()` as a Starlette response, for the routes."""
     got = await reply(pool, settings, query, request.headers.get("accept"),
                       str(request.url).partition("?")[0], default_graphs, named_graphs, timeout)  # fmt: skip
-    if got.stream is not None:
-        return got.streamed()
-    headers = {k.decode(): v.decode() for k, v in got.headers}
-    return Response(got.body, status_code=got.status, media_type=got.media, headers=headers)
+    return got.response()
 
 
 def _one(values: list[str], name: str) -> str | None:
     if len(values) > 1:
-        raise HTTPException(400, {"error": 400, "message": f"give one '{name}', not {len(values)}"})
+        raise HTTPException(400, error_body(400, f"give one '{name}', not {len(values)}"))
     return values[0] if values else None
 
 
