@@ -70,12 +70,14 @@ def summary(ex: Any) -> dict[str, Any]:
         "date": ex.document.date.isoformat() if ex.document.date else None,
         "figures": [
             {"value": f.value, "qualifier": f.qualifier, "category": f.category, "measure": f.measure,
-             "source": f.source.label if f.source else None, "start": f.start, "end": f.end,
+             "source": f.source.label if f.source else None, "source_text": f.source_text,
+             "source_basis": f.basis, "cue": f.cue, "start": f.start, "end": f.end,
              "text": f.text, "certainty": f.certainty}
             for f in ex.figures
         ],
         "quotes": [
-            {"speaker": q.speaker.label if q.speaker else None, "quote": q.text, "start": q.start, "end": q.end}
+            {"speaker": q.speaker.label if q.speaker else None, "speaker_text": q.speaker_text,
+             "speaker_basis": q.basis, "quote": q.text, "start": q.start, "end": q.end}
             for q in ex.quotes
         ],
         "entities": sorted({(e.type, e.label) for e in ex.entities.values()}),

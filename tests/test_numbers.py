@@ -1,6 +1,6 @@
 import pytest
 
-from kg.numbers import find_numbers, parse_number
+from kg.extract.numbers import find_numbers, parse_number
 
 
 @pytest.mark.parametrize(

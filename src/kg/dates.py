@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from spacy.tokens import Span
+
 from kg.lexicon import MONTHS
 
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -45,3 +47,19 @@ def resolve(expression: str, published: date | None) -> date | None:
         return None  # a relative or yearless date with nothing to anchor it
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return parsed.date() if parsed else None
+
+
+def sentence_date(sent: Span, published: date | None) -> date | None:
+    """The date a sentence's claims are for: a date it names, else the publication date."""
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if (
+            before in ("since", "from", "after", "before", "until", "till")
+            or ent[0].lower_ == "since"
+        ):
+            continue  # the start or end of a period, not the date the figure is for
+        if when := resolve(ent.text, published):
+            return when
+    return published

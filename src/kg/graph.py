@@ -9,9 +9,9 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.certainty import LEVELS
 from kg.entities import Entity
-from kg.events import CONCEPTS
+from kg.extract.certainty import LEVELS
+from kg.extract.events import CONCEPTS
 from kg.model import Extraction, Sentence
 from kg.vocab import PREFIXES, OxNamespace, document_iri, entity_iri, span_iri
 
@@ -118,9 +118,11 @@ class _Builder:
         text_property: ox.NamedNode,
         text: str | None,
         cue: str | None,
+        basis: str | None,
     ) -> None:
         if who is not None:
             self.add(node, PROV.wasAttributedTo, self.entity(who))
+            self.add(node, KG.attributionBasis, basis)
         self.add(node, text_property, text)
         self.add(node, KG.cue, cue)
 
@@ -165,7 +167,7 @@ class _Builder:
             node = self.fact("quote", KG.Quotation, q.start, q.end, q.sentence)
             self.quotes.append((node, q.sentence.start))
             self.add(node, SCHEMA.text, q.text)
-            self.attributed(node, q.speaker, KG.speakerText, q.speaker_text, q.cue)
+            self.attributed(node, q.speaker, KG.speakerText, q.speaker_text, q.cue, q.basis)
         for f in self.ex.figures:
             node = self.fact("claim", KG.FigureClaim, f.start, f.end, f.sentence)
             self.claims.append((node, f.sentence.start))
@@ -174,7 +176,7 @@ class _Builder:
             self.add(node, KG.category, f.category)
             self.add(node, KG.measure, f.measure)
             self.add(node, NIF.anchorOf, f.text)
-            self.attributed(node, f.source, KG.sourceText, f.source_text, f.cue)
+            self.attributed(node, f.source, KG.sourceText, f.source_text, f.cue, f.basis)
             self.add(node, KG.certaintyLevel, f.certainty)
             self.add(node, KG.certainty, _decimal(LEVELS[f.certainty]))
             if f.as_of:

@@ -8,6 +8,15 @@ from datetime import date
 from kg.document import Document
 from kg.entities import Entity
 
+# How a claim's source was found, from what the sentence itself says to what is inferred:
+BASES = (
+    "sentence",  # named in the claim's own sentence ("The UN says 364 …", "…, the mayor said")
+    "coreference",  # its own sentence names it by a pronoun or role noun ("she said", "it said")
+    "quotation",  # the claim is inside a direct quotation: its speaker
+    "continuation",  # inherited from the statement the paragraph continues
+    "headline",  # a headline's tag ("… — defence ministry", "…, governor says")
+)
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -34,6 +43,7 @@ class Quote:
     speaker: Entity | None = None
     speaker_text: str | None = None
     cue: str | None = None
+    basis: str | None = None  # one of BASES when there is a speaker
 
 
 @dataclass
@@ -49,7 +59,8 @@ class Figure:
     source: Entity | None = None
     source_text: str | None = None
     cue: str | None = None
-    certainty: str = "stated"  # a level of kg.certainty.LEVELS
+    basis: str | None = None  # one of BASES when there is a source
+    certainty: str = "stated"  # a level of kg.extract.certainty.LEVELS
     as_of: date | None = None  # the date the figure is given for
 
 
@@ -78,8 +89,12 @@ class Extraction:
     events: list[Event] = field(default_factory=list)
 
     def add_entity(self, entity: Entity) -> Entity:
-        """Keep one Entity per key, merging the aliases seen for it."""
-        known = self.entities.setdefault(entity.key, entity)
-        if known is not entity:
-            known.aliases |= entity.aliases
-        return known
+        return merge_entity(self.entities, entity)
+
+
+def merge_entity(entities: dict[str, Entity], entity: Entity) -> Entity:
+    """Keep one Entity per key, merging the aliases seen for it."""
+    known = entities.setdefault(entity.key, entity)
+    if known is not entity:
+        known.aliases |= entity.aliases
+    return known

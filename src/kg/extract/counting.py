@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from kg.extract.numbers import NumberSpan, find_numbers
 from kg.lexicon import (
     EQUIPMENT_HEADS,
     EQUIPMENT_NOUNS,
@@ -27,7 +28,6 @@ from kg.lexicon import (
     TERRITORY_WORDS,
     TROOP_NOUNS,
 )
-from kg.numbers import NumberSpan, find_numbers
 
 CATEGORIES = (
     "killed", "injured", "displaced", "trapped", "captured", "troops", "equipment", "territory",

@@ -1,11 +1,19 @@
-"""Event triggers: the words that say an attack, evacuation, ceasefire, negotiation, capture or
-surrender happened. Types are the notations of ontology/event-types.ttl (SKOS)."""
+"""Stage 5, events: the words that say an attack, evacuation, ceasefire, negotiation, capture or
+surrender happened, with actor, target, place and date from the same sentence. Types are the
+notations of ontology/event-types.ttl (SKOS)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
+
+from kg.dates import sentence_date
+from kg.entities import fold, gazetteer
+from kg.extract.article import Article
+from kg.extract.coref import Resolver
+from kg.extract.frames import noun_phrase, subject_of
+from kg.model import Event
 
 # Notation → local name of the SKOS concept in ontology/event-types.ttl.
 CONCEPTS = {
@@ -111,3 +119,60 @@ def triggers(sent: Span) -> list[Trigger]:
         if known is None or _SPECIFICITY.index(kind) < _SPECIFICITY.index(known.type):
             best[found.top] = found
     return sorted(best.values(), key=lambda t: t.token.i)
+
+
+def find_events(article: Article, resolver: Resolver) -> list[Event]:
+    mentions = resolver.mentions
+    places = [m for m in mentions.mentions if mentions.entities[m.entity].type == "Place"]
+    out: list[Event] = []
+    for block, sdoc in article.parsed:
+        for sent in sdoc.sents:
+            found = triggers(sent)
+            if not found:
+                continue
+            sentence = article.sentence(sent)
+            when = sentence_date(sent, article.doc.date)
+            for trig in found:
+                tok = trig.token
+                start = block.start + tok.idx
+                event = Event(start, start + len(tok), tok.text, trig.type, sentence, date=when)
+                actor, target = _roles(tok)
+                if actor is not None:
+                    event.actor_text = actor.text
+                    who = resolver.resolve(actor)
+                    # Only named actors become nodes; "her unit" stays text.
+                    event.actor = who if who is not None and who.type != "Source" else None
+                if target is not None:
+                    event.target_text = target.text
+                    event.target = mentions.covering(block.start + target.root.idx)
+                in_sentence = [m for m in places if sentence.start <= m.start < sentence.end]
+                actor_key = event.actor.key if event.actor is not None else None
+                others = [m for m in in_sentence if m.entity != actor_key]
+                if others:
+                    after = [m for m in others if m.start >= start]
+                    event.place = mentions.entities[(after or others)[0].entity]
+                out.append(event)
+    return out
+
+
+def _roles(tok: Token) -> tuple[Span | None, Span | None]:
+    """(who acted, what was hit) for a trigger: subject and object of a verb; for a noun, a
+    demonym or possessive before it ("Russian strikes", "Moscow's assault") and its 'on' object."""
+    if tok.pos_ == "VERB":
+        subject, passive = subject_of(tok)
+        target = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if passive:
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            return (noun_phrase(by) if by else None), subject
+        return subject, noun_phrase(target) if target is not None else None
+    actor = next(
+        (c for c in tok.children if c.dep_ in ("poss", "amod", "compound") and
+         (c.ent_type_ in ("NORP", "GPE", "ORG") or fold(c.text) in gazetteer().demonyms)),
+        None,
+    )  # fmt: skip
+    on = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against")), None)
+    target = next((c for c in on.children if c.dep_ == "pobj"), None) if on else None
+    return (noun_phrase(actor) if actor is not None else None), (
+        noun_phrase(target) if target is not None else None
+    )

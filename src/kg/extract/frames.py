@@ -36,6 +36,7 @@ class Cue:
     text: str
     subject: Span | None  # None: impersonal or passive, no source named
     impersonal: bool = False
+    tag: bool = False  # a headline's tag: "… — MoD", "General Staff: …", "…, governor says"
 
 
 def noun_phrase(head: Token) -> Span:
@@ -204,7 +205,7 @@ def _colon_source(sent: Span) -> Cue | None:
         return None
     if {t.lower_ for t in head} & (OUTLET_WORDS | SECTION_WORDS):
         return None
-    return Cue(colon, colon.text, head)
+    return Cue(colon, colon.text, head, tag=True)
 
 
 def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
@@ -245,7 +246,7 @@ def _dash_source(sent: Span) -> Cue | None:
         return None  # a clause, not a name ("MoD", which the tagger may call a verb, is a name)
     if {t.lower_ for t in tail} & OUTLET_WORDS:
         return None
-    return Cue(dash, dash.text, tail)
+    return Cue(dash, dash.text, tail, tag=True)
 
 
 _THIRD_PERSON = {
@@ -273,7 +274,7 @@ def _closing_cue(sent: Span, verbs: frozenset[str]) -> Cue | None:
     subject = _after_comma(sent, last)
     if subject is None or any(t.pos_ == "VERB" for t in subject):
         return None
-    return Cue(last, last.text, subject)
+    return Cue(last, last.text, subject, tag=_headline_words(sent) is not None)
 
 
 def _in(tok: Token, span: Span | None) -> bool:

@@ -1,0 +1,181 @@
+"""The parsed article every stage reads: its blocks, their spaCy Docs, quotation marks, names.
+
+Built once per document and never changed afterwards, so stages can share it without agreeing
+on an order of writes. Offsets are into the document's text (`Document.text`); a block's spaCy
+Doc counts from the block's start.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from kg.blocks import Block
+from kg.document import Document
+from kg.entities import fold, gazetteer
+from kg.extract.marks import QuoteSpan, find_quotes
+from kg.lexicon import TITLES
+from kg.model import Sentence
+from kg.places import is_well_known_place
+
+_GAZ_LABELS = {"Person": "PERSON", "Organisation": "ORG", "ArmedForce": "ORG", "Place": "GPE"}
+_LONG_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
+
+
+@dataclass(frozen=True)
+class Article:
+    """A document with its parse: what every extraction stage starts from."""
+
+    doc: Document
+    parsed: list[tuple[Block, Doc]]
+    quotes: list[QuoteSpan]  # in document order, not overlapping
+    names: dict[int, list[Span]]  # id(spaCy Doc) → its name spans (`names_in`)
+    titled: frozenset[int]  # id(spaCy Doc) of the Title Case headlines
+    _block_of: dict[int, int] = field(repr=False)  # id(spaCy Doc) → block start
+    _block_starts: list[int] = field(repr=False)
+    _quote_starts: list[int] = field(repr=False)
+
+    @classmethod
+    def of(cls, doc: Document, parsed: list[tuple[Block, Doc]]) -> Article:
+        quotes = find_quotes(doc.text, [(b.start, b.end) for b, _ in parsed])
+        return cls(
+            doc=doc,
+            parsed=parsed,
+            quotes=quotes,
+            names={id(sdoc): names_in(sdoc) for _, sdoc in parsed},
+            titled=frozenset(id(sdoc) for _, sdoc in parsed if title_case(sdoc)),
+            _block_of={id(sdoc): block.start for block, sdoc in parsed},
+            _block_starts=[block.start for block, _ in parsed],
+            _quote_starts=[q.start for q in quotes],
+        )
+
+    def offset(self, sdoc: Doc) -> int:
+        """Where the block parsed as `sdoc` starts in the document."""
+        return self._block_of[id(sdoc)]
+
+    def at(self, tok: Token) -> int:
+        """A token's offset in the document."""
+        return self._block_of[id(tok.doc)] + tok.idx
+
+    def ents(self, sdoc: Doc) -> list[Span]:
+        return self.names[id(sdoc)]
+
+    def in_quote(self, pos: int) -> QuoteSpan | None:
+        i = bisect.bisect_right(self._quote_starts, pos) - 1
+        return self.quotes[i] if i >= 0 and pos < self.quotes[i].end else None
+
+    def quotes_in(self, block: Block) -> bool:
+        """Whether a quotation opens inside `block`."""
+        i = bisect.bisect_left(self._quote_starts, block.start)
+        return i < len(self._quote_starts) and self._quote_starts[i] < block.end
+
+    def block_at(self, pos: int) -> int | None:
+        """The place in `parsed` of the block holding `pos`."""
+        i = bisect.bisect_right(self._block_starts, pos) - 1
+        return i if i >= 0 and pos < self.parsed[i][0].end else None
+
+    def sentence(self, sent: Span) -> Sentence:
+        start = self.offset(sent.doc)
+        return Sentence(start + sent.start_char, start + sent.end_char, sent.text)
+
+
+@lru_cache(maxsize=4)
+def _gazetteer_matcher(vocab: Vocab) -> PhraseMatcher:
+    """Exact, case-sensitive names from the curated gazetteer, for what the NER misses."""
+    matcher = PhraseMatcher(vocab, attr="ORTH")
+    tokenizer = Tokenizer(vocab)
+    for alias, entry in gazetteer().by_alias_raw.items():
+        if alias[:1].isupper() and len(alias) > 2:
+            matcher.add(_GAZ_LABELS[entry.type], [tokenizer(alias)])
+    return matcher
+
+
+def is_place(text: str) -> bool:
+    entry = gazetteer().lookup(text)
+    return is_well_known_place(text) or (entry is not None and entry.type == "Place")
+
+
+def _place_then_name(ent: Span) -> list[Span] | None:
+    """'Mayor of Kyiv Vitali Klitschko': the tagger runs the place into the name after it (as a
+    person, or as an organisation); a titled "X of" before them says which is which."""
+    doc = ent.doc
+    if ent.label_ not in ("PERSON", "ORG") or len(ent) < 3 or ent.start < 2:
+        return None
+    if doc[ent.start - 1].lower_ != "of" or fold(doc[ent.start - 2].text) not in TITLES:
+        return None
+    for cut in (2, 1):
+        place, name = ent[:cut], ent[cut:]
+        if len(name) < 2 or not all(t.pos_ == "PROPN" and t.text.istitle() for t in name):
+            continue
+        if is_place(place.text):
+            return [
+                Span(doc, place.start, place.end, label="GPE"),
+                Span(doc, name.start, name.end, label="PERSON"),
+            ]
+    return None
+
+
+def _aged(ent: Span) -> bool:
+    """'Oksana, 29, was sheltering …': a name with an age in commas after it is a person's,
+    whatever the tagger said (it had taken 'Oksana' for a place)."""
+    doc = ent.doc
+    if ent.end + 2 >= len(doc) or not all(t.text[:1].isupper() for t in ent):
+        return False
+    comma, age, after = doc[ent.end], doc[ent.end + 1], doc[ent.end + 2]
+    return (
+        comma.text == ","
+        and age.text.isdigit()
+        and 0 < int(age.text) < 110
+        and after.text == ","
+        and not is_well_known_place(ent.text)
+        and gazetteer().lookup(ent.text) is None
+    )
+
+
+def _widen_person(ent: Span) -> Span:
+    """The small model often tags only the surname: take in the given names before it."""
+    start = ent.start
+    while start > 0:
+        tok = ent.doc[start - 1]
+        if tok.pos_ != "PROPN" or tok.dep_ != "compound" or fold(tok.text) in TITLES:
+            break
+        if not tok.text[:1].isupper() or tok.ent_type_ not in ("", "PERSON"):
+            break
+        start -= 1
+    return ent.doc[start : ent.end] if start != ent.start else ent
+
+
+def names_in(sdoc: Doc) -> list[Span]:
+    """The tagger's names, repaired where it is known to go wrong, plus gazetteer names it
+    missed; in order."""
+    found: list[Span] = []
+    for e in sdoc.ents:
+        split = _place_then_name(e)
+        if split is not None:
+            found.extend(split)
+        elif e.label_ != "PERSON" and _aged(e):
+            found.append(Span(sdoc, e.start, e.end, label="PERSON"))
+        else:
+            found.append(_widen_person(e) if e.label_ == "PERSON" else e)
+    taken = {i for e in found for i in range(e.start, e.end)}
+    for match_id, start, end in _gazetteer_matcher(sdoc.vocab)(sdoc):
+        if not taken & set(range(start, end)):
+            found.append(Span(sdoc, start, end, label=match_id))
+            taken |= set(range(start, end))
+    return sorted(found, key=lambda e: e.start)
+
+
+def title_case(sdoc: Doc) -> bool:
+    """A headline in Title Case: no closing full stop, and its longer words capitalised."""
+    text = sdoc.text.rstrip()
+    if text.endswith((".", "!", "?", '"', "”", "’", "'")):
+        return False
+    words = _LONG_WORD.findall(text)  # on the text: a walk over the tokens costs more
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)

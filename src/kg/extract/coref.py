@@ -1,0 +1,235 @@
+"""Stage 2, coreference: the person or body a source phrase means.
+
+"she" → the latest person her gender allows; "it" → the body named or heard from last; "the
+governor" → the person the article titled so; "the ministry" → the last ministry named; "a
+resident … said" and then "he said" → that resident. A phrase that names no one the article
+introduced becomes an unnamed source ("officials", "a doctor").
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from kg.entities import (
+    Entity,
+    GazetteerEntry,
+    PersonIndex,
+    fold,
+    from_gazetteer,
+    gazetteer,
+    person_entity,
+    unnamed_source,
+)
+from kg.extract.article import Article, is_place
+from kg.extract.frames import noun_phrase
+from kg.extract.mentions import Mentions, Person
+from kg.lexicon import (
+    ORG_ROLES,
+    PEOPLE_NOUNS,
+    PERSON_PRONOUNS,
+    PERSON_ROLES,
+    PERSON_TITLES,
+    PLURAL_PRONOUNS,
+    REPORTING_VERBS,
+    TITLES,
+)
+
+_PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+_DEFINITE = ("the", "this", "that")
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """A noun-phrase subject of a reporting verb: "The civil defence group said", "A resident
+    told …". Pronoun and name subjects are not kept: those are resolved or mentioned already."""
+
+    verb: int
+    at: int
+    phrase: Span
+    person: bool
+
+
+class Resolver:
+    """Resolves source phrases against one article's mentions. Holds nothing it changes."""
+
+    def __init__(self, article: Article, mentions: Mentions) -> None:
+        self.article = article
+        self.mentions = mentions
+        self._people_at = [p.at for p in mentions.people]
+        self.reporters = _reporters(article)
+
+    def refers_back(self, phrase: Span) -> bool:
+        """Whether the phrase means someone named elsewhere: a pronoun, or a definite
+        description without a name ("the ministry", "the governor")."""
+        low = phrase.text.strip().lower()
+        if low in PERSON_PRONOUNS or low == "it":
+            return True
+        return (
+            phrase[0].lower_ in _DEFINITE
+            and not any(t.pos_ == "PROPN" for t in phrase)
+            and fold(phrase.root.text) in PERSON_ROLES | ORG_ROLES
+        )
+
+    def resolve(self, phrase: Span) -> Entity | None:
+        """The entity a source or speaker phrase names; None when it names nobody."""
+        article, mentions = self.article, self.mentions
+        pos = article.offset(phrase.doc) + phrase.start_char
+        text = phrase.text.strip()
+        low = text.lower()
+        if low in PERSON_PRONOUNS:
+            named = self.last_person(pos, low)
+            # "A resident … said …" since the last person named: the pronoun means the resident.
+            earlier = self._last_reporter(pos, person=True, singular=True)
+            if earlier is not None and (named is None or earlier.at > named.at):
+                return self.resolve(earlier.phrase)
+            return named.entity if named is not None else None
+        if low == "it":
+            # "X said it had confirmed …": the subject of the clause above; "…, it added.": the
+            # body named or heard from last before it.
+            verb = phrase.root.head
+            if verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head is not verb:
+                outer = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+                if outer is not None and outer.lower_ != "it":
+                    return self.resolve(noun_phrase(outer))
+            named = [(p, e) for p, e in mentions.bodies if p < pos]
+            earlier = self._last_reporter(pos, person=False)
+            # "…, the agency said." after "The World Health Organization …": the name.
+            proper = earlier is not None and any(t.pos_ == "PROPN" for t in earlier.phrase)
+            if earlier is not None and (not named or (proper and earlier.at > named[-1][0])):
+                return self.resolve(earlier.phrase)
+            return named[-1][1] if named else None
+        if low in PLURAL_PRONOUNS or low in ("i", "this", "that", "there"):
+            return None
+        gaz = gazetteer()
+        entry = gaz.lookup(text)
+        if entry is not None:
+            return _speaking_for(entry, text) or from_gazetteer(entry, text)
+        # A mention names the source only when it covers the phrase's head ("Ukrainian
+        # officials" are not Ukraine; "the city's Mayor Oleksandr Markushin" is Markushin).
+        offset = article.offset(phrase.doc)
+        # "Gen. Valerii Zaluzhnyi", "Deputy Mayor Taras Koval": a titled name is a person, even
+        # where the tagger missed it or called it an organisation.
+        titled = fold(phrase[0].text) in PERSON_TITLES or fold(phrase[0].text) in TITLES
+        name = _name_after_titles(phrase)
+        if name is not None and titled:
+            return person_entity(name, PersonIndex())
+        root = phrase.root
+        heads = [root, *(c for c in root.children if c.dep_ == "appos" and c in phrase)]
+        found = next(
+            (e for t in heads if (e := mentions.covering(offset + t.idx)) is not None), None
+        )
+        if found is not None:
+            place = gaz.lookup(found.label) if found.type == "Place" else None
+            country = _speaking_for(place, text) if place is not None else None
+            return country if country is not None else found
+        if name is not None:
+            return person_entity(name, PersonIndex())
+        has_proper = any(t.pos_ == "PROPN" for t in phrase)
+        definite = phrase[0].lower_ in _DEFINITE
+        if definite and not has_proper and not any(t.dep_ == "poss" for t in phrase):
+            described = self._described(phrase, pos, offset)
+            if described is not None:
+                return described
+        return unnamed_source(article.doc.id, text)
+
+    def _described(self, phrase: Span, pos: int, offset: int) -> Entity | None:
+        """'the governor' → the person titled so before; 'the ministry' → the last ministry
+        named ('the energy ministry' only one whose name has 'energy' in it)."""
+        head = phrase.root
+        role = fold(head.text)
+        doc = phrase.doc
+        if role in PERSON_ROLES and phrase.end + 1 < len(doc) and doc[phrase.end].text == ",":
+            # "the regional governor, Dmytro Lunin, …": the name in commas is the person.
+            named = self.mentions.covering(offset + doc[phrase.end + 1].idx)
+            if named is not None and named.type == "Person":
+                return named
+        if role in PERSON_ROLES:
+            candidates = [e for p, e in self.mentions.roles.get(role, []) if p < pos]
+            if candidates:
+                return candidates[-1]
+            last = self.last_person(pos)
+            if last is not None:
+                return last.entity  # else "the doctor", never named: an unnamed source
+        if role in ORG_ROLES:
+            modifiers = {
+                fold(t.text) for t in phrase if t.dep_ in ("amod", "compound") and t.i < head.i
+            }
+            for p, e in reversed(self.mentions.bodies):
+                label = fold(e.label)
+                if p < pos and role in label and all(m in label for m in modifiers):
+                    return e
+        return None
+
+    def last_person(self, pos: int, pronoun: str = "") -> Person | None:
+        """The person a pronoun at `pos` refers to: the latest one its gender allows."""
+        i = bisect.bisect_left(self._people_at, pos)
+        people = self.mentions.people
+        # Latest sentence first; within a sentence its subject before its objects.
+        order = sorted(range(i), key=lambda j: (-people[j].sentence, not people[j].subject, -j))
+        candidates = [people[j] for j in order]
+        gender = self.mentions.gender
+        wanted = {"she": "f", "her": "f", "he": "m", "him": "m"}.get(pronoun.lower())
+        if wanted == "f":
+            # Women are marked in text more often than men: a marked woman nearby wins.
+            exact = next((c for c in candidates[:4] if gender.get(c.entity.key) == "f"), None)
+            if exact is not None:
+                return exact
+        if wanted:
+            candidates = [c for c in candidates if gender.get(c.entity.key) in (None, wanted)]
+        return candidates[0] if candidates else None
+
+    def _last_reporter(self, pos: int, person: bool, singular: bool = False) -> Reporter | None:
+        """The last noun subject of a reporting verb before `pos`: a body or, with `person`,
+        someone unnamed; with `singular`, one that "he" or "she" can stand for."""
+        found = [
+            r
+            for r in self.reporters
+            if r.verb < pos
+            and r.person == person
+            and not (singular and r.phrase.root.tag_ in _PLURAL_TAGS)
+        ]
+        return found[-1] if found else None
+
+
+def _reporters(article: Article) -> list[Reporter]:
+    found = []
+    for block, sdoc in article.parsed:
+        for tok in sdoc:
+            if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
+                continue
+            subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+                continue
+            person = subject.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES
+            found.append(
+                Reporter(block.start + tok.idx, block.start + subject.idx, noun_phrase(subject),
+                         person)
+            )  # fmt: skip
+    return found
+
+
+def _speaking_for(entry: GazetteerEntry, text: str) -> Entity | None:
+    """A capital or an institution cited as a source stands for its country ("Kyiv said")."""
+    country = gazetteer().lookup(entry.speaks_for) if entry.speaks_for else None
+    return from_gazetteer(country, text) if country is not None else None
+
+
+def _name_after_titles(phrase: Span) -> str | None:
+    """'Deputy Mayor Taras Koval' → 'Taras Koval' when the tagger missed the name."""
+    words = [t for t in phrase if t.pos_ != "DET"]
+    while words and fold(words[0].text) in TITLES:
+        words.pop(0)
+    if words and words[0].lower_ == "of":  # "Mayor of Odesa Ivan Marchenko"
+        for cut in (3, 2):
+            if len(words) > cut and is_place(" ".join(t.text for t in words[1:cut])):
+                words = words[cut:]
+                break
+    if not 2 <= len(words) <= 3:
+        return None
+    if not all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.text.isalpha() for t in words):
+        return None
+    name = " ".join(t.text for t in words)
+    return None if gazetteer().lookup(name) else name

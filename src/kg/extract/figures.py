@@ -1,0 +1,197 @@
+"""Stage 4, figure claims: each counted number, what it counts, who gives it and how that is known.
+
+Candidates come from `counting` (number → counted noun → category); the source, in order of
+how directly the text says it: the speaker of the quotation holding the number, the reporting
+frame of its own sentence (`frames.cue_for`), the statement the paragraph continues, an
+interview's speaker label.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kg.dates import sentence_date
+from kg.entities import Entity, fold
+from kg.extract.article import Article
+from kg.extract.certainty import certainty
+from kg.extract.coref import Resolver
+from kg.extract.counting import counts_on, figures_in_sentence
+from kg.extract.frames import Cue, cue_for, find_cues, noun_phrase
+from kg.lexicon import INFO_NOUNS
+from kg.model import Figure, Quote
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who gives a figure, as written and as resolved, the cue, and how it was found."""
+
+    source: Entity | None = None
+    text: str | None = None
+    cue: str | None = None
+    basis: str | None = None  # a kg.model.BASES term when there is a source
+
+    @property
+    def found(self) -> bool:
+        return self.source is not None or self.cue is not None
+
+
+_NONE = Attribution()
+_SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
+_LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
+
+
+def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> list[Figure]:
+    out: list[Figure] = []
+    by_start = {q.start: q for q in quotes}
+    speakers = {q.speaker.key: q.speaker for q in quotes if q.speaker is not None}
+    named = {**resolver.mentions.entities, **speakers}
+    previous_sentence: Span | None = None
+    previous_figures: list[Figure] = []
+    previous: str | None = None
+    for _, sdoc in article.parsed:
+        if not counts_on(sdoc.text):
+            previous = None
+        label = _speaker_label(named, sdoc.text)
+        for sent in sdoc.sents:
+            candidates = figures_in_sentence(sent, previous)
+            if not candidates:
+                previous_sentence, previous_figures = sent, []
+                continue
+            previous = candidates[-1].category
+            cues = [c for c in find_cues(sent) if not article.in_quote(article.at(c.token))]
+            sentence = article.sentence(sent)
+            as_of = sentence_date(sent, article.doc.date)
+            made: list[Figure] = []
+            for cand in candidates:
+                n = cand.number
+                start, end = sentence.start + n.hedge_start, sentence.start + n.end
+                who = _in_quotation(article, by_start, start)
+                if who is None:
+                    who = _in_sentence(resolver, cand.token, cues)
+                if not who.found:
+                    who = _continued(resolver, sent, previous_sentence, previous_figures)
+                if not who.found and label is not None:
+                    who = Attribution(label[1], label[0], ":", "sentence")
+                made.append(
+                    Figure(
+                        start=start,
+                        end=end,
+                        text=article.doc.text[start:end],
+                        value=n.value,
+                        qualifier=n.qualifier,
+                        category=cand.category,
+                        measure=cand.measure,
+                        sentence=sentence,
+                        source=who.source,
+                        source_text=who.text,
+                        cue=who.cue,
+                        basis=who.basis if who.source is not None else None,
+                        as_of=as_of,
+                    )
+                )
+            out.extend(made)
+            previous_sentence, previous_figures = sent, made
+    _hedge_certainty(article, out)
+    return out
+
+
+def _in_quotation(article: Article, quotes: dict[int, Quote], pos: int) -> Attribution | None:
+    """A number inside a direct quotation is its speaker's (_NONE when no speaker is known);
+    None when the number is not quoted."""
+    quoted = article.in_quote(pos)
+    if quoted is None:
+        return None
+    quote = quotes.get(quoted.start)
+    if quote is None or quote.speaker is None:
+        return _NONE
+    return Attribution(quote.speaker, quote.speaker_text, quote.cue, "quotation")
+
+
+def _in_sentence(resolver: Resolver, tok: Token, cues: list[Cue]) -> Attribution:
+    """The reporting frame of the number's own sentence."""
+    cue = cue_for(tok, cues)
+    if cue is None:
+        return _NONE
+    if cue.token.text == ":":  # "General Staff: …" names a source; "Kharkiv: …" a place
+        source = resolver.resolve(cue.subject) if cue.subject is not None else None
+        if source is None or source.type == "Place":
+            return _NONE
+    if cue.subject is None or cue.impersonal:
+        return Attribution(cue=cue.text)
+    source = resolver.resolve(cue.subject)
+    basis = "headline" if cue.tag else "sentence"
+    if basis == "sentence" and resolver.refers_back(cue.subject):
+        basis = "coreference"
+    return Attribution(source, cue.subject.text, cue.text, basis)
+
+
+def _continued(
+    resolver: Resolver, sent: Span, before: Span | None, before_figures: list[Figure]
+) -> Attribution:
+    """Sources a sentence leaves implicit, found in the sentence before it.
+
+    A verbless fragment continues the list before it ("… 500 tanks. 2,000 armoured vehicles and
+    1,000 drones."); "It includes/lists/shows …" refers to a list or report named just before,
+    whose author is the source ("X's office delivered a list of weapons. It includes …").
+    """
+    if before is None:
+        return _NONE
+    if not any(t.pos_ in ("VERB", "AUX") for t in sent) and before_figures:
+        last = before_figures[-1]
+        return Attribution(last.source, last.source_text, last.cue, _inherited(last.basis))
+    root = sent.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ not in ("it", "this", "they"):
+        return _NONE
+    if root.lemma_ not in _LISTING_VERBS:
+        return _NONE
+    for noun in before:
+        if noun.lemma_.lower() not in INFO_NOUNS or noun.pos_ != "NOUN":
+            continue
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        verb = noun.head if noun.dep_ in ("dobj", "nsubjpass") else None
+        if owner is None and verb is not None:
+            owner = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if owner is None:
+            continue
+        phrase = noun_phrase(owner)
+        source = resolver.resolve(phrase)
+        if source is not None:
+            cue = f"{verb.text} {noun.text}" if verb is not None else noun.text
+            return Attribution(source, phrase.text, cue, "continuation")
+    return _NONE
+
+
+def _inherited(basis: str | None) -> str | None:
+    return None if basis is None else "continuation"
+
+
+def _speaker_label(named: dict[str, Entity], text: str) -> tuple[str, Entity] | None:
+    """'Balde: More than one million people have crossed …': an interview's answer, said by the
+    person the paragraph's label names (someone the article has named; "Q:" or "Kharkiv:" is
+    no one)."""
+    m = _SPEAKER_LABEL.match(text)
+    if m is None:
+        return None
+    name = fold(m.group(1))
+    for e in named.values():
+        if e.type == "Person" and (name == fold(e.label) or name in {fold(a) for a in e.aliases}):
+            return m.group(1), e
+    return None
+
+
+def _hedge_certainty(article: Article, figures: list[Figure]) -> None:
+    """How sure each figure's text is, which may rest on the sentence after it."""
+    sentences = sorted(
+        {(b.start + s.start_char, b.start + s.end_char) for b, d in article.parsed for s in d.sents}
+    )
+    starts = [s for s, _ in sentences]
+    text = article.doc.text
+    for fig in figures:
+        i = bisect.bisect_right(starts, fig.sentence.start)
+        following = text[sentences[i][0] : sentences[i][1]] if i < len(sentences) else ""
+        fig.certainty = certainty(fig.sentence.text, following, fig.cue)

@@ -1,0 +1,215 @@
+"""Stage 3, quotations and their speakers.
+
+The speaker is the subject of the speech verb nearest the quotation in its paragraph; else a
+headline's form ("'Quote': Name", "… - Name"); else the paragraph before it ("He said:",
+or one introducing a person); a quotation that continues or resumes one keeps its speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.blocks import Block
+from kg.extract.article import Article
+from kg.extract.coref import Resolver
+from kg.extract.frames import Cue, find_cues, reporting_above
+from kg.extract.marks import QuoteSpan
+from kg.extract.mentions import Mentions
+from kg.lexicon import SPEECH_VERBS
+from kg.model import Quote
+
+# How many paragraphs a page may put inside a quotation: a photo's caption, an appeal, a box of
+# links, a paragraph of narration.
+_RESUME_WITHIN = 5
+_AFTER_QUOTE = re.compile(r"^[’'\"”]?\s*:\s*")
+_BYLINE_END = re.compile(r"\s[-–—]\s*([^-–—]+?)\s*$")
+
+
+class _SpeechCues:
+    """Each block's speech verbs outside quotations, found once for every rule that asks."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self._found: dict[int, list[Cue]] = {}
+
+    def __call__(self, block: Block, sdoc: Doc) -> list[Cue]:
+        found = self._found.get(id(sdoc))
+        if found is None:
+
+            def inside(tok: Token) -> bool:
+                return self.article.in_quote(block.start + tok.idx) is not None
+
+            found = [c for s in sdoc.sents for c in find_cues(s, SPEECH_VERBS, inside)]
+            self._found[id(sdoc)] = found
+        return found
+
+
+def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
+    speech = _SpeechCues(article)
+    out: list[Quote] = []
+    previous: Quote | None = None
+    left_open: tuple[int, Quote] | None = None  # the last quotation its paragraph left open
+    for q in article.quotes:
+        at = article.block_at(q.start)
+        if at is None:
+            continue
+        block, sdoc = article.parsed[at]
+        rel = q.start - block.start
+        sent = next((s for s in sdoc.sents if s.start_char <= rel < s.end_char), None)
+        if sent is None:
+            continue
+        quote = Quote(q.start, q.end, article.doc.text[q.start : q.end], article.sentence(sent))
+        if q.continues and previous is not None:
+            quote = _continuing(quote, previous)
+        else:
+            found = _speech_cue(article, resolver.mentions, speech, q, at)
+            if found is not None and found[0].subject is not None:
+                cue, basis = found
+                subject = cue.subject
+                if basis == "sentence" and resolver.refers_back(subject):
+                    basis = "coreference"
+                speaker = resolver.resolve(subject)
+                quote = replace(
+                    quote, speaker=speaker, speaker_text=subject.text, cue=cue.text,
+                    basis=basis if speaker is not None else None,
+                )  # fmt: skip
+            elif left_open is not None and _resumes(article, speech, resolver, q, at, *left_open):
+                quote = _continuing(quote, left_open[1])
+        out.append(quote)
+        previous = quote
+        left_open = None if q.closed else (at, quote)
+    return out
+
+
+def _continuing(quote: Quote, before: Quote) -> Quote:
+    basis = "continuation" if before.speaker is not None else None
+    return replace(
+        quote, speaker=before.speaker, speaker_text=before.speaker_text, cue=before.cue,
+        basis=basis,
+    )  # fmt: skip
+
+
+def _resumes(
+    article: Article,
+    speech: _SpeechCues,
+    resolver: Resolver,
+    q: QuoteSpan,
+    at: int,
+    opened_at: int,
+    opened: Quote,
+) -> bool:
+    """A quotation left open at the end of its paragraph (the mark for "the speaker goes on"),
+    then paragraphs a page inserted, then a quotation standing alone: the speaker goes on,
+    unless someone else is named, quoted or reported speaking in between."""
+    block = article.parsed[at][0]
+    if (
+        opened.speaker is None
+        or not 1 < at - opened_at <= _RESUME_WITHIN + 1
+        or not _stands_alone(article, q, block)
+    ):
+        return False
+    for between, sdoc in article.parsed[opened_at + 1 : at]:
+        if article.quotes_in(between):
+            return False
+        if any(c.subject is not None for c in speech(between, sdoc)):
+            return False
+        for ent in article.ents(sdoc):
+            named = resolver.mentions.covering(between.start + ent.start_char)
+            if named is not None and named.type == "Person" and named.key != opened.speaker.key:
+                return False
+    return True
+
+
+def _stands_alone(article: Article, q: QuoteSpan, block: Block) -> bool:
+    """Whether the quotation opens its paragraph (nothing but quotation marks before it)."""
+    return not article.doc.text[block.start : q.start].strip(" \"“‘'")
+
+
+def _speech_cue(
+    article: Article, mentions: Mentions, speech: _SpeechCues, q: QuoteSpan, at: int
+) -> tuple[Cue, str] | None:
+    """The speech verb nearest the quote, outside any quotation, in its block (`parsed[at]`)
+    or the one before; and how it was found (a `kg.model.BASES` term)."""
+    block, sdoc = article.parsed[at]
+    found = speech(block, sdoc)
+    cues = [c for c in found if c.subject is not None and c.text != "according to"]
+    if not cues:
+        # 'According to Kaja Kallas, "Russia will not stop …"': only before the quotation.
+        cues = [
+            c
+            for c in found
+            if c.text == "according to"
+            and c.subject is not None
+            and block.start + c.token.idx < q.start
+        ]
+    if cues:
+
+        def distance(c: Cue) -> int:
+            pos = block.start + c.token.idx
+            return q.start - pos if pos < q.start else pos - q.end + 1
+
+        best = min(cues, key=distance)
+        return reporting_above(best, cues) or best, "headline" if best.tag else "sentence"
+    if (headline := _headline_speaker(article, q, block, sdoc)) is not None:
+        return headline, "headline"
+    # "He said:" as a paragraph of its own, the quotation in the next.
+    if at > 0 and _stands_alone(article, q, block):
+        prev_block, prev_doc = article.parsed[at - 1]
+        if article.doc.text[prev_block.start : prev_block.end].rstrip().endswith(":"):
+            sents = list(prev_doc.sents)
+            said = [c for c in find_cues(sents[-1], SPEECH_VERBS) if c.subject is not None]
+            return (said[-1], "continuation") if said else None
+        introduced = _introduced(article, mentions, prev_block, prev_doc)
+        return (introduced, "continuation") if introduced is not None else None
+    return None
+
+
+def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -> Cue | None:
+    """A paragraph that introduces someone ("Olena Petrenko, 58, was asleep when …") and then a
+    quotation standing alone in the next one: the quotation is the person's. Only when the
+    introducing paragraph quotes no one, and its last sentence has the person as its subject."""
+    if article.quotes_in(block):
+        return None
+    last = list(sdoc.sents)[-1]
+    subject = next((c for c in last.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    for ent in article.ents(sdoc):
+        if ent.label_ == "PERSON" and ent.start <= subject.i < ent.end:
+            entity = mentions.covering(block.start + subject.idx)
+            if entity is not None and entity.type == "Person":
+                return Cue(last.root, "introduced before", ent)
+    return None
+
+
+def _headline_speaker(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
+    """Headline forms: "'Quote': Name on …" and "… 'quote' … - Name"."""
+    people: list[Span] = [e for e in article.ents(sdoc) if e.label_ == "PERSON"]
+    text = article.doc.text
+    m = _AFTER_QUOTE.match(text[q.end : block.end])
+    if m:
+        at = q.end + m.end() - block.start
+        for ent in people:
+            if ent.start_char == at:
+                return Cue(ent.root, "headline", ent)
+    before = text[block.start : q.start - 1]
+    if before.rstrip().endswith(":"):
+        # 'Zelensky: "We will win"': a name and a colon before the quotation.
+        name_end = len(before.rstrip()) - 1  # the colon's offset in the block
+        for ent in people:
+            if ent.end_char == name_end and not before[: ent.start_char].strip():
+                return Cue(ent.root, "headline", ent)
+    m = _BYLINE_END.search(text[block.start : block.end])
+    if m and m.start(1) >= q.end - block.start:
+        for ent in people:
+            if ent.start_char == m.start(1) and ent.end_char == m.end(1):
+                return Cue(ent.root, "headline", ent)
+        words = m.group(1).split()
+        if 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words):
+            span = sdoc.char_span(m.start(1), m.end(1))
+            if span is not None:
+                return Cue(span.root, "headline", span)
+    return None

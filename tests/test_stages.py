@@ -1,0 +1,122 @@
+"""Each extraction stage alone, over the real parse of sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.blocks import blocks
+from kg.extract.article import Article
+from kg.extract.coref import Resolver
+from kg.extract.events import find_events
+from kg.extract.figures import find_figures
+from kg.extract.mentions import find_mentions
+from kg.extract.quotes import find_quotations
+from kg.ingest import parse_txt
+from kg.model import BASES, Figure
+
+
+@pytest.fixture(scope="module")
+def parse(nlp: Language):
+    def _parse(text: str) -> Article:
+        doc = parse_txt("stage.txt", text)
+        doc_blocks = blocks(doc)
+        sdocs = nlp.pipe(doc.text[b.start : b.end] for b in doc_blocks)
+        return Article.of(doc, list(zip(doc_blocks, sdocs, strict=True)))
+
+    return _parse
+
+
+def _resolver(article: Article) -> Resolver:
+    return Resolver(article, find_mentions(article))
+
+
+def _figures(article: Article) -> dict[float, Figure]:
+    resolver = _resolver(article)
+    found = find_figures(article, resolver, find_quotations(article, resolver))
+    return {f.value: f for f in found}
+
+
+def _phrase(article: Article, text: str):
+    """The span of the first occurrence of `text` in the article's parse."""
+    for block, sdoc in article.parsed:
+        at = article.doc.text.find(text, block.start, block.end)
+        if at >= 0:
+            return sdoc.char_span(at - block.start, at - block.start + len(text))
+    raise AssertionError(text)
+
+
+def test_article_finds_quotations_and_blocks(parse) -> None:
+    article = parse('The mayor spoke.\n\n"We have no water and no power," Mayor Lena Korvak said.\n')
+    (q,) = article.quotes
+    assert article.doc.text[q.start : q.end].startswith("We have no water")
+    assert article.in_quote(q.start + 3) is q and article.in_quote(0) is None
+    assert article.block_at(q.start) == 1
+
+
+def test_mentions_keep_roles_subjects_and_armed_forces(parse) -> None:
+    article = parse(
+        "Governor Marta Velinska said Russian troops had entered the village of Dolgino."
+    )
+    mentions = find_mentions(article)
+    labels = {e.label for e in mentions.entities.values()}
+    assert "Marta Velinska" in labels
+    assert any(e.type == "ArmedForce" for e in mentions.entities.values())
+    (_, person), *_ = mentions.roles["governor"]
+    assert person.label == "Marta Velinska"
+    assert mentions.people[0].subject and mentions.gender[person.key] == "f"
+
+
+def test_resolver_follows_pronouns_role_nouns_and_bodies(parse) -> None:
+    article = parse(
+        "Governor Marta Velinska visited the hospital. The Health Ministry of Dolgaria opened an "
+        "inquiry.\n\nShe said the ministry would publish its findings, and the governor agreed.\n"
+    )
+    resolver = _resolver(article)
+    she, ministry, governor = (
+        _phrase(article, t) for t in ("She", "the ministry", "the governor")
+    )
+    assert resolver.resolve(she).label == "Marta Velinska"
+    assert resolver.resolve(ministry).label == "Health Ministry of Dolgaria"
+    assert resolver.resolve(governor).label == "Marta Velinska"
+    assert all(resolver.refers_back(p) for p in (she, ministry, governor))
+    assert not resolver.refers_back(_phrase(article, "Governor Marta Velinska"))
+
+
+def test_resolver_keeps_unnamed_sources_apart(parse) -> None:
+    article = parse("Local officials said the road was closed.\n")
+    source = _resolver(article).resolve(_phrase(article, "Local officials"))
+    assert source.type == "Source" and source.doc_scoped
+
+
+def test_quotation_speakers_say_how_they_were_found(parse) -> None:
+    article = parse(
+        "Doctor Ilsa Marovic runs the only clinic in Dolgino.\n\n"
+        '"We treat the wounded on the floor," Marovic said. "We have no beds left for anyone."\n\n'
+        '"The shelling has not stopped for three days now," she added.\n'
+    )
+    resolver = _resolver(article)
+    quotes = find_quotations(article, resolver)
+    assert [q.speaker.label for q in quotes] == ["Ilsa Marovic"] * 3
+    assert [q.basis for q in quotes] == ["sentence", "sentence", "coreference"]
+
+
+def test_figure_sources_say_how_they_were_found(parse) -> None:
+    article = parse(
+        "Forty soldiers captured near Dolgino, 12 tanks destroyed - Defence Ministry\n\n"
+        "The Dolgaria Relief Council said 23 civilians were killed in Dolgino on Monday. It said 17 people were "
+        'injured. Health official Ana Ostrova said: "At least 11 of the dead were children."\n'
+    )
+    found = _figures(article)
+    assert found[40].basis == found[12].basis == "headline"
+    assert (found[23].source.label, found[23].basis) == ("Dolgaria Relief Council", "sentence")
+    assert (found[17].source.label, found[17].basis) == ("Dolgaria Relief Council", "coreference")
+    assert found[11].source.label.endswith("Ostrova") and found[11].basis == "quotation"
+    assert all(f.basis in BASES for f in found.values() if f.source is not None)
+    assert all(f.basis is None for f in found.values() if f.source is None)
+
+
+def test_events_have_actor_and_place(parse) -> None:
+    article = parse("Russian forces shelled the town of Dolgino on Monday.\n")
+    (event,) = [e for e in find_events(article, _resolver(article)) if e.text == "shelled"]
+    assert event.actor is not None and event.actor.type == "ArmedForce"
