@@ -47,7 +47,9 @@ def _phrase(article: Article, text: str):
 
 
 def test_article_finds_quotations_and_blocks(parse) -> None:
-    article = parse('The mayor spoke.\n\n"We have no water and no power," Mayor Lena Korvak said.\n')
+    article = parse(
+        'The mayor spoke.\n\n"We have no water and no power," Mayor Lena Korvak said.\n'
+    )
     (q,) = article.quotes
     assert article.doc.text[q.start : q.end].startswith("We have no water")
     assert article.in_quote(q.start + 3) is q and article.in_quote(0) is None
@@ -73,9 +75,7 @@ def test_resolver_follows_pronouns_role_nouns_and_bodies(parse) -> None:
         "inquiry.\n\nShe said the ministry would publish its findings, and the governor agreed.\n"
     )
     resolver = _resolver(article)
-    she, ministry, governor = (
-        _phrase(article, t) for t in ("She", "the ministry", "the governor")
-    )
+    she, ministry, governor = (_phrase(article, t) for t in ("She", "the ministry", "the governor"))
     assert resolver.resolve(she).label == "Marta Velinska"
     assert resolver.resolve(ministry).label == "Health Ministry of Dolgaria"
     assert resolver.resolve(governor).label == "Marta Velinska"
