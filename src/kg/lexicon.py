@@ -71,7 +71,7 @@ OUTCOME_LEMMAS: dict[str, str] = {
         (
             "kill die dead death fatality casualty slay slain massacre execute murder toll lose "
             "perish body bodies corpse corpses drown drowned eliminate liquidate neutralise "
-            "neutralize behead"
+            "neutralize behead killing killings execution executions"
         ).split(),
         "killed",
     ),
@@ -101,7 +101,7 @@ OUTCOME_LEMMAS: dict[str, str] = {
     **dict.fromkeys(
         (
             "missing unaccounted hunger hungry starve starving starvation famine malnourished "
-            "malnutrition"
+            "malnutrition rescue"
         ).split(),
         "other",
     ),
@@ -110,7 +110,8 @@ OUTCOME_LEMMAS: dict[str, str] = {
 }
 # The verb "lose" only counts as killed with people; handled by requiring a people noun.
 PEOPLE_ONLY_OUTCOMES = frozenset(
-    {"lose", "remain", "leave", "cross", "hide", "surround", "move", "treat", "siege", "blockade"}
+    {"lose", "remain", "leave", "cross", "hide", "surround", "move", "treat", "siege", "blockade",
+     "rescue"}
 )
 
 PEOPLE_NOUNS = frozenset(
@@ -130,7 +131,8 @@ TROOP_NOUNS = frozenset(
         "marines paratrooper paratroopers conscript conscripts mercenary mercenaries defender "
         "defenders militant militants commander commanders officer officers sailor sailors pilot "
         "pilots reservist reservists brigade brigades battalion battalions regiment regiments "
-        "recruit recruits insurgent insurgents attacker attackers gunman gunmen"
+        "recruit recruits insurgent insurgents attacker attackers gunman gunmen occupier occupiers "
+        "invader invaders servicemember servicemembers servicepeople serviceperson"
     ).split()
 )
 EQUIPMENT_NOUNS = frozenset(
@@ -140,7 +142,7 @@ EQUIPMENT_NOUNS = frozenset(
         "artillery gun guns launcher launchers system systems installation installations weapon "
         "weapons warship warships ship ships boat boats submarine submarines mortar mortars shell "
         "shells bomb bombs munition munitions ammunition round rounds truck trucks bomber bombers "
-        "fighter-jet ammo depot depots radar radars mlrs projectile projectiles"
+        "fighter-jet ammo depot depots radar radars mlrs projectile projectiles carrier carriers"
     ).split()
 )
 # Words that make a "system"/"installation"/"car" military hardware rather than anything else.
@@ -161,6 +163,23 @@ NOT_COUNT_UNITS = frozenset(
         "feet foot yard yards inch inches mph storey storeys story stories floor floors percent "
         "degrees round rounds times point points"
     ).split()
+)
+# Counts that are not of people or hardware: procedures and attacks ("eight criminal proceedings
+# were opened for the murder of …", "12 strikes hit the city").
+NOT_COUNTED_NOUNS = frozenset(
+    (
+        "proceeding proceedings investigation investigations probe probes indictment indictments "
+        "trial trials lawsuit lawsuits verdict verdicts sentence sentences meeting meetings "
+        "session sessions resolution resolutions visit visits attack attacks strike strikes "
+        "airstrike airstrikes sortie sorties raid raids"
+    ).split()
+)
+# People held whose count says what became of them: released or swapped ("other"), or killed.
+HELD_NOUNS = frozenset(
+    "prisoner prisoners pow pows detainee detainees hostage hostages captive captives".split()
+)
+RELEASE_WORDS = frozenset(
+    "release free exchange swap repatriate repatriation handover return".split()
 )
 MONTHS = frozenset(
     (

@@ -16,12 +16,15 @@ from kg.extract.numbers import NumberSpan, find_numbers
 from kg.lexicon import (
     EQUIPMENT_HEADS,
     EQUIPMENT_NOUNS,
+    HELD_NOUNS,
     MONTHS,
     NEEDS,
     NOT_COUNT_UNITS,
+    NOT_COUNTED_NOUNS,
     OUTCOME_LEMMAS,
     PEOPLE_NOUNS,
     PEOPLE_ONLY_OUTCOMES,
+    RELEASE_WORDS,
     REPORTING_VERBS,
     SETTLEMENT_WORDS,
     STREET_WORDS,
@@ -190,6 +193,8 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     out: list[Token] = []
     anchor = noun or tok
     out += [c for c in anchor.children if c.dep_ in ("acl", "relcl", "amod", "appos")]
+    if anchor.dep_ == "pobj" and anchor.head.lower_ == "of":
+        out.append(anchor.head.head)  # "the murder of 30 civilians", "the evacuation of 200"
     verb = _head_verb(anchor)
     if verb is not None:
         out.append(verb)
@@ -231,26 +236,24 @@ def categorise(
         and noun.head.lemma_.lower() in REPORTING_VERBS
     ):
         return None, noun, None  # "two security sources told …": who speaks, not a count
-    if inherits and previous:
-        return previous, noun, None
+    if noun is not None and noun.lower_ in NOT_COUNTED_NOUNS:
+        return None, noun, None  # "eight proceedings were opened", "12 strikes hit the city"
     noun_words = set()
     if noun is not None:
         noun_words = {noun.lower_, noun.lemma_.lower()} | {
             c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
         }
-    people_ok = noun is None or bool(noun_words & (PEOPLE_NOUNS | TROOP_NOUNS))
+    people_ok = noun is None or bool(noun_words & (PEOPLE_NOUNS | TROOP_NOUNS | HELD_NOUNS))
+    if noun is not None and people_ok and (fate := _fate(noun)) is not None:
+        return fate, noun, None
+    if noun is not None and _hardware(noun, noun_words):
+        return "equipment", noun, None  # also in a list after people: "…, including one tank"
+    if inherits and previous:
+        return previous, noun, None
     if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
         return None, noun, None  # "attacked 19 settlements, killing one": places, not a toll
-    if noun is not None:
-        head = noun.lower_
-        modifiers = noun_words - {head, noun.lemma_.lower()}
-        generic_hardware = head in EQUIPMENT_NOUNS and head not in EQUIPMENT_HEADS
-        if head in EQUIPMENT_HEADS or (generic_hardware and modifiers & EQUIPMENT_NOUNS):
-            return "equipment", noun, None
-        if generic_hardware and modifiers & {"weapons", "weapon", "military"}:
-            return "equipment", noun, None
-        if cat := _outcome(noun, people_ok):
-            return cat, noun, None
+    if noun is not None and (cat := _outcome(noun, people_ok)):
+        return cat, noun, None
     if _lacks_needs(window) and (noun is None or people_ok):
         return "other", noun, None  # "100,000 people without electricity", "in need of aid"
     # Words right after the number first ("2,000 civilians dead", "and 527 injured"), then the
@@ -274,6 +277,46 @@ def categorise(
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
     return None, noun, None
+
+
+def _hardware(noun: Token, noun_words: set[str]) -> bool:
+    """Military hardware: "tanks", "air defence systems", "weapons installations"."""
+    head = noun.lower_
+    modifiers = noun_words - {head, noun.lemma_.lower()}
+    generic = head in EQUIPMENT_NOUNS and head not in EQUIPMENT_HEADS
+    return (
+        head in EQUIPMENT_HEADS
+        or (generic and bool(modifiers & EQUIPMENT_NOUNS))
+        or (generic and bool(modifiers & {"weapons", "weapon", "military"}))
+    )
+
+
+def _fate(noun: Token) -> str | None:
+    """What became of the people counted, where that overrides what they are: prisoners or
+    soldiers released, swapped or brought home are "other" (no longer held); prisoners killed
+    or executed are "killed" ("the murder of 57 prisoners")."""
+    held = noun.lemma_.lower() in HELD_NOUNS or noun.lower_ in HELD_NOUNS
+    words = [c for c in noun.children if c.dep_ in ("amod", "acl", "relcl")]
+    while noun.dep_ == "conj" and noun.head is not noun:
+        noun = noun.head  # "the return of 18 hostages and 583 detainees"
+    if noun.dep_ == "pobj" and noun.head.head is not noun.head:
+        words.append(noun.head.head)  # "an exchange of 390 prisoners", "in exchange for 10 …"
+    verb = _head_verb(noun)
+    if verb is not None:
+        words.append(verb)
+    for word in words:
+        lemma = word.lemma_.lower()
+        if lemma in RELEASE_WORDS or word.lower_ in RELEASE_WORDS:
+            return "other"
+        if lemma in ("bring", "come", "send", "get", "be", "arrive") and any(
+            c.lower_ in ("home", "back") for c in word.children
+        ):
+            return "other"  # "brought home", "sent back"
+    if held:
+        for word in words:
+            if _outcome(word, True) in ("killed", "injured"):
+                return _outcome(word, True)
+    return None
 
 
 def _refers_back(tok: Token) -> bool:

@@ -1,0 +1,30 @@
+"""What a number counts: rules over the real parse of sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+CASES = [
+    # People held: what became of them decides, not what they are.
+    ("Dolgaria released 120 detainees on Friday.", {120: "other"}),
+    ("The exchange of 75 hostages and 40 detainees was completed.", {75: "other", 40: "other"}),
+    ("In exchange for 20 captured occupiers, we freed 20 of our soldiers.", {20: "other"}),
+    ("Another 90 soldiers were brought home on Sunday.", {90: "other"}),
+    ("Prosecutors are investigating the execution of nine prisoners of war.", {9: "killed"}),
+    ("Dolgaria said it had captured 45 enemy soldiers near the river.", {45: "captured"}),
+    # Procedures and attacks are not figures.
+    ("Prosecutors opened 14 criminal proceedings into the murder of 30 civilians.", {30: "killed"}),
+    # Rescues are counted ("other"); hardware in a list after people stays hardware.
+    ("Emergency crews rescued 12 people from the rubble.", {12: "other"}),
+    (
+        "The army lost 300 servicepeople, including 14 tanks and two infantry fighting vehicles.",
+        {300: "killed", 14: "equipment", 2: "equipment"},
+    ),
+    ("The brigade destroyed 61 armoured personnel carriers.", {61: "equipment"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_what_a_number_counts(read, text: str, expected: dict[float, str]) -> None:
+    got = {f.value: f.category for f in read(text).figures}
+    assert got == expected
