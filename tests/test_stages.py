@@ -120,3 +120,24 @@ def test_events_have_actor_and_place(parse) -> None:
     article = parse("Russian forces shelled the town of Dolgino on Monday.\n")
     (event,) = [e for e in find_events(article, _resolver(article)) if e.text == "shelled"]
     assert event.actor is not None and event.actor.type == "ArmedForce"
+
+
+def test_continuing_statistics_inherit_the_statement_they_continue(parse) -> None:
+    article = parse(
+        "The Dolgaria Relief Council said 23 civilians were killed in Dolgino on Monday. Among "
+        "the dead were 14 children.\n\n"
+        "Rescuers worked through the night. Another 9 people were injured in a second strike.\n"
+    )
+    found = _figures(article)
+    assert (found[14].source.label, found[14].cue, found[14].basis) == (
+        "Dolgaria Relief Council", None, "continuation")  # fmt: skip
+    assert found[9].source is None  # after the reporter's own narration
+
+
+def test_it_is_the_body_heard_from_last_not_the_last_body_named(parse) -> None:
+    article = parse(
+        "A statement from the Dolgaria Health Ministry said 20 people were killed in strikes on "
+        "towns where the Northern Front holds sway. Another 14 people were wounded, it said.\n"
+    )
+    found = _figures(article)
+    assert found[14].source.label == "Dolgaria Health Ministry"

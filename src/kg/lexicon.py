@@ -110,8 +110,19 @@ OUTCOME_LEMMAS: dict[str, str] = {
 }
 # The verb "lose" only counts as killed with people; handled by requiring a people noun.
 PEOPLE_ONLY_OUTCOMES = frozenset(
-    {"lose", "remain", "leave", "cross", "hide", "surround", "move", "treat", "siege", "blockade",
-     "rescue"}
+    {
+        "lose",
+        "remain",
+        "leave",
+        "cross",
+        "hide",
+        "surround",
+        "move",
+        "treat",
+        "siege",
+        "blockade",
+        "rescue",
+    }
 )
 
 PEOPLE_NOUNS = frozenset(

@@ -24,7 +24,7 @@ from kg.entities import (
     unnamed_source,
 )
 from kg.extract.article import Article, is_place
-from kg.extract.frames import noun_phrase
+from kg.extract.frames import author, noun_phrase
 from kg.extract.mentions import Mentions, Person
 from kg.lexicon import (
     ORG_ROLES,
@@ -39,17 +39,20 @@ from kg.lexicon import (
 
 _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 _DEFINITE = ("the", "this", "that")
+_SALIENT_BLOCKS = 2  # how many paragraphs back a body heard from is still "it"
 
 
 @dataclass(frozen=True)
 class Reporter:
     """A noun-phrase subject of a reporting verb: "The civil defence group said", "A resident
-    told …". Pronoun and name subjects are not kept: those are resolved or mentioned already."""
+    told …", "a statement from the ministry said" (the ministry). Pronoun subjects are not kept:
+    those are what is resolved."""
 
     verb: int
     at: int
     phrase: Span
     person: bool
+    named: bool  # a name the tagger found ("The Health Ministry said")
 
 
 class Resolver:
@@ -82,7 +85,7 @@ class Resolver:
         if low in PERSON_PRONOUNS:
             named = self.last_person(pos, low)
             # "A resident … said …" since the last person named: the pronoun means the resident.
-            earlier = self._last_reporter(pos, person=True, singular=True)
+            earlier = self._last_reporter(pos, person=True, singular=True, named=False)
             if earlier is not None and (named is None or earlier.at > named.at):
                 return self.resolve(earlier.phrase)
             return named.entity if named is not None else None
@@ -94,12 +97,14 @@ class Resolver:
                 outer = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
                 if outer is not None and outer.lower_ != "it":
                     return self.resolve(noun_phrase(outer))
+            # "…, it said.": the body heard from last, if lately: "A statement from the
+            # ministry said … where the group holds sway. Another 14 were wounded, it said."
+            speaking = self._last_reporter(pos, person=False)
+            if speaking is not None and self._lately(speaking.at, pos):
+                found = self.resolve(speaking.phrase)
+                if found is not None:
+                    return found
             named = [(p, e) for p, e in mentions.bodies if p < pos]
-            earlier = self._last_reporter(pos, person=False)
-            # "…, the agency said." after "The World Health Organization …": the name.
-            proper = earlier is not None and any(t.pos_ == "PROPN" for t in earlier.phrase)
-            if earlier is not None and (not named or (proper and earlier.at > named[-1][0])):
-                return self.resolve(earlier.phrase)
             return named[-1][1] if named else None
         if low in PLURAL_PRONOUNS or low in ("i", "this", "that", "there"):
             return None
@@ -161,6 +166,12 @@ class Resolver:
                 label = fold(e.label)
                 if p < pos and role in label and all(m in label for m in modifiers):
                     return e
+            # "The World Health Organization has recorded …, the agency said": the body that
+            # has lately been reporting, when no name has the role's word in it ("the energy
+            # ministry" is none but one named so).
+            named = self._last_reporter(pos, person=False, named=True)
+            if not modifiers and named is not None and self._lately(named.at, pos):
+                return self.resolve(named.phrase)
         return None
 
     def last_person(self, pos: int, pronoun: str = "") -> Person | None:
@@ -181,17 +192,26 @@ class Resolver:
             candidates = [c for c in candidates if gender.get(c.entity.key) in (None, wanted)]
         return candidates[0] if candidates else None
 
-    def _last_reporter(self, pos: int, person: bool, singular: bool = False) -> Reporter | None:
+    def _last_reporter(
+        self, pos: int, person: bool, singular: bool = False, named: bool | None = None
+    ) -> Reporter | None:
         """The last noun subject of a reporting verb before `pos`: a body or, with `person`,
-        someone unnamed; with `singular`, one that "he" or "she" can stand for."""
+        someone unnamed; with `singular`, one that "he" or "she" can stand for; with `named`,
+        only names or only descriptions."""
         found = [
             r
             for r in self.reporters
             if r.verb < pos
             and r.person == person
+            and (named is None or r.named == named)
             and not (singular and r.phrase.root.tag_ in _PLURAL_TAGS)
         ]
         return found[-1] if found else None
+
+    def _lately(self, earlier: int, pos: int) -> bool:
+        """Whether `earlier` is in the paragraph of `pos` or one of the two before it."""
+        here, there = self.article.block_at(pos), self.article.block_at(earlier)
+        return here is not None and there is not None and here - there <= _SALIENT_BLOCKS
 
 
 def _reporters(article: Article) -> list[Reporter]:
@@ -201,12 +221,16 @@ def _reporters(article: Article) -> list[Reporter]:
             if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
                 continue
             subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+            if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
                 continue
-            person = subject.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES
+            subject = author(subject)
+            named = bool(subject.ent_type_)
+            if named and subject.ent_type_ not in ("ORG", "NORP", "GPE"):
+                continue  # people named are mentions: the pronoun rules find them
+            person = not named and subject.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES
             found.append(
                 Reporter(block.start + tok.idx, block.start + subject.idx, noun_phrase(subject),
-                         person)
+                         person, named)
             )  # fmt: skip
     return found
 

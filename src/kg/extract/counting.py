@@ -203,6 +203,9 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
             for c in verb.children
             if c.dep_ in ("xcomp", "acomp", "attr", "oprd", "dobj", "advcl", "ccomp", "prt")
         ]
+        # "Among the dead were 14 children", "Of the wounded, 12 are in a critical condition".
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("among", "of")):
+            out += [c for c in prep.children if c.dep_ == "pobj"]
         # "The death toll rose to 364", "refugee surge will hit one million", "put the
         # number of displaced at 4.8 million": what is counted is the verb's subject or object.
         if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":

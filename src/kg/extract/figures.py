@@ -74,6 +74,8 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     who = _in_sentence(resolver, cand.token, cues)
                 if not who.found:
                     who = _continued(resolver, sent, previous_sentence, previous_figures)
+                if not who.found and not cues:
+                    who = _statistics_continued(previous_figures)
                 if not who.found and label is not None:
                     who = Attribution(label[1], label[0], ":", "sentence")
                 made.append(
@@ -164,6 +166,18 @@ def _continued(
             cue = f"{verb.text} {noun.text}" if verb is not None else noun.text
             return Attribution(source, phrase.text, cue, "continuation")
     return _NONE
+
+
+def _statistics_continued(before: list[Figure]) -> Attribution:
+    """A sentence with no attribution of its own right after an attributed sentence's figures
+    continues its statistics ("The ministry said 23 people died. Among the dead are 40 women.",
+    "Of those, 12 were children."): it takes that source, with no cue of its own. After the
+    reporter's own narration (a sentence without figures, or figures with no source) it does
+    not."""
+    last = next((f for f in reversed(before) if f.source is not None), None)
+    if last is None or last.basis == "headline":
+        return _NONE  # a headline's tag covers the headline only
+    return Attribution(last.source, last.source_text, None, "continuation")
 
 
 def _inherited(basis: str | None) -> str | None:

@@ -64,7 +64,7 @@ def noun_phrase(head: Token) -> Span:
     return head.doc[start:end]
 
 
-def _author(head: Token) -> Token:
+def author(head: Token) -> Token:
     """'a report by UN experts', 'figures from the ministry': who made the document is the source."""
     if not _is_info(head):
         return head
@@ -146,22 +146,22 @@ def find_cues(
                 c for c in tok.children if c.dep_ == "pobj"
             ]
             if objs:
-                cues.append(Cue(tok, "according to", noun_phrase(_author(objs[0]))))
+                cues.append(Cue(tok, "according to", noun_phrase(author(objs[0]))))
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in EVIDENCE_VERBS:
             # "Figures from the ministry show …": the figures' author; "Estimates suggest …":
             # a hedge, no one named.
             subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
             if subject is not None and _is_info(subject):
-                author = _author(subject)
-                named = author is not subject
-                cues.append(Cue(tok, _cue_text(tok), noun_phrase(author) if named else None,
+                maker = author(subject)
+                named = maker is not subject
+                cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
                                 impersonal=not named))  # fmt: skip
         elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             subject, passive = subject_of(tok)
             passive = passive or _reduced_passive(tok)
             subject = _trailing_subject(tok, subject) or subject
-            if subject is not None and (author := _author(subject.root)) is not subject.root:
-                subject = noun_phrase(author)  # "a report by UN experts said"
+            if subject is not None and (maker := author(subject.root)) is not subject.root:
+                subject = noun_phrase(maker)  # "a report by UN experts said"
             if passive:
                 cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
             elif subject is not None and subject.text.lower() in IMPERSONAL_SUBJECTS:
