@@ -141,3 +141,18 @@ def test_it_is_the_body_heard_from_last_not_the_last_body_named(parse) -> None:
     )
     found = _figures(article)
     assert found[14].source.label == "Dolgaria Health Ministry"
+
+
+def test_frames_name_sources_after_the_verb_a_colon_or_a_data_noun(parse) -> None:
+    article = parse(
+        "Nine civilians killed, 14 injured in shelling of border villages: Defence Ministry\n\n"
+        "Thousands had fled the fighting, among them 3,000 displaced children, reported Border "
+        "Rights Watch.\n\n"
+        "At least 23 people were killed, according to numbers from local health authorities.\n\n"
+        "Some 41 soldiers were killed, according to preliminary estimates.\n"
+    )
+    found = _figures(article)
+    assert (found[9].source_text, found[9].basis) == ("Defence Ministry", "headline")
+    assert found[3000].source_text == "Border Rights Watch"
+    assert found[23].source_text == "local health authorities"
+    assert (found[41].source, found[41].cue) == (None, "according to preliminary estimates")

@@ -231,8 +231,13 @@ INFO_NOUNS = frozenset(
     (
         "list report statement figures data document assessment tally count update bulletin "
         "request estimate estimates summary briefing letter post study survey analysis "
-        "investigation review image images imagery footage"
+        "investigation review image images imagery footage numbers statistics toll"
     ).split()
+)
+# Information nouns that by themselves name no one: "according to preliminary estimates" is a
+# hedge, where "according to media reports" or "the statement" point to someone.
+FACELESS_INFO = frozenset(
+    "estimate estimates data figures numbers statistics toll tally count calculations".split()
 )
 
 # People without what they need to live: the schema's "other" figures.

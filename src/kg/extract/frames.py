@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from kg.lexicon import (
     EVIDENCE_VERBS,
+    FACELESS_INFO,
     IMPERSONAL_SUBJECTS,
     INFO_NOUNS,
     NOUN_CUES,
@@ -146,7 +147,13 @@ def find_cues(
                 c for c in tok.children if c.dep_ == "pobj"
             ]
             if objs:
-                cues.append(Cue(tok, "according to", noun_phrase(author(objs[0]))))
+                maker = author(objs[0])
+                if maker is objs[0] and maker.lemma_.lower() in FACELESS_INFO | {"figure"}:
+                    # "according to preliminary estimates": a hedge that names no one.
+                    phrase = noun_phrase(maker)
+                    cues.append(Cue(tok, f"according to {phrase.text}", None, impersonal=True))
+                else:
+                    cues.append(Cue(tok, "according to", noun_phrase(maker)))
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in EVIDENCE_VERBS:
             # "Figures from the ministry show …": the figures' author; "Estimates suggest …":
             # a hedge, no one named.
@@ -160,6 +167,8 @@ def find_cues(
             subject, passive = subject_of(tok)
             passive = passive or _reduced_passive(tok)
             subject = _trailing_subject(tok, subject) or subject
+            if subject is None and not passive:
+                subject = _inverted_subject(tok)
             if subject is not None and (maker := author(subject.root)) is not subject.root:
                 subject = noun_phrase(maker)  # "a report by UN experts said"
             if passive:
@@ -208,6 +217,21 @@ def _colon_source(sent: Span) -> Cue | None:
     return Cue(colon, colon.text, head, tag=True)
 
 
+def _inverted_subject(verb: Token) -> Span | None:
+    """'…, reported Human Rights Watch.': a closing cue with its subject after the verb, which
+    the parser reads as an object; only a name, ending the sentence."""
+    doc, sent = verb.doc, verb.sent
+    if verb.i == sent.start or doc[verb.i - 1].text != ",":
+        return None
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i), None)
+    if obj is None or obj.pos_ != "PROPN":
+        return None
+    phrase = noun_phrase(obj)
+    if any(not t.is_punct for t in doc[phrase.end : sent.end]):
+        return None
+    return phrase
+
+
 def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
     """'…, witnesses and local media said Wednesday.': a cue closing the sentence after a comma
     whose subject the parser hung elsewhere; the words between the comma and the verb."""
@@ -231,14 +255,19 @@ def _acronym(word: str) -> bool:
 
 
 def _dash_source(sent: Span) -> Cue | None:
-    """'… destroy 36 drones overnight — MoD': a headline's source after a closing dash. A page
-    title's '- Outlet Name' has the same shape, so names of news outlets are not sources."""
+    """'… destroy 36 drones overnight — MoD', '… 59 injured in shelling: FM': a headline's
+    source after a closing dash or colon. A page title's '- Outlet Name' has the same shape, so
+    names of news outlets are not sources."""
     words = _headline_words(sent)
     if words is None:
         return None
-    dash = next((t for t in reversed(words[:-1]) if t.text in _DASHES), None)
-    if dash is None or dash.whitespace_ == "" or sent.doc[dash.i - 1].whitespace_ == "":
+    dash = next((t for t in reversed(words[:-1]) if t.text in (*_DASHES, ":")), None)
+    if dash is None or dash.whitespace_ == "":
+        return None
+    if dash.text != ":" and sent.doc[dash.i - 1].whitespace_ == "":
         return None  # "pro-Russian", not a dash between words
+    if dash.text == ":" and dash.i - sent.start < 4:
+        return None  # "General Staff: …" opens the line: `_colon_source`
     tail = sent.doc[dash.i + 1 : words[-1].i + 1]
     if not 1 <= len(tail) <= 5 or not tail[0].text[:1].isupper():
         return None
@@ -316,7 +345,7 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         if inner.subject.root.pos_ == "PRON" and outer:
             return outer[0]
         return reporting_above(inner, above) or inner
-    according = [c for c in usable if c.text == "according to"]
+    according = [c for c in usable if c.text.startswith("according to")]
     if according:
         return according[0]
     if governing:
