@@ -17,6 +17,7 @@ from kg.store import KGStore
 from .conftest import SHARED
 
 SEEDS = SHARED / "eval" / "seeds"
+REAL_DEV = SHARED / "eval" / "real-dev"
 HELDOUT = Path(__file__).resolve().parents[1] / "examples" / "heldout" / "eval" / "gold"
 
 
@@ -64,10 +65,11 @@ def test_scorer_on_gold_written_for_the_test(tmp_path: Path) -> None:
     scores = score(store, gold, corpus).scores()
     assert scores["figures"]["f1"] == 1.0
     assert scores["attributed_figures"]["f1"] == 1.0
-    # The stand-alone quotation names no speaker: kg keeps it, but only as a quotation found.
-    assert scores["quotes"]["precision"] == 1.0 and scores["quotes"]["recall"] == 0.5
-    assert scores["speaker_accuracy"] == 1.0
-    assert scores["quotes_any_speaker"]["f1"] == 1.0
+    # The stand-alone quotation names no speaker: it is found, and its speaker is wrong.
+    assert scores["quotes"]["f1"] == 1.0
+    assert scores["speaker_accuracy"] == 0.5
+    assert scores["quotes_with_speaker"]["recall"] == 0.5
+    assert scores["documents"]["a.txt"]["figures"]["f1"] == 1.0
     # A gold set that carries its articles (as eval/real-dev does) is scored on them by default.
     corpus.rename(gold / "corpus")
     assert kg_eval(gold)["figures"]["f1"] == 1.0
@@ -88,12 +90,24 @@ def test_seed_scores_meet_the_bar() -> None:
     scores = kg_eval(SEEDS)
     assert scores["figures"]["f1"] >= 0.90
     assert scores["attributed_figures"]["f1"] >= 0.90
-    assert scores["speaker_accuracy"] >= 0.92
     assert scores["category_accuracy"] >= 0.90
     assert scores["qualifier_accuracy"] >= 0.95
-    # The issue's bar for quotes is 0.95; measured 0.923 (eight shuffled stand-alone quotation
-    # paragraphs of one article have no recoverable speaker). Guard against regressions.
-    assert scores["quotes"]["f1"] >= 0.92
+    # Measured 0.949 and 0.839 (SCHEMA.md's measures: a quotation with no speaker counts
+    # wrong; eight shuffled stand-alone quotation paragraphs of one article have no
+    # recoverable speaker). Guard against regressions.
+    assert scores["quotes"]["f1"] >= 0.94
+    assert scores["speaker_accuracy"] >= 0.83
+
+
+@pytest.mark.skipif(not REAL_DEV.is_dir(), reason="../shared/eval/real-dev not present")
+def test_real_dev_scores_hold() -> None:
+    """Real articles from outlets the rules were not written against: guard what was reached."""
+    scores = kg_eval(REAL_DEV)
+    assert scores["figures"]["f1"] >= 0.90
+    assert scores["attributed_figures"]["f1"] >= 0.85
+    assert scores["quotes"]["f1"] >= 0.98
+    assert scores["category_accuracy"] >= 0.93
+    assert scores["qualifier_accuracy"] >= 0.93
 
 
 def test_held_out_articles_written_for_the_project() -> None:

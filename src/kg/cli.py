@@ -397,12 +397,22 @@ def evaluate(
         )
     for name in ("speaker_accuracy", "category_accuracy", "qualifier_accuracy"):
         out.print(f"{name:>20}  {scores[name]:.3f}", highlight=False)
-    s = scores["quotes_any_speaker"]
+    s = scores["quotes_with_speaker"]
     out.print(
-        f"(quotations found whether or not kg named their speaker: P {s['precision']:.3f}  "
-        f"R {s['recall']:.3f}  F1 {s['f1']:.3f})",
+        f"(quotations kg named a speaker for: P {s['precision']:.3f}  R {s['recall']:.3f}  "
+        f"F1 {s['f1']:.3f})",
         highlight=False,
     )
+    out.print(
+        "\n[bold]by document[/bold] (F1 of figures, attributed figures, quotes; speaker accuracy)",
+    )
+    for doc, s in scores["documents"].items():
+        cells = [
+            f"{s[m]['f1']:.2f}" if s[m]["gold"] else "  - "
+            for m in ("figures", "attributed_figures", "quotes")
+        ]
+        speakers = f"{s['speaker_accuracy']:.2f}" if s["quotes"]["gold"] else "  - "
+        out.print(f"  {'  '.join(cells)}  {speakers}  {doc}", highlight=False)
     if details:
         for title, items in [
             ("missed figures", report.misses),
