@@ -37,6 +37,7 @@ def test_scorer_on_gold_written_for_the_test(tmp_path: Path) -> None:
         "The market reopened on Tuesday.\n"  # narration: the next figure is the reporter's
         "Twelve soldiers surrendered on Monday.\n"
         'Governor Ivan Franko said: "We will rebuild every school in this region."\n'
+        "The bridge had been destroyed overnight.\n"
         "\n"
         '"Nobody warned us that the bridge was gone."\n'
     )

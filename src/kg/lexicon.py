@@ -16,7 +16,8 @@ EVIDENCE_VERBS = frozenset("show suggest indicate".split())
 SPEECH_VERBS = REPORTING_VERBS | frozenset(
     (
         "ask beg plead urge vow call reply respond continue accuse shout cry scream whisper "
-        "recall admit argue demand conclude comment testify tweet write"
+        "recall admit argue demand conclude comment testify tweet write stress emphasise "
+        "emphasize underline read"
     ).split()
 )
 # Sources that never name anyone: the figure stays unattributed but the hedge is kept. ("It"
@@ -224,7 +225,10 @@ MALE_WORDS = frozenset(
 )
 # Given names ending in -a that are men's (Slavic and others); most -a names are women's.
 MALE_A_NAMES = frozenset(
-    "nikita ilya misha sasha kuzma foma joshua luca andrea mustafa musa isa yahya".split()
+    (
+        "nikita ilya misha sasha kuzma foma joshua luca andrea mustafa musa isa yahya mykola "
+        "nikola mikola luka kostya dima yura vanya hamza taha osama elijah ezra"
+    ).split()
 )
 # Nouns for a document that carries figures: "It includes 1,000 howitzers" after "X's list".
 INFO_NOUNS = frozenset(

@@ -99,7 +99,7 @@ class Resolver:
                     return self.resolve(noun_phrase(outer))
             # "…, it said.": the body heard from last, if lately: "A statement from the
             # ministry said … where the group holds sway. Another 14 were wounded, it said."
-            speaking = self._last_reporter(pos, person=False)
+            speaking = self._last_reporter(pos - 1, person=False)
             if speaking is not None and self._lately(speaking.at, pos):
                 found = self.resolve(speaking.phrase)
                 if found is not None:
@@ -185,11 +185,15 @@ class Resolver:
         wanted = {"she": "f", "her": "f", "he": "m", "him": "m"}.get(pronoun.lower())
         if wanted == "f":
             # Women are marked in text more often than men: a marked woman nearby wins.
-            exact = next((c for c in candidates[:4] if gender.get(c.entity.key) == "f"), None)
+            exact = next(
+                (c for c in candidates[:4] if gender.get(c.entity.key) in ("f", "f?")), None
+            )
             if exact is not None:
                 return exact
         if wanted:
-            candidates = [c for c in candidates if gender.get(c.entity.key) in (None, wanted)]
+            fits = [c for c in candidates if gender.get(c.entity.key) in (None, wanted)]
+            # A name's ending is a guess: it decides only between people it leaves possible.
+            candidates = fits or [c for c in candidates if gender.get(c.entity.key) == "f?"]
         return candidates[0] if candidates else None
 
     def _last_reporter(
@@ -221,6 +225,12 @@ def _reporters(article: Article) -> list[Reporter]:
             if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
                 continue
             subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.lower_ == "it":
+                # "…, it said." is the body an earlier "it said" or name meant: a chain.
+                phrase = sdoc[subject.i : subject.i + 1]
+                found.append(Reporter(block.start + tok.idx, block.start + subject.idx, phrase,
+                                      False, False))  # fmt: skip
+                continue
             if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
                 continue
             subject = author(subject)

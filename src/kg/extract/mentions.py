@@ -54,7 +54,7 @@ class Mentions:
     spans: dict[tuple[int, int], Entity]  # (start, end) of each mention
     people: list[Person]  # named and role-introduced people outside quotations, in order
     roles: dict[str, list[tuple[int, Entity]]]  # "mayor" → people titled so, where
-    gender: dict[str, str]  # entity key → "f" / "m"
+    gender: dict[str, str]  # entity key → "f" / "m"; "f?" a guess from the name alone
     bodies: list[tuple[int, Entity]]  # organisations and armed forces, by start then length
 
     def covering(self, pos: int) -> Entity | None:
@@ -225,7 +225,7 @@ def _gender(ent: Span, entity: Entity) -> str | None:
         return "m"
     first = fold(entity.label.split()[0])
     if first.endswith("a") and first not in MALE_A_NAMES:
-        return "f"
+        return "f?"  # many given names in -a are women's, not all ("Mykola")
     return None
 
 

@@ -52,6 +52,7 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
     out: list[Quote] = []
     previous: Quote | None = None
     left_open: tuple[int, Quote] | None = None  # the last quotation its paragraph left open
+    last_in: dict[int, Quote] = {}  # each paragraph's last quotation
     for q in article.quotes:
         at = article.block_at(q.start)
         if at is None:
@@ -78,7 +79,12 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
                 )  # fmt: skip
             elif left_open is not None and _resumes(article, speech, resolver, q, at, *left_open):
                 quote = _continuing(quote, left_open[1])
+            elif (before := last_in.get(at - 1)) is not None and _goes_on(
+                article, speech, resolver, at, before
+            ):
+                quote = _continuing(quote, before)
         out.append(quote)
+        last_in[at] = quote
         previous = quote
         left_open = None if q.closed else (at, quote)
     return out
@@ -120,6 +126,24 @@ def _resumes(
             named = resolver.mentions.covering(between.start + ent.start_char)
             if named is not None and named.type == "Person" and named.key != opened.speaker.key:
                 return False
+    return True
+
+
+def _goes_on(
+    article: Article, speech: _SpeechCues, resolver: Resolver, at: int, before: Quote
+) -> bool:
+    """A paragraph quoting with no attribution of its own, right after a paragraph whose last
+    quotation has a speaker, goes on quoting that speaker (CONVENTIONS 18) unless it names
+    another person."""
+    if before.speaker is None:
+        return False
+    block, sdoc = article.parsed[at]
+    if any(c.subject is not None for c in speech(block, sdoc)):
+        return False
+    for ent in article.ents(sdoc):
+        named = resolver.mentions.covering(block.start + ent.start_char)
+        if named is not None and named.type == "Person" and named.key != before.speaker.key:
+            return False
     return True
 
 
