@@ -186,3 +186,24 @@ def test_a_role_word_and_names_after_it_are_a_person(parse) -> None:
     article = parse("Two people were killed overnight, Dolgino Governor Oleh Varnak said.\n")
     mentions = find_mentions(article)
     assert any(e.label == "Oleh Varnak" and e.type == "Person" for e in mentions.entities.values())
+
+
+def test_statistics_go_on_with_a_statement_about_counts(parse) -> None:
+    article = parse(
+        "According to prosecutor Lena Orlova, the number of executions is rising every year.\n\n"
+        "In 2024, 149 prisoners were killed. Since January, 51 more were killed.\n\n"
+        "Officials said the region was calm. Separately, 12 soldiers were captured in the north.\n"
+    )
+    found = _figures(article)
+    assert found[149].source.label == found[51].source.label == "Lena Orlova"
+    assert found[149].basis == found[51].basis == "continuation"
+    assert found[12].source is None  # the statement before it speaks of no counts
+
+
+def test_a_sentence_after_figures_may_say_who_announced_them(parse) -> None:
+    article = parse(
+        "The volunteers brought 17 deported children back home. This was announced by the head "
+        "of the charity, Anna Dorosh.\n"
+    )
+    found = _figures(article)
+    assert found[17].source.label == "Anna Dorosh" and found[17].basis == "continuation"

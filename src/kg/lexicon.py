@@ -238,6 +238,8 @@ INFO_NOUNS = frozenset(
         "investigation review image images imagery footage numbers statistics toll"
     ).split()
 )
+# Words of a statement about tolls and counts, which statistics after it go on with.
+COUNT_WORDS = frozenset("number toll total tally count figure deadliest losses casualties".split())
 # Information nouns that by themselves name no one: "according to preliminary estimates" is a
 # hedge, where "according to media reports" or "the statement" point to someone.
 FACELESS_INFO = frozenset(

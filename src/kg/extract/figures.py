@@ -20,8 +20,8 @@ from kg.extract.article import Article
 from kg.extract.certainty import certainty
 from kg.extract.coref import Resolver
 from kg.extract.counting import counts_on, figures_in_sentence
-from kg.extract.frames import Cue, cue_for, find_cues, noun_phrase
-from kg.lexicon import INFO_NOUNS
+from kg.extract.frames import Cue, cue_for, find_cues, main_clause, noun_phrase
+from kg.lexicon import COUNT_WORDS, INFO_NOUNS, SPEECH_VERBS
 from kg.model import Figure, Quote
 
 
@@ -52,6 +52,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
     previous_sentence: Span | None = None
     previous_figures: list[Figure] = []
     previous: str | None = None
+    statement = _NONE  # the attributed statement the previous sentence made or went on with
     for _, sdoc in article.parsed:
         if not counts_on(sdoc.text):
             previous = None
@@ -59,6 +60,8 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
         for sent in sdoc.sents:
             candidates = figures_in_sentence(sent, previous)
             if not candidates:
+                _announced_after(resolver, sent, previous_figures)
+                statement = _statement(article, resolver, sent, statement)
                 previous_sentence, previous_figures = sent, []
                 continue
             previous = candidates[-1].category
@@ -76,6 +79,8 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     who = _continued(resolver, sent, previous_sentence, previous_figures)
                 if not who.found and not cues:
                     who = _statistics_continued(previous_figures)
+                    if not who.found and not previous_figures:
+                        who = statement
                 if not who.found and label is not None:
                     who = Attribution(label[1], label[0], ":", "sentence")
                 made.append(
@@ -97,6 +102,12 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                 )
             out.extend(made)
             previous_sentence, previous_figures = sent, made
+            last = next((f for f in reversed(made) if f.source is not None), None)
+            statement = (
+                Attribution(last.source, last.source_text, None, "continuation")
+                if last is not None and last.basis != "headline"
+                else _NONE
+            )
     _hedge_certainty(article, out)
     return out
 
@@ -178,6 +189,63 @@ def _statistics_continued(before: list[Figure]) -> Attribution:
     if last is None or last.basis == "headline":
         return _NONE  # a headline's tag covers the headline only
     return Attribution(last.source, last.source_text, None, "continuation")
+
+
+def _statement(article: Article, resolver: Resolver, sent: Span, going: Attribution) -> Attribution:
+    """The statement a sentence without figures leaves open for statistics right after it:
+    its own, when it is attributed and speaks of counts ("According to the prosecutor, the
+    number of executions is increasing.") or is by the source whose statistics came just
+    before it; none after the reporter's own narration."""
+    of_counts = any(_of_counts(t) for t in sent)
+    if going.source is None and not of_counts:
+        return _NONE  # found first: most sentences are narration, and cues cost a parse walk
+    cues = [
+        c
+        for c in find_cues(sent)
+        if c.subject is not None
+        and not c.impersonal
+        and not c.tag
+        and not article.in_quote(article.at(c.token))
+        and (c.text.startswith("according to") or main_clause(c.token))
+    ]
+    if not cues:
+        return _NONE
+    cue = cues[0]
+    source = resolver.resolve(cue.subject)
+    if source is None:
+        return _NONE
+    if not of_counts and going.source is not None and going.source.key != source.key:
+        return _NONE
+    return Attribution(source, cue.subject.text, None, "continuation")
+
+
+def _of_counts(tok: Token) -> bool:
+    """A word that speaks of tolls and counts: "the number of executions", "deadliest"."""
+    return tok.lemma_.lower() in COUNT_WORDS or tok.lower_ in COUNT_WORDS
+
+
+def _announced_after(resolver: Resolver, sent: Span, before: list[Figure]) -> None:
+    """'This was announced by the head of the organisation, Mykola Kuleba.': a sentence that
+    attributes the one before it gives its unattributed figures their source."""
+    if not before or any(f.source is not None for f in before):
+        return
+    root = sent.root
+    subject = next((c for c in root.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in root.children if c.dep_ == "agent"), None)
+    if subject is None or subject.lower_ not in ("this", "that", "these") or agent is None:
+        return
+    if root.lemma_.lower() not in SPEECH_VERBS:
+        return
+    by = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if by is None:
+        return
+    phrase = noun_phrase(by)
+    source = resolver.resolve(phrase)
+    if source is None:
+        return
+    for fig in before:
+        fig.source, fig.source_text, fig.cue = source, phrase.text, f"{root.text} by"
+        fig.basis = "continuation"
 
 
 def _inherited(basis: str | None) -> str | None:

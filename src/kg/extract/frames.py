@@ -351,7 +351,7 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     if governing:
         return governing[0]
     # A parenthetical cue of the main clause: "…, he said" / "…, officials said."
-    verbal = [c for c in usable if not c.text.endswith(" of") and _main_clause(c.token)]
+    verbal = [c for c in usable if not c.text.endswith(" of") and main_clause(c.token)]
     if verbal:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
     # A headline's closing "— MoD" or opening "General Staff:" covers the whole line.
@@ -368,7 +368,7 @@ def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
     return min(above, key=lambda c: ancestors.index(c.token)) if above else None
 
 
-def _main_clause(tok: Token) -> bool:
+def main_clause(tok: Token) -> bool:
     if tok.dep_ in ("ROOT", "parataxis"):
         return True
     if tok.head.dep_ == "ROOT" and tok.dep_ == "advcl":
