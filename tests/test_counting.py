@@ -21,6 +21,14 @@ CASES = [
         {300: "killed", 14: "equipment", 2: "equipment"},
     ),
     ("The brigade destroyed 61 armoured personnel carriers.", {61: "equipment"}),
+    # People called up, saved; places held; what "units of" are; "one of" a counted noun.
+    ("The mobilisation will see 300,000 reservists drafted.", {300_000: "troops"}),
+    ("Volunteers managed to save five pupils of a boarding school.", {5: "other"}),
+    ("By Tuesday the army said it controlled 74 settlements.", {74: "territory"}),
+    ("The attackers shelled 19 villages overnight.", {}),
+    ("The battalion lost 27 units of armoured vehicles.", {27: "equipment"}),
+    ("The army confirmed that one of its soldiers died in the shelling.", {1: "killed"}),
+    ("Doctors could not save him, one of the youngest victims of the war.", {}),
 ]
 
 

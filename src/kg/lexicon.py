@@ -102,28 +102,21 @@ OUTCOME_LEMMAS: dict[str, str] = {
     **dict.fromkeys(
         (
             "missing unaccounted hunger hungry starve starving starvation famine malnourished "
-            "malnutrition rescue"
+            "malnutrition rescue save"
         ).split(),
         "other",
+    ),
+    # People called up: "300,000 drafted", "1,500 recruited a day".
+    **dict.fromkeys(
+        "draft drafted mobilise mobilize mobilised mobilized recruit conscript".split(), "troops"
     ),
     # Hardware brought down: "14 of them were intercepted".
     **dict.fromkeys("intercept intercepted".split(), "equipment"),
 }
 # The verb "lose" only counts as killed with people; handled by requiring a people noun.
 PEOPLE_ONLY_OUTCOMES = frozenset(
-    {
-        "lose",
-        "remain",
-        "leave",
-        "cross",
-        "hide",
-        "surround",
-        "move",
-        "treat",
-        "siege",
-        "blockade",
-        "rescue",
-    }
+    "lose remain leave cross hide surround move treat siege blockade rescue save draft mobilise "
+    "mobilize recruit conscript".split()
 )
 
 PEOPLE_NOUNS = frozenset(
@@ -134,7 +127,8 @@ PEOPLE_NOUNS = frozenset(
         "worker workers journalist journalists refugee refugees passenger passengers student "
         "students doctor doctors medic medics boy boys girl girls others more witness witnesses "
         "survivor survivors neighbour neighbours neighbor neighbors nurse nurses volunteer "
-        "volunteers rescuer rescuers relative relatives"
+        "volunteers rescuer rescuers relative relatives pupil pupils orphan orphans teenager "
+        "teenagers"
     ).split()
 )
 TROOP_NOUNS = frozenset(
@@ -144,7 +138,8 @@ TROOP_NOUNS = frozenset(
         "defenders militant militants commander commanders officer officers sailor sailors pilot "
         "pilots reservist reservists brigade brigades battalion battalions regiment regiments "
         "recruit recruits insurgent insurgents attacker attackers gunman gunmen occupier occupiers "
-        "invader invaders servicemember servicemembers servicepeople serviceperson"
+        "invader invaders servicemember servicemembers servicepeople serviceperson draftee "
+        "draftees"
     ).split()
 )
 EQUIPMENT_NOUNS = frozenset(
@@ -162,8 +157,12 @@ EQUIPMENT_HEADS = EQUIPMENT_NOUNS - {"system", "systems", "installation", "insta
 TERRITORY_WORDS = frozenset(
     (
         "control controlled occupy occupied hold held territory territories land capture captured "
-        "seize seized city region country area"
+        "seize seized city region country area zone strip"
     ).split()
+)
+# Verbs that count places as territory won or held: "Ukraine controlled 74 settlements".
+TERRITORY_VERBS = frozenset(
+    "control occupy hold capture seize take retake liberate recapture free".split()
 )
 
 # Units that make a number an age, a duration, a distance, a size or a time.

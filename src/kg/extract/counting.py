@@ -28,6 +28,7 @@ from kg.lexicon import (
     REPORTING_VERBS,
     SETTLEMENT_WORDS,
     STREET_WORDS,
+    TERRITORY_VERBS,
     TERRITORY_WORDS,
     TROOP_NOUNS,
 )
@@ -76,6 +77,12 @@ _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # "… and 1,050 people with disabilities were among those registered"
 _AMONG_AFTER = re.compile(r"^[^,;]*?\bamong\s+" + _BACK + r"\b", re.IGNORECASE)
 _ONE_OF_AFTER = re.compile(r"^\s+(?:of|another|side|way|day|point|time|thing)\b", re.IGNORECASE)
+# "one of its soldiers", "one of the wounded civilians"; not "one of the youngest victims".
+_ONE_OF_COUNTED = re.compile(
+    r"^\s+of\s+(?:the|its|their|his|her|our|these|those)\s+"
+    r"(?!\w+est\b|most\b|first\b|last\b|only\b)(\w+)(?:\s+(\w+))?",
+    re.IGNORECASE,
+)
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
 
 
@@ -101,7 +108,16 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True
     if _POPULATION_BEFORE.search(before) or (_FAMILY_BEFORE.search(before) and n.value < 30):
         return True
-    return n.value == 1 and (_ONE_OF_AFTER.match(after) or _NEGATED_ONE.search(before))
+    if n.value != 1:
+        return False
+    if _NEGATED_ONE.search(before):
+        return True
+    # "one of the largest", "one another": not a count; "one of its soldiers died" is one.
+    counted = _ONE_OF_COUNTED.match(after)
+    nouns = PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS
+    if counted and any((w or "").lower() in nouns for w in counted.groups()):
+        return False
+    return bool(_ONE_OF_AFTER.match(after))
 
 
 def _counted_noun(tok: Token) -> Token | None:
@@ -114,7 +130,14 @@ def _counted_noun(tok: Token) -> Token | None:
         if subject is not None and subject.pos_ == "NOUN":
             return subject
     if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
-        return tok.head
+        head = tok.head
+        if head.lemma_.lower() in ("unit", "piece", "item", "type"):
+            # "27 units of armoured vehicles": what the units are of.
+            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            objs = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
+            if objs:
+                return objs[0]
+        return head
     if tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() in ("number", "total"):
         # "the attackers, believed to number about 40": the verb's subject is what is counted.
         verb = tok.head
@@ -254,6 +277,9 @@ def categorise(
     if inherits and previous:
         return previous, noun, None
     if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
+        verb = _head_verb(noun)
+        if verb is not None and verb.lemma_.lower() in TERRITORY_VERBS:
+            return "territory", noun, verb  # "controlled 74 settlements", "retook 12 villages"
         return None, noun, None  # "attacked 19 settlements, killing one": places, not a toll
     if noun is not None and (cat := _outcome(noun, people_ok)):
         return cat, noun, None
