@@ -237,6 +237,8 @@ INFO_NOUNS = frozenset(
         "investigation review image images imagery footage numbers statistics toll"
     ).split()
 )
+# What a body issues, and speaks through: "'…,' a statement read."
+STATEMENT_NOUNS = frozenset("statement communique message letter post release announcement".split())
 # Words of a statement about tolls and counts, which statistics after it go on with.
 COUNT_WORDS = frozenset("number toll total tally count figure deadliest losses casualties".split())
 # Information nouns that by themselves name no one: "according to preliminary estimates" is a

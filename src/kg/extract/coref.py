@@ -34,6 +34,7 @@ from kg.lexicon import (
     PERSON_TITLES,
     PLURAL_PRONOUNS,
     REPORTING_VERBS,
+    STATEMENT_NOUNS,
     TITLES,
 )
 
@@ -106,8 +107,22 @@ class Resolver:
                     return found
             named = [(p, e) for p, e in mentions.bodies if p < pos]
             return named[-1][1] if named else None
+        if low == "they":
+            # "One of the evacuees described …. '…,' they told reporters": the people the
+            # sentence before was about.
+            people = self._people_before(phrase)
+            return unnamed_source(article.doc.id, people.text) if people is not None else None
         if low in PLURAL_PRONOUNS or low in ("i", "this", "that", "there"):
             return None
+        if phrase.root.lemma_.lower() in STATEMENT_NOUNS and not any(
+            c.dep_ in ("poss", "prep") for c in phrase.root.children
+        ):
+            # "'…,' a statement read.": a statement of the body heard from lately.
+            speaking = self._last_reporter(pos, person=False)
+            if speaking is not None and self._lately(speaking.at, pos):
+                found = self.resolve(speaking.phrase)
+                if found is not None:
+                    return found
         gaz = gazetteer()
         entry = gaz.lookup(text)
         if entry is not None:
@@ -139,6 +154,33 @@ class Resolver:
             if described is not None:
                 return described
         return unnamed_source(article.doc.id, text)
+
+    def _people_before(self, phrase: Span) -> Span | None:
+        """The people a "they" means: the subject of the sentence before it, when that is
+        people written as a noun ("Residents …", "One of the evacuees …")."""
+        sent = phrase.sent
+        doc = phrase.doc
+        if sent.start == 0:
+            at = self.article.block_at(self.article.offset(doc))
+            if not at:
+                return None
+            before = list(self.article.parsed[at - 1][1].sents)[-1]
+        else:
+            before = doc[sent.start - 1].sent
+        subject = next((c for c in before.root.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return None
+        if subject.lower_ == "one":  # "One of the evacuees"
+            of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+            if noun is not None and noun.pos_ == "NOUN":
+                return subject.doc[subject.i : noun.i + 1]
+            return None
+        if subject.pos_ == "NOUN" and subject.tag_ == "NNS" and subject.ent_type_ == "":
+            lemma = subject.lemma_.lower()
+            if lemma in PEOPLE_NOUNS or lemma in PERSON_ROLES or subject.lower_ in PEOPLE_NOUNS:
+                return noun_phrase(subject)
+        return None
 
     def _described(self, phrase: Span, pos: int, offset: int) -> Entity | None:
         """'the governor' → the person titled so before; 'the ministry' → the last ministry

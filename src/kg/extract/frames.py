@@ -120,6 +120,16 @@ def _cue_text(tok: Token) -> str:
     return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
 
 
+def _verbal(tok: Token) -> bool:
+    """A verb, or a word the tagger called a noun that heads its clause with a subject: '…,"
+    a statement read.'"""
+    if tok.pos_ in ("VERB", "AUX"):
+        return True
+    return (
+        tok.dep_ == "ROOT" and tok.pos_ == "NOUN" and any(c.dep_ == "nsubj" for c in tok.children)
+    )
+
+
 def _reduced_passive(verb: Token) -> bool:
     """'the attackers, believed to number about 40, …': someone believes it of them (taggers
     read a past tense with the attackers as its subject)."""
@@ -163,7 +173,7 @@ def find_cues(
                 named = maker is not subject
                 cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
                                 impersonal=not named))  # fmt: skip
-        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
+        elif _verbal(tok) and tok.lemma_.lower() in verbs:
             subject, passive = subject_of(tok)
             passive = passive or _reduced_passive(tok)
             subject = _trailing_subject(tok, subject) or subject
