@@ -36,3 +36,19 @@ CASES = [
 def test_what_a_number_counts(read, text: str, expected: dict[float, str]) -> None:
     got = {f.value: f.category for f in read(text).figures}
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Most civilian casualties, 98 per cent, were caused by explosive weapons.",
+        "Moscow said it had completed two prisoner swaps since the spring.",
+    ],
+)
+def test_ratios_and_procedures_are_not_figures(read, text: str) -> None:
+    assert read(text).figures == []
+
+
+def test_a_share_of_territory_is_a_figure(read) -> None:
+    (f,) = read("Government forces now control about 70% of the city.").figures
+    assert (f.value, f.category, f.qualifier) == (70, "territory", "approx")

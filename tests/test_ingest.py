@@ -2,9 +2,11 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from kg.blocks import blocks
 from kg.document import Document
-from kg.ingest import IngestError, read_paths
+from kg.ingest import IngestError, parse_txt, read_paths
 
 from .conftest import EXAMPLES
 
@@ -25,6 +27,26 @@ def test_both_txt_header_forms_give_metadata() -> None:
     plain = docs["river-crossing.txt"]
     assert plain.title is None and plain.date is None
     assert len(plain.content_hash) == 64
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        ("2024-07-09", date(2024, 7, 9)),
+        ("20240709", date(2024, 7, 9)),
+        ("9 July 2024", date(2024, 7, 9)),
+        ("Tuesday, July 9, 2024", date(2024, 7, 9)),
+        ("date unknown", None),
+    ],
+)
+def test_a_title_date_address_header_in_any_common_date_form(line: str, when: date) -> None:
+    text = f"Shelling hits market\n{line}\nhttps://example.org/a\nThree people were hurt.\n"
+    doc = parse_txt("a.txt", text)
+    assert (doc.title, doc.date, doc.url) == ("Shelling hits market", when, "https://example.org/a")
+    # The date and address lines are kept in the text, out of extraction; the title is read.
+    assert [text[b.start : b.end] for b in blocks(doc)] == [
+        "Shelling hits market", "Three people were hurt."
+    ]  # fmt: skip
 
 
 def test_html_and_jsonl_are_read_with_their_metadata() -> None:

@@ -218,3 +218,23 @@ def test_they_and_a_statement_mean_who_was_just_speaking(parse) -> None:
     )
     quotes = find_quotations(article, _resolver(article))
     assert [q.speaker.label for q in quotes] == ["regional council", "One of the evacuees"]
+
+
+def test_a_source_label_and_a_headline_maker(parse) -> None:
+    article = parse(
+        "At least 41 civilians killed in border clashes: new monitor toll\n"
+        "2025-03-02\n"
+        "https://example.org/clashes\n"
+        "A children's hospital was hit overnight.\n"
+        "Source: Mayor Tomas Brekel on Telegram\n"
+        "Quote: \"There are currently 16 wounded at the children's hospital. Seven of them are "
+        'children."\n'
+    )
+    assert article.doc.title
+    resolver = _resolver(article)
+    quotes = find_quotations(article, resolver)
+    assert quotes[0].speaker.label == "Tomas Brekel" and quotes[0].basis == "continuation"
+    found = find_figures(article, resolver, quotes)
+    by_value = {f.value: f for f in found}
+    assert (by_value[41].source_text, by_value[41].basis) == ("monitor", "headline")
+    assert by_value[16].source.label == by_value[7].source.label == "Tomas Brekel"

@@ -51,6 +51,10 @@ _LINK_LIST = re.compile(
 )
 
 
+# A line that says whose words follow: the article's own, however short.
+_ATTRIBUTION_LABEL = re.compile(r"^\s*(?:sources?|quote)\s*:\s*\S", re.IGNORECASE)
+
+
 def _lines(text: str) -> Iterator[tuple[int, int, str]]:
     pos = 0
     for line in text.splitlines(keepends=True):
@@ -87,6 +91,9 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             in_link_list = in_link_list or link_heading
             ranges.append((start, end))
             continue
+        if _ATTRIBUTION_LABEL.match(stripped):
+            in_link_list = False
+            continue  # "Source: the mayor on Telegram": who the next paragraph quotes
         runs_on = n + 1 < len(lines) and lines[n + 1][2][:1].islower()
         is_title = not any(line.strip() for _, _, line in lines[:n])
         headline_like = (

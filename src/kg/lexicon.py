@@ -6,7 +6,8 @@ from __future__ import annotations
 REPORTING_VERBS = frozenset(
     (
         "say tell claim believe estimate record confirm report add state announce warn declare "
-        "allege insist reveal disclose put count note write tweet post explain estimate document"
+        "allege insist reveal disclose put count note write tweet post explain estimate document "
+        "identify determine"
     ).split()
 )
 # Verbs by which evidence speaks ("Figures from the ministry show …"): cues only with an
@@ -64,7 +65,9 @@ PERSON_ROLES = frozenset(
         "official officer secretary director head"
     ).split()
 )
-ORG_ROLES = frozenset("ministry council government office agency service army military".split())
+ORG_ROLES = frozenset(
+    "ministry council government office agency service army military monitor observatory".split()
+)
 
 # Figure categories. Outcome words are checked on the counted noun, then on its verbs.
 OUTCOME_LEMMAS: dict[str, str] = {
@@ -149,7 +152,8 @@ EQUIPMENT_NOUNS = frozenset(
         "artillery gun guns launcher launchers system systems installation installations weapon "
         "weapons warship warships ship ships boat boats submarine submarines mortar mortars shell "
         "shells bomb bombs munition munitions ammunition round rounds truck trucks bomber bombers "
-        "fighter-jet ammo depot depots radar radars mlrs projectile projectiles carrier carriers"
+        "fighter-jet ammo depot depots radar radars mlrs projectile projectiles carrier carriers "
+        "platform platforms launch launches"
     ).split()
 )
 # Words that make a "system"/"installation"/"car" military hardware rather than anything else.
@@ -182,7 +186,7 @@ NOT_COUNTED_NOUNS = frozenset(
         "proceeding proceedings investigation investigations probe probes indictment indictments "
         "trial trials lawsuit lawsuits verdict verdicts sentence sentences meeting meetings "
         "session sessions resolution resolutions visit visits attack attacks strike strikes "
-        "airstrike airstrikes sortie sorties raid raids"
+        "airstrike airstrikes sortie sorties raid raids swap swaps exchange exchanges"
     ).split()
 )
 # People held whose count says what became of them: released or swapped ("other"), or killed.

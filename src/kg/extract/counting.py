@@ -264,6 +264,10 @@ def categorise(
         return None, noun, None  # "two security sources told …": who speaks, not a count
     if noun is not None and noun.lower_ in NOT_COUNTED_NOUNS:
         return None, noun, None  # "eight proceedings were opened", "12 strikes hit the city"
+    if n.is_percent:
+        # A share of territory counts; "98 per cent of casualties were caused by …" is a ratio.
+        held = any(t.lemma_.lower() in TERRITORY_WORDS for t in [*window, tok.head])
+        return ("territory" if held else None), noun, None
     noun_words = set()
     if noun is not None:
         noun_words = {noun.lower_, noun.lemma_.lower()} | {
@@ -301,8 +305,6 @@ def categorise(
             return cat, noun, cand
     if noun is not None and noun_words & TROOP_NOUNS:
         return "troops", noun, None
-    if n.is_percent and any(t.lemma_.lower() in TERRITORY_WORDS for t in [*window, tok.head]):
-        return "territory", noun, None
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
     return None, noun, None

@@ -18,6 +18,7 @@ from kg.lexicon import (
     IMPERSONAL_SUBJECTS,
     INFO_NOUNS,
     NOUN_CUES,
+    ORG_ROLES,
     OUTLET_WORDS,
     PERSON_ROLES,
     REPORTING_VERBS,
@@ -76,7 +77,10 @@ def author(head: Token) -> Token:
             objs = [c for c in prep.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
-    return head
+    # "ministry figures", "UN data", "a new monitor toll": a maker written before the noun.
+    makers = ORG_ROLES | PERSON_ROLES
+    before = [c for c in head.children if c.dep_ == "compound" and c.i < head.i]
+    return next((c for c in before if c.pos_ == "PROPN" or c.lemma_.lower() in makers), head)
 
 
 def _is_info(tok: Token) -> bool:
@@ -279,8 +283,14 @@ def _dash_source(sent: Span) -> Cue | None:
     if dash.text == ":" and dash.i - sent.start < 4:
         return None  # "General Staff: …" opens the line: `_colon_source`
     tail = sent.doc[dash.i + 1 : words[-1].i + 1]
-    if not 1 <= len(tail) <= 5 or not tail[0].text[:1].isupper():
+    if not 1 <= len(tail) <= 5:
         return None
+    if not tail[0].text[:1].isupper():
+        # "…: new monitor toll", "…, officials": lower case only for who makes figures.
+        maker = author(tail.root)
+        if maker is tail.root or dash.text != ":":
+            return None
+        return Cue(dash, dash.text, noun_phrase(maker), tag=True)
     if any(t.like_num or (t.pos_ in ("VERB", "AUX") and not _acronym(t.text)) for t in tail):
         return None  # a clause, not a name ("MoD", which the tagger may call a verb, is a name)
     if {t.lower_ for t in tail} & OUTLET_WORDS:

@@ -179,6 +179,8 @@ def _speech_cue(
         return reporting_above(best, cues) or best, "headline" if best.tag else "sentence"
     if (headline := _headline_speaker(article, q, block, sdoc)) is not None:
         return headline, "headline"
+    if at > 0 and (labelled := _source_label(article, *article.parsed[at - 1])) is not None:
+        return labelled, "continuation"
     # "He said:" as a paragraph of its own, the quotation in the next.
     if at > 0 and _stands_alone(article, q, block):
         prev_block, prev_doc = article.parsed[at - 1]
@@ -189,6 +191,18 @@ def _speech_cue(
         introduced = _introduced(article, mentions, prev_block, prev_doc)
         return (introduced, "continuation") if introduced is not None else None
     return None
+
+
+_SOURCE_LABEL = re.compile(r"^\s*Sources?\s*:\s*\S", re.IGNORECASE)
+
+
+def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
+    """'Source: Vitali Klitschko on Telegram' as a paragraph of its own: the quotation in the
+    next paragraph is that person's or body's."""
+    if not _SOURCE_LABEL.match(article.doc.text[block.start : block.end]):
+        return None
+    named = [e for e in article.ents(sdoc) if e.label_ in ("PERSON", "ORG")]
+    return Cue(named[0].root, "source", named[0]) if named else None
 
 
 def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -> Cue | None:
