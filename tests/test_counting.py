@@ -52,3 +52,22 @@ def test_ratios_and_procedures_are_not_figures(read, text: str) -> None:
 def test_a_share_of_territory_is_a_figure(read) -> None:
     (f,) = read("Government forces now control about 70% of the city.").figures
     assert (f.value, f.category, f.qualifier) == (70, "territory", "approx")
+
+
+def test_datelines_are_no_source_and_victims_are_counted(read) -> None:
+    found = read(
+        "Dolgino, Varnia (AFP) - The rebels claimed three people were killed in raids on the "
+        "port, the health ministry said on Tuesday.\n"
+    ).figures
+    assert [(f.value, f.category) for f in found] == [(3, "killed")]
+    assert "Dolgino" not in found[0].source_text
+    found = read("The attack killed 40 people. Among the victims were 12 women and 8 children.")
+    assert {f.value: f.category for f in found.figures} == {40: "killed", 12: "killed", 8: "killed"}
+
+
+def test_a_plus_after_a_number_is_more_than_and_burned_alive_is_killed(read) -> None:
+    (f,) = read("1,400+ killed in clashes since Sunday, the monitor says.").figures
+    assert (f.value, f.qualifier, f.text) == (1400, "more_than", "1,400+")
+    (g,) = read("A dozen men were burned alive in the market.").figures
+    assert (g.value, g.category) == (12, "killed")
+    assert read("Three houses and two junta units were hit near four camps.").figures == []

@@ -51,6 +51,14 @@ _LINK_LIST = re.compile(
 )
 
 
+# A wire dateline opening a paragraph: "Sanaa, Yemen (AFP) - ", "KYIV, March 3 (Reuters) — ",
+# "GOMA — ". Where the story was filed, not who said it; kept out of extraction.
+_NAME = r"[A-Z][A-Za-z'’.-]+(?:\s[A-Z][A-Za-z'’.-]+){0,3}"
+_DATELINE = re.compile(
+    rf"^\s*(?:{_NAME}(?:,\s*{_NAME})?(?:,?\s+[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*"
+    r"\([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3}\)"
+    r"|[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}(?:,\s*" + _NAME + r")?)\s*[-–—]+\s+"
+)
 # A line that says whose words follow: the article's own, however short.
 _ATTRIBUTION_LABEL = re.compile(r"^\s*(?:sources?|quote)\s*:\s*\S", re.IGNORECASE)
 
@@ -91,6 +99,8 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             in_link_list = in_link_list or link_heading
             ranges.append((start, end))
             continue
+        if (dateline := _DATELINE.match(line)) is not None:
+            ranges.append((start, start + dateline.end()))  # a prefix: the paragraph stays
         if _ATTRIBUTION_LABEL.match(stripped):
             in_link_list = False
             continue  # "Source: the mayor on Telegram": who the next paragraph quotes

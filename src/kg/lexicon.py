@@ -75,7 +75,7 @@ OUTCOME_LEMMAS: dict[str, str] = {
         (
             "kill die dead death fatality casualty slay slain massacre execute murder toll lose "
             "perish body bodies corpse corpses drown drowned eliminate liquidate neutralise "
-            "neutralize behead killing killings execution executions"
+            "neutralize behead killing killings execution executions lynch stone"
         ).split(),
         "killed",
     ),
@@ -131,7 +131,7 @@ PEOPLE_NOUNS = frozenset(
         "students doctor doctors medic medics boy boys girl girls others more witness witnesses "
         "survivor survivors neighbour neighbours neighbor neighbors nurse nurses volunteer "
         "volunteers rescuer rescuers relative relatives pupil pupils orphan orphans teenager "
-        "teenagers"
+        "teenagers national nationals"
     ).split()
 )
 TROOP_NOUNS = frozenset(
@@ -186,7 +186,8 @@ NOT_COUNTED_NOUNS = frozenset(
         "proceeding proceedings investigation investigations probe probes indictment indictments "
         "trial trials lawsuit lawsuits verdict verdicts sentence sentences meeting meetings "
         "session sessions resolution resolutions visit visits attack attacks strike strikes "
-        "airstrike airstrikes sortie sorties raid raids swap swaps exchange exchanges"
+        "airstrike airstrikes sortie sorties raid raids swap swaps exchange exchanges house "
+        "houses home homes building buildings apartment apartments unit units"
     ).split()
 )
 # People held whose count says what became of them: released or swapped ("other"), or killed.
@@ -209,7 +210,8 @@ STREET_WORDS = frozenset(
     ).split()
 )
 SETTLEMENT_WORDS = frozenset(
-    "city town village port capital metropolis region country settlement suburb".split()
+    "city town village port capital metropolis region country settlement suburb camp camps "
+    "township townships district districts".split()
 )
 
 # Words written before or about a person that tell which pronoun ("he", "she") refers to them.

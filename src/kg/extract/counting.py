@@ -64,7 +64,8 @@ _POPULATION_BEFORE = re.compile(
 )
 _PART_OF_PREVIOUS = re.compile(
     # "including 20 children", and the next of a list: "including 31 women and five children"
-    r"\b(?:including|among them|among whom|of whom|of which|of them|of those|of these),?\s+"
+    r"\b(?:including|among them|among whom|of whom|of which|of them|of those|of these|"
+    r"among the (?:victims|dead|casualties)\s+(?:were|are|was|is))[,:]?\s+"
     r"(?:[\w,.]+\s+[\w-]+(?:\s+[\w-]+)?\s*(?:,\s*|\s+and\s+|\s+or\s+))?$",
     re.I,
 )
@@ -166,6 +167,8 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
     if lemma in ("get", "make", "break") and particles & {"out", "away", "through"}:
         return "displaced" if people_ok else None
+    if lemma in ("burn", "bury") and any(c.lower_ == "alive" for c in token.children):
+        return "killed" if people_ok else None  # "burned alive"
     if lemma == "down" or (lemma in ("shoot", "bring") and "down" in particles):
         return "equipment"  # "shot down", "downed": aircraft, drones, missiles
     if lemma in ("force", "drive", "chase", "push") and any(

@@ -165,13 +165,15 @@ def find_numbers(text: str) -> list[NumberSpan]:
         value = _value(m)
         if value is None:
             continue
-        start = m.start()
+        start, end = m.start(), m.end()
         # "a dozen" keeps its article in the figure text.
         qualifier, hedge_start = hedge_before(text, start)
+        if m.group("digits") and text[end : end + 1] == "+" and qualifier == "exact":
+            qualifier, end = "more_than", end + 1  # "1,400+ killed"
         spans.append(
             NumberSpan(
                 start=start,
-                end=m.end(),
+                end=end,
                 value=value,
                 is_percent=bool(m.group("pct")),
                 is_word=not m.group("digits"),
