@@ -46,3 +46,4 @@ def test_wheel_carries_queries_and_ontology(tmp_path: Path) -> None:
     assert "kg/_resources/queries/figure-attributions.rq" in names
     assert "kg/_resources/ontology/shapes.ttl" in names
     assert "api/routers/sparql.py" in names and "kg/data/gazetteer.json" in names
+    assert "kg/data/lexicon.toml" in names
