@@ -73,7 +73,7 @@ EntityName = Annotated[str, Path(pattern=r"^[a-z0-9-]+(?:/[a-z0-9-]+)?$", max_le
 async def get_entity(
     kind: EntityKind, name: EntityName, response: Response, pool: PoolDep, settings: SettingsDep
 ) -> dict[str, Any]:
-    """One entity (id as in /entities, e.g. `person/vadym-boychenko`): its mentions, quotes,
+    """One entity (id as in /entities, e.g. `person/tomas-brekel`): its mentions, quotes,
     figures and the documents they are in; `X-KG-Truncated: true` when the row cap cut them
     (GET /queries/entity pages through all of them)."""
     iri = str(ID[f"{kind}/{name}"])

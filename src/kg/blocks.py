@@ -1,6 +1,6 @@
 """Split a document into blocks: paragraphs, with lines re-joined where a sentence runs on.
 
-Scraped text breaks lines inside sentences ("fighting for not just a\nstreet but …"); a line
+Scraped text breaks lines inside sentences ("queues stretched for more than a\nmile by …"); a line
 that does not end a sentence and a next line that starts in lower case are one block.
 Furniture lines are left out; offsets stay those of the document.
 """

@@ -44,7 +44,7 @@ def fold(text: str) -> str:
     text = re.sub(r"'s\b|'\B", "", text)
     text = re.sub(r"[^\w\s-]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
-    # Zelenskiy / Zelenskyy / Zelenskyi → zelensky; -ii → -y (Vitalii → Vitaly).
+    # Dolganskiy / Dolganskyy / Dolganskyi → dolgansky; -ii → -y (Andrii → Andry).
     return _ENDINGS.sub("y", text)
 
 
@@ -57,7 +57,7 @@ def strip_determiner(text: str) -> str:
 
 
 def strip_titles(name: str) -> str:
-    """'Mayor Oleksandr Markushin' → 'Oleksandr Markushin'; keeps a lone surname as it is."""
+    """'Mayor Tomas Brekel' → 'Tomas Brekel'; keeps a lone surname as it is."""
     words = name.split()
     while len(words) > 1 and fold(words[0]).rstrip(".") in TITLES:
         words.pop(0)
@@ -124,7 +124,7 @@ def make_entity(type_: str, label: str, alias: str | None = None) -> Entity:
     if alias and alias != label:
         entity.aliases.add(alias)
     if type_ == "Person" and len(label.split()) > 1:
-        entity.aliases.add(label.split()[-1])  # "Boychenko" finds Vadym Boychenko
+        entity.aliases.add(label.split()[-1])  # "Brekel" finds Tomas Brekel
     return entity
 
 

@@ -1,6 +1,6 @@
 """Find page furniture (navigation, audio players, donation appeals, unrelated headline lists).
 
-Scraped news pages keep their furniture; its numbers ("15 miles apart", postcodes, donation
+Scraped news pages keep their furniture; its numbers ("40 miles away", postcodes, donation
 addresses) must not become figure claims. We return character ranges instead of cutting the
 text, so every offset the extractor writes still points into the original document.
 """
@@ -42,7 +42,7 @@ _CONFLICT = re.compile(
 
 
 # Headings of a list of links to other stories: the headlines under them are not the article's,
-# however close their subject ("Related news" then "… shoot down 25 drones …").
+# however close their subject ("Related news" then "… intercept 9 drones …").
 _LINK_LIST = re.compile(
     r"^\s*(?:related(?: news| stories| articles| content| coverage)?|more on this story|"
     r"more stories|most read|most popular|recommended(?: stories)?|you may also like|"

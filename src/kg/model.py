@@ -10,7 +10,7 @@ from kg.entities import Entity
 
 # How a claim's source was found, from what the sentence itself says to what is inferred:
 BASES = (
-    "sentence",  # named in the claim's own sentence ("The UN says 364 …", "…, the mayor said")
+    "sentence",  # named in the claim's own sentence ("The UN says 212 …", "…, the mayor said")
     "coreference",  # its own sentence names it by a pronoun or role noun ("she said", "it said")
     "quotation",  # the claim is inside a direct quotation: its speaker
     "continuation",  # inherited from the statement the paragraph continues

@@ -103,7 +103,7 @@ def is_place(text: str) -> bool:
 
 
 def _place_then_name(ent: Span) -> list[Span] | None:
-    """'Mayor of Kyiv Vitali Klitschko': the tagger runs the place into the name after it (as a
+    """'Mayor of Lviv Tomas Brekel': the tagger runs the place into the name after it (as a
     person, or as an organisation); a titled "X of" before them says which is which."""
     doc = ent.doc
     if ent.label_ not in ("PERSON", "ORG") or len(ent) < 3 or ent.start < 2:
@@ -123,8 +123,8 @@ def _place_then_name(ent: Span) -> list[Span] | None:
 
 
 def _aged(ent: Span) -> bool:
-    """'Oksana, 29, was sheltering …': a name with an age in commas after it is a person's,
-    whatever the tagger said (it had taken 'Oksana' for a place)."""
+    """'Vesna, 47, was hiding …': a name with an age in commas after it is a person's,
+    whatever the tagger said (it had taken 'Vesna' for a place)."""
     doc = ent.doc
     if ent.end + 2 >= len(doc) or not all(t.text[:1].isupper() for t in ent):
         return False
@@ -165,7 +165,7 @@ def names_in(sdoc: Doc) -> list[Span]:
         else:
             found.append(_widen_person(e) if e.label_ == "PERSON" else e)
     for person in _titled_names(sdoc):
-        # "Odesa Governor Oleh Kiper" tagged as a work of art, or not at all: a role word and
+        # "Poltava Governor Oleh Varnak" tagged as a work of art, or not at all: a role word and
         # two or three capitalised names after it are a person (and a place before, a place).
         clash = [e for e in found if e.start < person.end and person.start < e.end]
         if any(e.label_ == "PERSON" for e in clash):
@@ -187,7 +187,7 @@ _ROLE_WORDS = PERSON_ROLES | PERSON_TITLES
 
 
 def _titled_names(sdoc: Doc) -> list[Span]:
-    """Two or three capitalised words right after a role word: "Governor Oleh Kiper"."""
+    """Two or three capitalised words right after a role word: "Governor Oleh Varnak"."""
     found = []
     for tok in sdoc:
         if fold(tok.text) not in _ROLE_WORDS:

@@ -28,7 +28,7 @@ _UNDERCOUNT = re.compile(
     r"\b(?:likely|probably) (?:an )?undercount",
     re.IGNORECASE,
 )
-# A next sentence that talks about the figure just given: "But the toll could be far higher".
+# A next sentence that talks about the figure just given: "But the real number may be much higher".
 _REFERS_BACK = re.compile(
     r"\s*(?:but |however,? |yet )?(?:the|that|this|it|these|those)\b[^.,;]{0,40}?\b"
     r"(?:could|may|might|is likely to|are likely to) be (?:far |much |significantly )?higher",

@@ -45,8 +45,8 @@ _SALIENT_BLOCKS = 2  # how many paragraphs back a body heard from is still "it"
 
 @dataclass(frozen=True)
 class Reporter:
-    """A noun-phrase subject of a reporting verb: "The civil defence group said", "A resident
-    told …", "a statement from the ministry said" (the ministry). Pronoun subjects are not kept:
+    """A noun-phrase subject of a reporting verb: "The volunteer rescue group said", "A resident
+    told …", "a statement from the council said" (the council). Pronoun subjects are not kept:
     those are what is resolved."""
 
     verb: int
@@ -99,7 +99,7 @@ class Resolver:
                 if outer is not None and outer.lower_ != "it":
                     return self.resolve(noun_phrase(outer))
             # "…, it said.": the body heard from last, if lately: "A statement from the
-            # ministry said … where the group holds sway. Another 14 were wounded, it said."
+            # council said … where the militia holds the roads. Another 9 were hurt, it said."
             speaking = self._last_reporter(pos - 1, person=False)
             if speaking is not None and self._lately(speaking.at, pos):
                 found = self.resolve(speaking.phrase)
@@ -108,7 +108,7 @@ class Resolver:
             named = [(p, e) for p, e in mentions.bodies if p < pos]
             return named[-1][1] if named else None
         if low == "they":
-            # "One of the evacuees described …. '…,' they told reporters": the people the
+            # "One of the survivors recounted …. '…,' they told reporters": the people the
             # sentence before was about.
             people = self._people_before(phrase)
             return unnamed_source(article.doc.id, people.text) if people is not None else None
@@ -128,9 +128,9 @@ class Resolver:
         if entry is not None:
             return _speaking_for(entry, text) or from_gazetteer(entry, text)
         # A mention names the source only when it covers the phrase's head ("Ukrainian
-        # officials" are not Ukraine; "the city's Mayor Oleksandr Markushin" is Markushin).
+        # officials" are not Ukraine; "the town's Mayor Tomas Brekel" is Brekel).
         offset = article.offset(phrase.doc)
-        # "Gen. Valerii Zaluzhnyi", "Deputy Mayor Taras Koval": a titled name is a person, even
+        # "Gen. Mirko Dolgan", "Deputy Mayor Ilko Varnik": a titled name is a person, even
         # where the tagger missed it or called it an organisation.
         titled = fold(phrase[0].text) in PERSON_TITLES or fold(phrase[0].text) in TITLES
         name = _name_after_titles(phrase)
@@ -157,7 +157,7 @@ class Resolver:
 
     def _people_before(self, phrase: Span) -> Span | None:
         """The people a "they" means: the subject of the sentence before it, when that is
-        people written as a noun ("Residents …", "One of the evacuees …")."""
+        people written as a noun ("Residents …", "One of the survivors …")."""
         sent = phrase.sent
         doc = phrase.doc
         if sent.start == 0:
@@ -170,7 +170,7 @@ class Resolver:
         subject = next((c for c in before.root.children if c.dep_ == "nsubj"), None)
         if subject is None:
             return None
-        if subject.lower_ == "one":  # "One of the evacuees"
+        if subject.lower_ == "one":  # "One of the survivors"
             of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
             if noun is not None and noun.pos_ == "NOUN":
@@ -189,7 +189,7 @@ class Resolver:
         role = fold(head.text)
         doc = phrase.doc
         if role in PERSON_ROLES and phrase.end + 1 < len(doc) and doc[phrase.end].text == ",":
-            # "the regional governor, Dmytro Lunin, …": the name in commas is the person.
+            # "the regional governor, Oleh Varnak, …": the name in commas is the person.
             named = self.mentions.covering(offset + doc[phrase.end + 1].idx)
             if named is not None and named.type == "Person":
                 return named
@@ -208,7 +208,7 @@ class Resolver:
                 label = fold(e.label)
                 if p < pos and role in label and all(m in label for m in modifiers):
                     return e
-            # "The World Health Organization has recorded …, the agency said": the body that
+            # "The Dolgaria Relief Council has recorded …, the agency said": the body that
             # has lately been reporting, when no name has the role's word in it ("the energy
             # ministry" is none but one named so).
             named = self._last_reporter(pos, person=False, named=True)
@@ -294,11 +294,11 @@ def _speaking_for(entry: GazetteerEntry, text: str) -> Entity | None:
 
 
 def _name_after_titles(phrase: Span) -> str | None:
-    """'Deputy Mayor Taras Koval' → 'Taras Koval' when the tagger missed the name."""
+    """'Deputy Mayor Ilko Varnik' → 'Ilko Varnik' when the tagger missed the name."""
     words = [t for t in phrase if t.pos_ != "DET"]
     while words and fold(words[0].text) in TITLES:
         words.pop(0)
-    if words and words[0].lower_ == "of":  # "Mayor of Odesa Ivan Marchenko"
+    if words and words[0].lower_ == "of":  # "Mayor of Lviv Stepan Horvik"
         for cut in (3, 2):
             if len(words) > cut and is_place(" ".join(t.text for t in words[1:cut])):
                 words = words[cut:]

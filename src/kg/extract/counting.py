@@ -46,7 +46,7 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _MONTH_AFTER = re.compile(
-    # "5 March", and the first day of "between 1 and 2 January", "3-5 May"
+    # "5 March", and the first day of "between 3 and 4 June", "3-5 May"
     r"^(?:\s*(?:and|to|or|-|–)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+(?:" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,
 )
@@ -63,22 +63,22 @@ _POPULATION_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _PART_OF_PREVIOUS = re.compile(
-    # "including 20 children", and the next of a list: "including 31 women and five children"
+    # "including 20 children", and the next of a list: "including 12 women and three children"
     r"\b(?:including|among them|among whom|of whom|of which|of them|of those|of these|"
     r"among the (?:victims|dead|casualties)\s+(?:were|are|was|is))[,:]?\s+"
     r"(?:[\w,.]+\s+[\w-]+(?:\s+[\w-]+)?\s*(?:,\s*|\s+and\s+|\s+or\s+))?$",
     re.I,
 )
-_FAMILY_BEFORE = re.compile(  # "a mother of five": her children, not a count of victims
+_FAMILY_BEFORE = re.compile(  # "a father of four": his children, not a count of victims
     r"\b(?:mother|father|parent|grandmother|grandfather|mum|mom|dad)s?\s+of\s+$", re.IGNORECASE
 )
 _BACK = r"(?:them|those|these|whom)"  # the people a count before has counted
 _OF_THEM_FIRST = re.compile(r"\s*(?:of|among)\s+" + _BACK + r"\b", re.IGNORECASE)
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
-# "… and 1,050 people with disabilities were among those registered"
+# "… and 260 pensioners were among those evacuated"
 _AMONG_AFTER = re.compile(r"^[^,;]*?\bamong\s+" + _BACK + r"\b", re.IGNORECASE)
 _ONE_OF_AFTER = re.compile(r"^\s+(?:of|another|side|way|day|point|time|thing)\b", re.IGNORECASE)
-# "one of its soldiers", "one of the wounded civilians"; not "one of the youngest victims".
+# "one of its pilots", "one of the injured passengers"; not "one of the oldest residents".
 _ONE_OF_COUNTED = re.compile(
     r"^\s+of\s+(?:the|its|their|his|her|our|these|those)\s+"
     r"(?!\w+est\b|most\b|first\b|last\b|only\b)(\w+)(?:\s+(\w+))?",
@@ -113,7 +113,7 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return False
     if _NEGATED_ONE.search(before):
         return True
-    # "one of the largest", "one another": not a count; "one of its soldiers died" is one.
+    # "one of the largest", "one another": not a count; "one of its pilots died" is one.
     counted = _ONE_OF_COUNTED.match(after)
     nouns = PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS
     if counted and any((w or "").lower() in nouns for w in counted.groups()):
@@ -125,7 +125,7 @@ def _counted_noun(tok: Token) -> Token | None:
     while tok.dep_ == "quantmod" and tok.head.like_num and tok.head is not tok:
         tok = tok.head  # "29 of 31 drones": 29 counts what 31 counts
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num:
-        # "the drone was one of 17 launched": 17 counts what the subject names
+        # "the missile was one of 12 fired": 12 counts what the subject names
         verb = tok.head.head.head
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and subject.pos_ == "NOUN":
@@ -133,14 +133,14 @@ def _counted_noun(tok: Token) -> Token | None:
     if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
         head = tok.head
         if head.lemma_.lower() in ("unit", "piece", "item", "type"):
-            # "27 units of armoured vehicles": what the units are of.
+            # "9 units of artillery": what the units are of.
             of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             objs = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
             if objs:
                 return objs[0]
         return head
     if tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() in ("number", "total"):
-        # "the attackers, believed to number about 40": the verb's subject is what is counted.
+        # "the gunmen, believed to number about 60": the verb's subject is what is counted.
         verb = tok.head
         while verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
             verb = verb.head
@@ -155,7 +155,7 @@ def _counted_noun(tok: Token) -> Token | None:
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.head == tok:
         return nxt
-    if tok.dep_ == "conj":  # "2,150 tanks destroyed and about 540 captured": tanks
+    if tok.dep_ == "conj":  # "1,320 tanks destroyed and 310 abandoned": tanks
         head = tok.head.head if tok.head.dep_ == "acl" else tok.head
         if head.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in head.children):
             return head
@@ -177,7 +177,7 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     ):
         return "displaced" if people_ok else None  # "forced from their homes"
     if lemma in ("remain", "stay"):
-        # "580,000 people remain displaced": what they remain, if it says; else still there.
+        # "73,000 people remain displaced": what they remain, if it says; else still there.
         for state in (c for c in token.children if c.dep_ in ("acomp", "xcomp")):
             if state_category := _outcome(state, people_ok):
                 return state_category
@@ -188,7 +188,7 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
 
 
 # Words before what people need that say they lack it, with the word that must come before them:
-# "without water", "lacking food", "with little food or clean water", "in need of shelter".
+# "without water", "lacking food", "with little water or medicine", "in need of shelter".
 _LACKING = {"without": None, "lack": None, "lacking": None, "little": "with", "no": "with",
             "scarce": "with", "need": "in"}  # fmt: skip
 
@@ -232,7 +232,7 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
         # "Among the dead were 14 children", "Of the wounded, 12 are in a critical condition".
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("among", "of")):
             out += [c for c in prep.children if c.dep_ == "pobj"]
-        # "The death toll rose to 364", "refugee surge will hit one million", "put the
+        # "The death toll rose to 218", "the exodus will reach half a million", "put the
         # number of displaced at 4.8 million": what is counted is the verb's subject or object.
         if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
             own = {t.i for t in anchor.subtree}
@@ -244,8 +244,8 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
 
 
 def _core(tok: Token) -> list[Token]:
-    """A phrase without its relative clauses and asides: in "the group, which seized the city,
-    is backed by 4,000 troops", what the group did says nothing of the troops."""
+    """A phrase without its relative clauses and asides: in "the militia, which took the port,
+    is backed by 2,700 fighters", what the militia did says nothing of the fighters."""
     out = [tok]
     for child in tok.children:
         if child.dep_ not in ("relcl", "acl", "appos", "advcl", "parataxis"):
@@ -264,11 +264,11 @@ def categorise(
         and noun.head.i == noun.i + 1
         and noun.head.lemma_.lower() in REPORTING_VERBS
     ):
-        return None, noun, None  # "two security sources told …": who speaks, not a count
+        return None, noun, None  # "three police sources told …": who speaks, not a count
     if noun is not None and noun.lower_ in NOT_COUNTED_NOUNS:
-        return None, noun, None  # "eight proceedings were opened", "12 strikes hit the city"
+        return None, noun, None  # "six inquiries were opened", "12 strikes hit the city"
     if n.is_percent:
-        # A share of territory counts; "98 per cent of casualties were caused by …" is a ratio.
+        # A share of territory counts; "85 per cent of injuries were caused by …" is a ratio.
         held = any(t.lemma_.lower() in TERRITORY_WORDS for t in [*window, tok.head])
         return ("territory" if held else None), noun, None
     noun_words = set()
@@ -286,20 +286,20 @@ def categorise(
     if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
         verb = _head_verb(noun)
         if verb is not None and verb.lemma_.lower() in TERRITORY_VERBS:
-            return "territory", noun, verb  # "controlled 74 settlements", "retook 12 villages"
-        return None, noun, None  # "attacked 19 settlements, killing one": places, not a toll
+            return "territory", noun, verb  # "controlled 26 settlements", "retook 12 villages"
+        return None, noun, None  # "attacked 23 villages, killing one": places, not a toll
     if noun is not None and (cat := _outcome(noun, people_ok)):
         return cat, noun, None
     if _lacks_needs(window) and (noun is None or people_ok):
         return "other", noun, None  # "100,000 people without electricity", "in need of aid"
-    # Words right after the number first ("2,000 civilians dead", "and 527 injured"), then the
+    # Words right after the number first ("1,300 civilians dead", "and 412 injured"), then the
     # verbs governing what is counted, then the rest of the clause.
     near: list[Token] = []
-    for t in window[:3]:  # up to the next conjunct: "killed 46 people and wounded 85 others"
+    for t in window[:3]:  # up to the next conjunct: "killed 17 people and wounded 52 others"
         if t.dep_ == "cc" or t.text in (",", ";"):
             break
         near.append(t)
-    # Then the word right before the number: "… kills at least 30" (a headline's "kills" may be
+    # Then the word right before the number: "… kills at least 16" (a headline's "kills" may be
     # tagged a noun), "wounding 12".
     start = tok.sent.start_char + n.hedge_start
     before = [t for t in tok.sent if t.idx + len(t) <= start and not t.is_punct][-1:]
@@ -314,7 +314,7 @@ def categorise(
 
 
 def _hardware(noun: Token, noun_words: set[str]) -> bool:
-    """Military hardware: "tanks", "air defence systems", "weapons installations"."""
+    """Military hardware: "tanks", "air defence systems", "radar installations"."""
     head = noun.lower_
     modifiers = noun_words - {head, noun.lemma_.lower()}
     generic = head in EQUIPMENT_NOUNS and head not in EQUIPMENT_HEADS
@@ -328,13 +328,13 @@ def _hardware(noun: Token, noun_words: set[str]) -> bool:
 def _fate(noun: Token) -> str | None:
     """What became of the people counted, where that overrides what they are: prisoners or
     soldiers released, swapped or brought home are "other" (no longer held); prisoners killed
-    or executed are "killed" ("the murder of 57 prisoners")."""
+    or executed are "killed" ("the murder of 23 prisoners")."""
     held = noun.lemma_.lower() in HELD_NOUNS or noun.lower_ in HELD_NOUNS
     words = [c for c in noun.children if c.dep_ in ("amod", "acl", "relcl")]
     while noun.dep_ == "conj" and noun.head is not noun:
-        noun = noun.head  # "the return of 18 hostages and 583 detainees"
+        noun = noun.head  # "the return of 6 hostages and 210 detainees"
     if noun.dep_ == "pobj" and noun.head.head is not noun.head:
-        words.append(noun.head.head)  # "an exchange of 390 prisoners", "in exchange for 10 …"
+        words.append(noun.head.head)  # "an exchange of 145 prisoners", "in exchange for 12 …"
     verb = _head_verb(noun)
     if verb is not None:
         words.append(verb)
@@ -385,7 +385,7 @@ def _measure(noun: Token | None, decider: Token | None, number_tokens: set[int])
 
 
 def counts_on(text: str) -> bool:
-    """A paragraph that opens on the count before it: "Of them, 29,000 are children"."""
+    """A paragraph that opens on the count before it: "Of them, 8,400 are children"."""
     return _OF_THEM_FIRST.match(text) is not None
 
 

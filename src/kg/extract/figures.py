@@ -129,7 +129,7 @@ def _in_sentence(resolver: Resolver, tok: Token, cues: list[Cue]) -> Attribution
     cue = cue_for(tok, cues)
     if cue is None:
         return _NONE
-    if cue.token.text == ":":  # "General Staff: …" names a source; "Kharkiv: …" a place
+    if cue.token.text == ":":  # "Army Command: …" names a source; "Varnovo: …" a place
         source = resolver.resolve(cue.subject) if cue.subject is not None else None
         if source is None or source.type == "Place":
             return _NONE
@@ -147,9 +147,9 @@ def _continued(
 ) -> Attribution:
     """Sources a sentence leaves implicit, found in the sentence before it.
 
-    A verbless fragment continues the list before it ("… 500 tanks. 2,000 armoured vehicles and
-    1,000 drones."); "It includes/lists/shows …" refers to a list or report named just before,
-    whose author is the source ("X's office delivered a list of weapons. It includes …").
+    A verbless fragment continues the list before it ("… 300 tanks. 1,200 armoured vehicles and
+    700 drones."); "It includes/lists/shows …" refers to a list or report named just before,
+    whose author is the source ("X's office published a list of needs. It includes …").
     """
     if before is None:
         return _NONE
@@ -194,7 +194,7 @@ def _statistics_continued(before: list[Figure]) -> Attribution:
 def _statement(article: Article, resolver: Resolver, sent: Span, going: Attribution) -> Attribution:
     """The statement a sentence without figures leaves open for statistics right after it:
     its own, when it is attributed and speaks of counts ("According to the prosecutor, the
-    number of executions is increasing.") or is by the source whose statistics came just
+    number of abductions is rising.") or is by the source whose statistics came just
     before it; none after the reporter's own narration."""
     of_counts = any(_of_counts(t) for t in sent)
     if going.source is None and not of_counts:
@@ -220,12 +220,12 @@ def _statement(article: Article, resolver: Resolver, sent: Span, going: Attribut
 
 
 def _of_counts(tok: Token) -> bool:
-    """A word that speaks of tolls and counts: "the number of executions", "deadliest"."""
+    """A word that speaks of tolls and counts: "the number of abductions", "deadliest"."""
     return tok.lemma_.lower() in COUNT_WORDS or tok.lower_ in COUNT_WORDS
 
 
 def _announced_after(resolver: Resolver, sent: Span, before: list[Figure]) -> None:
-    """'This was announced by the head of the organisation, Mykola Kuleba.': a sentence that
+    """'This was confirmed by the head of the council, Tomas Brekel.': a sentence that
     attributes the one before it gives its unattributed figures their source."""
     if not before or any(f.source is not None for f in before):
         return
@@ -253,8 +253,8 @@ def _inherited(basis: str | None) -> str | None:
 
 
 def _speaker_label(named: dict[str, Entity], text: str) -> tuple[str, Entity] | None:
-    """'Balde: More than one million people have crossed …': an interview's answer, said by the
-    person the paragraph's label names (someone the article has named; "Q:" or "Kharkiv:" is
+    """'Brekel: More than 37,000 people have left …': an interview's answer, said by the
+    person the paragraph's label names (someone the article has named; "Q:" or "Varnovo:" is
     no one)."""
     m = _SPEAKER_LABEL.match(text)
     if m is None:

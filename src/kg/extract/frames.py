@@ -38,7 +38,7 @@ class Cue:
     text: str
     subject: Span | None  # None: impersonal or passive, no source named
     impersonal: bool = False
-    tag: bool = False  # a headline's tag: "… — MoD", "General Staff: …", "…, governor says"
+    tag: bool = False  # a headline's tag: "… — MoD", "Army Command: …", "…, governor says"
 
 
 def noun_phrase(head: Token) -> Span:
@@ -50,7 +50,7 @@ def noun_phrase(head: Token) -> Span:
             keep_prep = (
                 child.dep_ == "prep" and child.lower_ == "of" and tok.lower_ in _KEEP_PREP_HEADS
             )
-            # "the regional governor Ivan Sydorenko", "the regional governor, Dmytro Lunin,":
+            # "the regional governor Tomas Brekel", "the regional governor, Oleh Varnak,":
             # a name right after its title, or in commas after a role noun.
             keep_name = child.dep_ == "appos" and (
                 child.left_edge.i == tok.i + 1
@@ -67,17 +67,17 @@ def noun_phrase(head: Token) -> Span:
 
 
 def author(head: Token) -> Token:
-    """'a report by UN experts', 'figures from the ministry': who made the document is the source."""
+    """'a study by EU experts', 'figures from the ministry': who made the document is the source."""
     if not _is_info(head):
         return head
-    # "figures from the ministry", and "images analysed by the institute"
+    # "figures from the ministry", and "images reviewed by the monitors"
     preps = [*head.children, *(g for c in head.children if c.dep_ == "acl" for g in c.children)]
     for prep in preps:
         if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from"):
             objs = [c for c in prep.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
-    # "ministry figures", "UN data", "a new monitor toll": a maker written before the noun.
+    # "ministry figures", "UN data", "a monitor tally": a maker written before the noun.
     makers = ORG_ROLES | PERSON_ROLES
     before = [c for c in head.children if c.dep_ == "compound" and c.i < head.i]
     return next((c for c in before if c.pos_ == "PROPN" or c.lemma_.lower() in makers), head)
@@ -90,7 +90,7 @@ def _is_info(tok: Token) -> bool:
 def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     """(subject phrase, passive?) of a verb, climbing to the governing verb for participles."""
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
-    # "the attack, which a war monitor said killed 89": the monitor said it, not the attack.
+    # "the raid, which a rights group said killed 23": the group said it, not the raid.
     named = [c for c in subjects if c.lower_ not in _RELATIVE]
     for child in named[:1] or subjects[:1]:
         if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
@@ -100,11 +100,11 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         return None, True
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         return subject_of(verb.head, depth + 1)
-    # A broken parse ("WHO chief Tedros … said"): the name written right before the verb.
+    # A broken parse ("Council chief Brekel … said"): the name written right before the verb.
     for ent in verb.doc.ents:
         if ent.label_ in ("PERSON", "ORG") and verb.i - 2 <= ent.end <= verb.i:
             return ent, False
-    # "Natalya, 62, said": capitalised words before an age in commas, which taggers miss.
+    # "Vesna, 71, said": capitalised words before an age in commas, which taggers miss.
     i = verb.i - 1
     while i >= 0 and (verb.doc[i].is_punct or verb.doc[i].like_num):
         i -= 1
@@ -135,8 +135,8 @@ def _verbal(tok: Token) -> bool:
 
 
 def _reduced_passive(verb: Token) -> bool:
-    """'the attackers, believed to number about 40, …': someone believes it of them (taggers
-    read a past tense with the attackers as its subject)."""
+    """'the gunmen, believed to number about 60, …': someone believes it of them (taggers
+    read a past tense with the gunmen as its subject)."""
     doc = verb.doc
     return (
         0 < verb.i < len(doc) - 1
@@ -184,7 +184,7 @@ def find_cues(
             if subject is None and not passive:
                 subject = _inverted_subject(tok)
             if subject is not None and (maker := author(subject.root)) is not subject.root:
-                subject = noun_phrase(maker)  # "a report by UN experts said"
+                subject = noun_phrase(maker)  # "a study by EU experts said"
             if passive:
                 cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
             elif subject is not None and subject.text.lower() in IMPERSONAL_SUBJECTS:
@@ -215,8 +215,8 @@ def _after_comma(sent: Span, verb: Token) -> Span | None:
 
 
 def _colon_source(sent: Span) -> Cue | None:
-    """'General Staff: Russia has lost 448,650 troops': a headline's source before a colon. The
-    caller keeps it only if it names a person or a body ("Kharkiv:" and "Sudan war:" do not)."""
+    """'Army Command: Dolgaria has lost 12,340 troops': a headline's source before a colon. The
+    caller keeps it only if it names a person or a body ("Varnovo:" and "Dolgaria war:" do not)."""
     words = _headline_words(sent)
     if words is None:
         return None
@@ -232,7 +232,7 @@ def _colon_source(sent: Span) -> Cue | None:
 
 
 def _inverted_subject(verb: Token) -> Span | None:
-    """'…, reported Human Rights Watch.': a closing cue with its subject after the verb, which
+    """'…, reported Dolgaria Watch.': a closing cue with its subject after the verb, which
     the parser reads as an object; only a name, ending the sentence."""
     doc, sent = verb.doc, verb.sent
     if verb.i == sent.start or doc[verb.i - 1].text != ",":
@@ -247,7 +247,7 @@ def _inverted_subject(verb: Token) -> Span | None:
 
 
 def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
-    """'…, witnesses and local media said Wednesday.': a cue closing the sentence after a comma
+    """'…, residents and local officials said Friday.': a cue closing the sentence after a comma
     whose subject the parser hung elsewhere; the words between the comma and the verb."""
     after = [t for t in verb.doc[verb.i + 1 : verb.sent.end] if not t.is_punct]
     if len(after) > 3 or any(t.pos_ in ("VERB", "AUX", "NUM") for t in after):
@@ -269,7 +269,7 @@ def _acronym(word: str) -> bool:
 
 
 def _dash_source(sent: Span) -> Cue | None:
-    """'… destroy 36 drones overnight — MoD', '… 59 injured in shelling: FM': a headline's
+    """'… down 18 drones overnight — MoD', '… 41 hurt in shelling: FM': a headline's
     source after a closing dash or colon. A page title's '- Outlet Name' has the same shape, so
     names of news outlets are not sources."""
     words = _headline_words(sent)
@@ -281,12 +281,12 @@ def _dash_source(sent: Span) -> Cue | None:
     if dash.text != ":" and sent.doc[dash.i - 1].whitespace_ == "":
         return None  # "pro-Russian", not a dash between words
     if dash.text == ":" and dash.i - sent.start < 4:
-        return None  # "General Staff: …" opens the line: `_colon_source`
+        return None  # "Army Command: …" opens the line: `_colon_source`
     tail = sent.doc[dash.i + 1 : words[-1].i + 1]
     if not 1 <= len(tail) <= 5:
         return None
     if not tail[0].text[:1].isupper():
-        # "…: new monitor toll", "…, officials": lower case only for who makes figures.
+        # "…: monitor tally", "…, officials": lower case only for who makes figures.
         maker = author(tail.root)
         if maker is tail.root or dash.text != ":":
             return None
@@ -331,7 +331,7 @@ def _in(tok: Token, span: Span | None) -> bool:
 
 
 def _in_clause_of(tok: Token, noun: Token, verb: Token) -> bool:
-    """Is `tok` inside a relative clause or aside on `noun`, the subject of `verb` ("Rwanda,
+    """Is `tok` inside a relative clause or aside on `noun`, the subject of `verb` ("Dolgaria,
     which deployed …, said")? (A headline's "Health ministry: 27 killed …" has no such verb.)"""
     if noun.head.i != verb.i or noun.i == verb.i:
         return False
@@ -344,7 +344,7 @@ def _in_clause_of(tok: Token, noun: Token, verb: Token) -> bool:
 def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     """The cue a number falls under: one governing its clause, else 'according to', else nearest."""
     # A cue's source does not say the numbers in its own name, nor those in a clause on it: in
-    # "Rwanda, which deployed about 4,000 soldiers, said …", the 4,000 is the reporter's.
+    # "Dolgaria, which deployed about 1,800 soldiers, said …", the 1,800 is the reporter's.
     usable = [
         c
         for c in cues
@@ -356,8 +356,8 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     governing = sorted(
         (c for c in usable if c.token in ancestors), key=lambda c: ancestors.index(c.token)
     )
-    # A named source above a passive one wins: "The UN says 364 have been confirmed killed";
-    # and above a pronoun that stands for it: "A resident said he had counted 100 bodies".
+    # A named source above a passive one wins: "The UN says 212 have been confirmed killed";
+    # and above a pronoun that stands for it: "A neighbour said he had counted 35 bodies".
     named = [c for c in governing if c.subject is not None]
     if named:
         inner, above = named[0], named[1:]
@@ -374,13 +374,13 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     verbal = [c for c in usable if not c.text.endswith(" of") and main_clause(c.token)]
     if verbal:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
-    # A headline's closing "— MoD" or opening "General Staff:" covers the whole line.
+    # A headline's closing "— MoD" or opening "Army Command:" covers the whole line.
     return next((c for c in usable if c.token.text in (*_DASHES, ":")), None)
 
 
 def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
-    """The nearest reporting verb above a cue whose verb only sometimes frames speech: "Saree
-    said the group would continue its attacks 'until …'" is Saree's, not the group's."""
+    """The nearest reporting verb above a cue whose verb only sometimes frames speech: "Varnak
+    said the militia would continue its raids 'until …'" is Varnak's, not the militia's."""
     if cue.token.lemma_.lower() in REPORTING_VERBS:
         return None
     ancestors = list(cue.token.ancestors)
@@ -392,8 +392,8 @@ def main_clause(tok: Token) -> bool:
     if tok.dep_ in ("ROOT", "parataxis"):
         return True
     if tok.head.dep_ == "ROOT" and tok.dep_ == "advcl":
-        # "…, the General Staff reported on May 27.": a trailing cue the parser hung as a clause
-        # ("…, as other soldiers claimed that …" is a clause of its own, with its own content)
+        # "…, the army command reported on June 3.": a trailing cue the parser hung as a clause
+        # ("…, as local officials claimed that …" is a clause of its own, with its own content)
         if any(c.dep_ in ("mark", "ccomp", "dobj") for c in tok.children):
             return False
         left = tok.left_edge

@@ -3,7 +3,7 @@
 Names become entities (one per canonical key, the gazetteer first), "Russian troops" becomes the
 armed forces of that country, and what later stages need to resolve a pronoun or a role noun is
 kept: which mentions are subjects, the titles written before a name, the gender a text marks,
-and the unnamed people introduced by a role ("Ukraine's deputy prime minister said …").
+and the unnamed people introduced by a role ("Dolgaria's deputy minister said …").
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ class Mentions:
 
 
 def find_mentions(article: Article) -> Mentions:
-    # In a Title Case headline the tagger takes capitalised words for names ("Drone Strike
-    # Kills"): a person there must be named in the running text too, or be in the gazetteer.
+    # In a Title Case headline the tagger takes capitalised words for names ("Shelling Hits
+    # Depot"): a person there must be named in the running text too, or be in the gazetteer.
     in_prose = {
         fold(e.text)
         for _, sdoc in article.parsed
@@ -75,7 +75,7 @@ def find_mentions(article: Article) -> Mentions:
         for e in article.ents(sdoc)
         if e.label_ == "PERSON"
     }
-    # "Debris burns on the street": a common noun opening a sentence, taken for a name. Names
+    # "Smoke rises over the square": a common noun opening a sentence, taken for a name. Names
     # are not written in lower case, so a word the article also writes in lower case is none.
     lower_words: set[str] | None = None
 
@@ -149,8 +149,8 @@ def find_mentions(article: Article) -> Mentions:
         + _role_subjects(article),
         key=lambda p: p.at,
     )
-    # By start, and the longest of mentions starting together last ("U.N." then "U.N. human
-    # rights office"), so "the last body named" is the whole name.
+    # By start, and the longest of mentions starting together last ("U.N." then "U.N. aid
+    # office"), so "the last body named" is the whole name.
     bodies = [
         (m.start, entities[m.entity])
         for m in sorted(mentions, key=lambda m: (m.start, m.end))
@@ -176,7 +176,7 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
         and ent.start > 0
         and fold(ent.doc[ent.start - 1].text) in PERSON_TITLES
     ):
-        kind = "Person"  # "Gen. Zaluzhnyi" tagged as an organisation
+        kind = "Person"  # "Gen. Dolgan" tagged as an organisation
     if kind == "Person" and len(text.split()) <= 2 and is_well_known_place(text):
         kind = "Place"  # the small model tags some cities as people ("Kyiv")
     if kind == "Person":
@@ -185,7 +185,7 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
         return person_entity(text, index)
     label = strip_determiner(text).removesuffix("'s").removesuffix("’s")
     if kind == "Place" and (fold(label) in gaz.demonyms or fold(label) in _NOT_PLACES):
-        return None  # "Ukrainian" tagged as a place; "Avenue" cut from "Mira Avenue"
+        return None  # "Ukrainian" tagged as a place; "Avenue" cut from "Varnak Avenue"
     if label.islower():
         return None  # "city council", "the ministry": not a name; roles resolve them
     if kind == "Organisation" and label.split()[-1].lower() in gaz.force_nouns:
@@ -225,12 +225,12 @@ def _gender(ent: Span, entity: Entity) -> str | None:
         return "m"
     first = fold(entity.label.split()[0])
     if first.endswith("a") and first not in MALE_A_NAMES:
-        return "f?"  # many given names in -a are women's, not all ("Mykola")
+        return "f?"  # many given names in -a are women's, not all ("Nikita")
     return None
 
 
 def _role_subjects(article: Article) -> list[Person]:
-    """Unnamed people a later pronoun can mean: "Ukraine's deputy prime minister called …"."""
+    """Unnamed people a later pronoun can mean: "Dolgaria's deputy minister called …"."""
     found: list[Person] = []
     for block, sdoc in article.parsed:
         for tok in sdoc:
@@ -245,14 +245,14 @@ def _role_subjects(article: Article) -> list[Person]:
                 continue
             closing = [t for t in tok.subtree if not t.is_punct][-1]
             if closing.dep_ == "appos" and closing.ent_type_ == "PERSON":
-                continue  # "the head of the operation, Mamadou Balde, said": he is named
+                continue  # "the head of the mission, Tomas Brekel, said": he is named
             # The parse may hang "the" elsewhere: look at the phrase and the word just before it.
             words = sdoc[max(0, phrase.start - 1) : phrase.end]
             definite = any(t.lower_ in ("the", "this") for t in words) and not any(
                 t.dep_ == "poss" for t in phrase
             )
             if definite:
-                continue  # "the mayor", "the defiant leader": the resolver links it to a person
+                continue  # "the mayor", "the veteran leader": the resolver links it to a person
             entity = unnamed_source(article.doc.id, phrase.text)
             found.append(
                 Person(block.start + phrase.start_char, entity, block.start + tok.sent.start_char,
@@ -268,7 +268,7 @@ def is_subject(tok: Token) -> bool:
 
 
 def _roles_before(ent: Span) -> list[str]:
-    """Titles written before a name ('Mariupol mayor Vadym Boychenko' → mayor)."""
+    """Titles written before a name ('Dolgino mayor Tomas Brekel' → mayor)."""
     roles = []
     for tok in ent:
         if fold(tok.text) in PERSON_ROLES:

@@ -1,7 +1,7 @@
 """Numbers as news prints them: digits with odd separators, number words, hedges.
 
 Hand-written rather than a library (text2num, word2number): those parse whole strings, while we
-need spans with character offsets inside running text, the "32, 300" typesetting quirk, and the
+need spans with character offsets inside running text, the "41, 700" typesetting quirk, and the
 hedge words that decide a figure's qualifier.
 """
 
@@ -23,7 +23,7 @@ SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 
 _WORD_NUMBER = "|".join(sorted([*UNITS, *TENS], key=len, reverse=True))
 _SCALE = r"(?:hundred|thousand|million|billion|m|bn|k)"
-# Digits: "2,000", "32, 300" (a typeset thousands group), "1.3", "2.8 million", "70%".
+# Digits: "2,000", "41, 700" (a typeset thousands group), "4.2", "3.6 million", "65%".
 _DIGITS = r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 NUMBER_RE = re.compile(
     rf"(?<![\w.,/:£$€-])(?:"
@@ -94,7 +94,7 @@ def words_to_number(text: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
-    """Parse one number as written ("32, 300", "1.3 million", "70%", "a dozen")."""
+    """Parse one number as written ("41, 700", "4.2 million", "65%", "a dozen")."""
     m = NUMBER_RE.fullmatch(text.strip())
     if not m:
         return None
@@ -169,7 +169,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
         # "a dozen" keeps its article in the figure text.
         qualifier, hedge_start = hedge_before(text, start)
         if m.group("digits") and text[end : end + 1] == "+" and qualifier == "exact":
-            qualifier, end = "more_than", end + 1  # "1,400+ killed"
+            qualifier, end = "more_than", end + 1  # "2,300+ killed"
         spans.append(
             NumberSpan(
                 start=start,

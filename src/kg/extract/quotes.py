@@ -161,7 +161,7 @@ def _speech_cue(
     found = speech(block, sdoc)
     cues = [c for c in found if c.subject is not None and c.text != "according to"]
     if not cues:
-        # 'According to Kaja Kallas, "Russia will not stop …"': only before the quotation.
+        # 'According to Oleh Varnak, "The shelling will not stop …"': only before the quotation.
         cues = [
             c
             for c in found
@@ -197,7 +197,7 @@ _SOURCE_LABEL = re.compile(r"^\s*Sources?\s*:\s*\S", re.IGNORECASE)
 
 
 def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
-    """'Source: Vitali Klitschko on Telegram' as a paragraph of its own: the quotation in the
+    """'Source: Tomas Brekel on Telegram' as a paragraph of its own: the quotation in the
     next paragraph is that person's or body's."""
     if not _SOURCE_LABEL.match(article.doc.text[block.start : block.end]):
         return None
@@ -206,7 +206,7 @@ def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
 
 
 def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -> Cue | None:
-    """A paragraph that introduces someone ("Olena Petrenko, 58, was asleep when …") and then a
+    """A paragraph that introduces someone ("Yarka Varnik, 58, was asleep when …") and then a
     quotation standing alone in the next one: the quotation is the person's. Only when the
     introducing paragraph quotes no one, and its last sentence has the person as its subject."""
     if article.quotes_in(block):
@@ -235,7 +235,7 @@ def _headline_speaker(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -
                 return Cue(ent.root, "headline", ent)
     before = text[block.start : q.start - 1]
     if before.rstrip().endswith(":"):
-        # 'Zelensky: "We will win"': a name and a colon before the quotation.
+        # 'Varnak: "We will rebuild"': a name and a colon before the quotation.
         name_end = len(before.rstrip()) - 1  # the colon's offset in the block
         for ent in people:
             if ent.end_char == name_end and not before[: ent.start_char].strip():
