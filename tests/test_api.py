@@ -137,10 +137,14 @@ def test_figure_attributions_route_takes_the_figures_filters(client: httpx.Clien
     spec = client.get("/openapi.json").json()
     for path in ("/figures", "/queries/figure-attributions"):
         names = {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
-        assert {"source", "category", "document", "place", "from", "to"} <= names, path
+        assert {"source", "category", "document", "place", "basis", "from", "to"} <= names, path
     params = {"category": "killed", "from": "2024-03-01", "to": "2024-03-31", "place": "kharkiv"}
     canned = client.get("/queries/figure-attributions", params=params)
     assert canned.status_code == 200 and canned.json()
     assert canned.json() == client.get("/figures", params=params).json()
     bad = client.get("/queries/figure-attributions", params={"from": "last week"})
     assert bad.status_code == 422
+    stated = client.get("/figures", params={"basis": "sentence"}).json()
+    assert stated and {r["source_basis"] for r in stated} == {"sentence"}
+    for path in ("/figures", "/quotes"):
+        assert client.get(path, params={"basis": "guessed"}).status_code == 422

@@ -143,3 +143,25 @@ def test_pages_of_a_canned_query_concatenate_to_its_rows(sample_store) -> None:
             paged(query.text, *bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="own LIMIT"):
         paged("SELECT * WHERE { ?s ?p ?o } LIMIT 3", 10)
+
+
+def test_how_each_source_was_found_is_kept_and_filters(sample_store) -> None:
+    rows = q(sample_store, "figure-attributions")
+    assert all((r["source_iri"] is None) == (r["source_basis"] is None) for r in rows)
+    assert {"sentence", "coreference", "quotation"} <= {r["source_basis"] for r in rows}
+    stated = q(sample_store, "figure-attributions", basis="sentence")
+    assert stated and all(r["source_basis"] == "sentence" for r in stated)
+    assert len(stated) < sum(r["source_iri"] is not None for r in rows)
+    quotes = q(sample_store, "quotes")
+    assert all((r["speaker_iri"] is None) == (r["speaker_basis"] is None) for r in quotes)
+
+
+def test_the_bases_are_one_list_in_code_shapes_queries_and_api() -> None:
+    from kg.model import BASES
+    from kg.resources import ontology_dir
+
+    shapes = (ontology_dir() / "shapes.ttl").read_text()
+    assert shapes.count('sh:in ( "' + '" "'.join(BASES) + '" )') == 2
+    for name in ("figure-attributions", "quotes"):
+        (param,) = [p for p in load_queries()[name].parameters if p.name == "basis"]
+        assert param.values == BASES

@@ -14,10 +14,15 @@ from rdflib import Literal as RDFLiteral
 from api.common import Limit, Offset, rows
 from api.deps import PoolDep, SettingsDep
 from api.routers.queries import PAGE_HEADERS, page_headers, page_rows
+from kg.model import BASES
 from kg.queries import load_queries
 from kg.vocab import ID
 
 router = APIRouter(tags=["entities, figures, quotes"])
+
+# How a source or speaker was found (kg.model.BASES): "sentence" keeps what sentences say.
+Basis = Literal[BASES]  # type: ignore[valid-type]
+_BASIS = Query(description="Only sources found this way: " + ", ".join(BASES) + ".")
 
 Category = Literal[
     "killed",
@@ -111,6 +116,7 @@ async def figures(
             "label or an alias contains this text (any case), or the place's IRI.",
         ),
     ] = None,
+    basis: Annotated[Basis | None, _BASIS] = None,
     since: Annotated[date | None, Query(alias="from", description="Published on or after.")] = None,
     until: Annotated[date | None, Query(alias="to", description="Published on or before.")] = None,
     limit: Limit = 100,
@@ -120,7 +126,8 @@ async def figures(
     (whose parameters these are: /queries/figure-attributions gives the same rows)."""
     query = load_queries()["figure-attributions"]
     given = {"source": source, "category": category, "document": document, "place": place,
-             "from": since and since.isoformat(), "to": until and until.isoformat()}  # fmt: skip
+             "basis": basis, "from": since and since.isoformat(),
+             "to": until and until.isoformat()}  # fmt: skip
     bindings = query.bindings({k: v for k, v in given.items() if v})
     found, more = await page_rows(pool, settings, query.text, bindings, limit, offset)
     response.headers.update(page_headers(request, offset, len(found), more))
@@ -135,12 +142,14 @@ async def quotes(
     settings: SettingsDep,
     speaker: Annotated[str | None, Query(max_length=300)] = None,
     document: Annotated[str | None, Query(max_length=300)] = None,
+    basis: Annotated[Basis | None, _BASIS] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Quotations with their speakers, filtered."""
     query = load_queries()["quotes"]
-    values = {k: v for k, v in {"speaker": speaker, "document": document}.items() if v}
+    given = {"speaker": speaker, "document": document, "basis": basis}
+    values = {k: v for k, v in given.items() if v}
     found, more = await page_rows(pool, settings, query.text, query.bindings(values), limit, offset)
     response.headers.update(page_headers(request, offset, len(found), more))
     return found

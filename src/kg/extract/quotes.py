@@ -120,12 +120,8 @@ def _resumes(
     for between, sdoc in article.parsed[opened_at + 1 : at]:
         if article.quotes_in(between):
             return False
-        if any(c.subject is not None for c in speech(between, sdoc)):
+        if _someone_else(article, speech, resolver, between, sdoc, opened.speaker.key):
             return False
-        for ent in article.ents(sdoc):
-            named = resolver.mentions.covering(between.start + ent.start_char)
-            if named is not None and named.type == "Person" and named.key != opened.speaker.key:
-                return False
     return True
 
 
@@ -138,13 +134,20 @@ def _goes_on(
     if before.speaker is None:
         return False
     block, sdoc = article.parsed[at]
+    return not _someone_else(article, speech, resolver, block, sdoc, before.speaker.key)
+
+
+def _someone_else(
+    article: Article, speech: _SpeechCues, resolver: Resolver, block: Block, sdoc: Doc, key: str
+) -> bool:
+    """Whether a paragraph reports anyone speaking, or names a person other than `key`."""
     if any(c.subject is not None for c in speech(block, sdoc)):
-        return False
+        return True
     for ent in article.ents(sdoc):
         named = resolver.mentions.covering(block.start + ent.start_char)
-        if named is not None and named.type == "Person" and named.key != before.speaker.key:
-            return False
-    return True
+        if named is not None and named.type == "Person" and named.key != key:
+            return True
+    return False
 
 
 def _stands_alone(article: Article, q: QuoteSpan, block: Block) -> bool:
