@@ -238,3 +238,30 @@ def test_a_source_label_and_a_headline_maker(parse) -> None:
     by_value = {f.value: f for f in found}
     assert (by_value[41].source_text, by_value[41].basis) == ("monitor", "headline")
     assert by_value[16].source.label == by_value[7].source.label == "Tomas Brekel"
+
+
+def test_frames_that_the_parser_hangs_elsewhere_still_name_the_source(parse) -> None:
+    article = parse(
+        "The strike on the market killed 27 people, the regional prosecutor's office reported "
+        "on Monday.\n\n"
+        "Governor Oleh Varnak warned that the number of victims could rise, saying 61 people "
+        "were wounded.\n\n"
+        "A blast at the depot has claimed the lives of 9 workers, local officials reported.\n"
+    )
+    found = _figures(article)
+    assert found[27].source_text == "the regional prosecutor's office"
+    assert found[61].source.label == "Oleh Varnak"  # not "the number"
+    assert (found[9].category, found[9].source_text) == ("killed", "local officials")
+
+
+def test_a_statement_before_the_figures_and_a_new_topic_after_them(parse) -> None:
+    article = parse(
+        "This was reported by the Dolgaria Emergency Service. As a result, 4 adults were killed "
+        "and 19 people were injured.\n\n"
+        "The Dolgaria Relief Council said 23 civilians were killed. A missile strike has "
+        "devastated the port, killing 31 people.\n"
+    )
+    found = _figures(article)
+    assert found[4].source.label == found[19].source.label == "Dolgaria Emergency Service"
+    assert found[4].basis == "continuation" and found[4].cue is None
+    assert found[31].source is None  # the reporter's own account of another event

@@ -167,6 +167,10 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
     if lemma in ("get", "make", "break") and particles & {"out", "away", "through"}:
         return "displaced" if people_ok else None
+    if lemma == "life" or token.lower_ == "lives":
+        # "claiming the lives of 20 people", "the attack cost 12 lives"
+        taken = token.head.lemma_.lower() in ("claim", "take", "cost", "lose", "end")
+        return "killed" if taken else None  # lives are people's, whatever the noun before
     if lemma in ("burn", "bury") and any(c.lower_ == "alive" for c in token.children):
         return "killed" if people_ok else None  # "burned alive"
     if lemma == "down" or (lemma in ("shoot", "bring") and "down" in particles):

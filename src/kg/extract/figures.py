@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -21,7 +21,7 @@ from kg.extract.certainty import certainty
 from kg.extract.coref import Resolver
 from kg.extract.counting import counts_on, figures_in_sentence
 from kg.extract.frames import Cue, cue_for, find_cues, main_clause, noun_phrase
-from kg.lexicon import COUNT_WORDS, INFO_NOUNS, SPEECH_VERBS
+from kg.lexicon import COUNT_WORDS, INFO_NOUNS, PEOPLE_NOUNS, SPEECH_VERBS, TROOP_NOUNS
 from kg.model import Figure, Quote
 
 
@@ -77,7 +77,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     who = _in_sentence(resolver, cand.token, cues)
                 if not who.found:
                     who = _continued(resolver, sent, previous_sentence, previous_figures)
-                if not who.found and not cues:
+                if not who.found and not cues and not _new_topic(sent):
                     who = _statistics_continued(previous_figures)
                     if not who.found and not previous_figures:
                         who = statement
@@ -179,6 +179,16 @@ def _continued(
     return _NONE
 
 
+def _new_topic(sent: Span) -> bool:
+    """A sentence that introduces what it tells with an indefinite subject ("A missile strike
+    has devastated the city, …", "An explosion at the camp …") starts a topic of its own: it
+    does not go on with the statistics before it."""
+    subject = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS:
+        return False
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+
+
 def _statistics_continued(before: list[Figure]) -> Attribution:
     """A sentence with no attribution of its own right after an attributed sentence's figures
     continues its statistics ("The ministry said 23 people died. Among the dead are 40 women.",
@@ -196,6 +206,9 @@ def _statement(article: Article, resolver: Resolver, sent: Span, going: Attribut
     its own, when it is attributed and speaks of counts ("According to the prosecutor, the
     number of abductions is rising.") or is by the source whose statistics came just
     before it; none after the reporter's own narration."""
+    announced = _announcement(resolver, sent)
+    if announced.found:  # "This was reported by the emergency service." before the figures
+        return replace(announced, cue=None)
     of_counts = any(_of_counts(t) for t in sent)
     if going.source is None and not of_counts:
         return _NONE  # found first: most sentences are narration, and cues cost a parse walk
@@ -229,23 +242,33 @@ def _announced_after(resolver: Resolver, sent: Span, before: list[Figure]) -> No
     attributes the one before it gives its unattributed figures their source."""
     if not before or any(f.source is not None for f in before):
         return
+    found = _announcement(resolver, sent)
+    for fig in before if found.found else ():
+        fig.source, fig.source_text, fig.cue, fig.basis = (
+            found.source,
+            found.text,
+            found.cue,
+            ("continuation"),
+        )
+
+
+def _announcement(resolver: Resolver, sent: Span) -> Attribution:
+    """Who 'This was reported by …' names, with its cue; _NONE for any other sentence."""
     root = sent.root
     subject = next((c for c in root.children if c.dep_ == "nsubjpass"), None)
     agent = next((c for c in root.children if c.dep_ == "agent"), None)
     if subject is None or subject.lower_ not in ("this", "that", "these") or agent is None:
-        return
+        return _NONE
     if root.lemma_.lower() not in SPEECH_VERBS:
-        return
+        return _NONE
     by = next((c for c in agent.children if c.dep_ == "pobj"), None)
     if by is None:
-        return
+        return _NONE
     phrase = noun_phrase(by)
     source = resolver.resolve(phrase)
     if source is None:
-        return
-    for fig in before:
-        fig.source, fig.source_text, fig.cue = source, phrase.text, f"{root.text} by"
-        fig.basis = "continuation"
+        return _NONE
+    return Attribution(source, phrase.text, f"{root.text} by", "continuation")
 
 
 def _inherited(basis: str | None) -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from kg.lexicon import (
+    COUNT_WORDS,
     EVIDENCE_VERBS,
     FACELESS_INFO,
     IMPERSONAL_SUBJECTS,
@@ -95,6 +96,10 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     for child in named[:1] or subjects[:1]:
         if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
             return noun_phrase(verb.head), False
+        if depth and child.lemma_.lower() in COUNT_WORDS and verb.dep_ == "ccomp":
+            # "He warned that the number … is likely to change, saying …": a count says
+            # nothing; the one who warned does.
+            return subject_of(verb.head, depth + 1)
         return noun_phrase(child), child.dep_ == "nsubjpass"
     if any(c.dep_ == "auxpass" for c in verb.children):
         return None, True
@@ -122,6 +127,13 @@ def _cue_text(tok: Token) -> str:
     if any(c.dep_ == "xcomp" and c.lower_ in ("to",) for c in tok.children):
         words.append(tok.nbor(1))
     return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+
+
+def _claims_lives(verb: Token) -> bool:
+    """'The blast claimed the lives of 10 people': a toll, not a claim."""
+    return verb.lemma_.lower() == "claim" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in ("life", "lives", "toll") for c in verb.children
+    )
 
 
 def _verbal(tok: Token) -> bool:
@@ -177,7 +189,7 @@ def find_cues(
                 named = maker is not subject
                 cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
                                 impersonal=not named))  # fmt: skip
-        elif _verbal(tok) and tok.lemma_.lower() in verbs:
+        elif _verbal(tok) and tok.lemma_.lower() in verbs and not _claims_lives(tok):
             subject, passive = subject_of(tok)
             passive = passive or _reduced_passive(tok)
             subject = _trailing_subject(tok, subject) or subject
@@ -388,9 +400,25 @@ def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
     return min(above, key=lambda c: ancestors.index(c.token)) if above else None
 
 
+def _closes_sentence(verb: Token) -> bool:
+    """A reporting clause after a comma that ends its sentence, whatever the parser hung it on:
+    its subject right after the comma, nothing after it but adjuncts."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.i > verb.i:
+        return False
+    left = subject.left_edge
+    if left.i == 0 or verb.doc[left.i - 1].text != ",":
+        return False
+    if any(c.dep_ in ("mark", "ccomp", "dobj", "xcomp") for c in verb.children):
+        return False
+    return verb.right_edge.i >= verb.sent.end - 2
+
+
 def main_clause(tok: Token) -> bool:
     if tok.dep_ in ("ROOT", "parataxis"):
         return True
+    if tok.dep_ in ("acl", "relcl") and _closes_sentence(tok):
+        return True  # "… killed 35 people, the prosecutor's office reported on Monday."
     if tok.head.dep_ == "ROOT" and tok.dep_ == "advcl":
         # "…, the army command reported on June 3.": a trailing cue the parser hung as a clause
         # ("…, as local officials claimed that …" is a clause of its own, with its own content)
