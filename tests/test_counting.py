@@ -71,3 +71,19 @@ def test_a_plus_after_a_number_is_more_than_and_burned_alive_is_killed(read) -> 
     (g,) = read("A dozen men were burned alive in the market.").figures
     assert (g.value, g.category) == (12, "killed")
     assert read("Three houses and two junta units were hit near four camps.").figures == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The strike killed 57 people. The victims included five children.",
+            {57: "killed", 5: "killed"},
+        ),
+        ("One hundred and twenty people also sought medical assistance.", {120: "injured"}),
+        ("Forty-three people are undergoing treatment in hospital.", {43: "injured"}),
+        ("Two explosive devices detonated inside the camp.", {2: "equipment"}),
+    ],
+)
+def test_parts_of_a_toll_treatment_and_numbers_in_words(read, text: str, expected: dict) -> None:
+    assert {f.value: f.category for f in read(text).figures} == expected

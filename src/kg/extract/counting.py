@@ -167,6 +167,10 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
     if lemma in ("get", "make", "break") and particles & {"out", "away", "through"}:
         return "displaced" if people_ok else None
+    if lemma in ("assistance", "help", "care", "attention") and any(
+        c.lower_ == "medical" for c in token.children
+    ):
+        return "injured" if people_ok else None  # "sought medical assistance"
     if lemma == "life" or token.lower_ == "lives":
         # "claiming the lives of 20 people", "the attack cost 12 lives"
         taken = token.head.lemma_.lower() in ("claim", "take", "cost", "lose", "end")
@@ -314,6 +318,8 @@ def categorise(
         return "troops", noun, None
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
+    if _victims_include(tok):
+        return previous or "killed", noun, None  # "The victims included five children."
     return None, noun, None
 
 
@@ -355,6 +361,15 @@ def _fate(noun: Token) -> str | None:
             if _outcome(word, True) in ("killed", "injured"):
                 return _outcome(word, True)
     return None
+
+
+def _victims_include(tok: Token) -> bool:
+    """'The victims included five children', 'The dead include 12 women': a part of the toll."""
+    verb = _head_verb(tok)
+    if verb is None or verb.lemma_.lower() != "include":
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and subject.lemma_.lower() in ("victim", "dead", "casualty")
 
 
 def _refers_back(tok: Token) -> bool:

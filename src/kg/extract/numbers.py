@@ -30,7 +30,9 @@ NUMBER_RE = re.compile(
     rf"(?P<digits>{_DIGITS})(?:\s?(?P<dscale>{_SCALE})\b)?(?P<pct>\s?%|\s(?:per ?cent|percent)\b)?"
     rf"|(?P<dozen>\ba dozen\b|\bdozen\b)"
     rf"|(?P<article>\b(?:half\s+an?|an?)\s+(?P<ascale>hundred|thousand|million|billion)\b)"
-    rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?(?:\s(?:{_SCALE}))*\b)"
+    # "forty-three", "one million", "one hundred (and) twenty": units after a scale only
+    rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?"
+    rf"(?:(?:\s(?:{_SCALE}))+(?:\s(?:and\s)?(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?)?)?\b)"
     rf")(?![\w/]|[.,]\d|:\d|-\w)",
     re.IGNORECASE,
 )
@@ -88,6 +90,8 @@ def words_to_number(text: str) -> float | None:
         elif word == "dozen":
             current = (current or 1) * 12
             seen = True
+        elif word == "and" and (seen or total):
+            continue  # "one hundred and twenty"
         elif word:
             return None
     return total + current if seen or total else None
