@@ -87,3 +87,17 @@ def test_a_plus_after_a_number_is_more_than_and_burned_alive_is_killed(read) -> 
 )
 def test_parts_of_a_toll_treatment_and_numbers_in_words(read, text: str, expected: dict) -> None:
     assert {f.value: f.category for f in read(text).figures} == expected
+
+
+def test_lists_after_including_and_the_fallen(read) -> None:
+    found = read(
+        "The raid killed 30 people, including 12 soldiers, 9 police officers and 54 civilians."
+    )
+    assert {f.value: f.category for f in found.figures} == {
+        30: "killed",
+        12: "killed",
+        9: "killed",
+        54: "killed",
+    }
+    (f,) = read("The army buried 12 fallen soldiers.").figures
+    assert f.category == "killed"

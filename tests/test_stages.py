@@ -265,3 +265,30 @@ def test_a_statement_before_the_figures_and_a_new_topic_after_them(parse) -> Non
     assert found[4].source.label == found[19].source.label == "Dolgaria Emergency Service"
     assert found[4].basis == "continuation" and found[4].cue is None
     assert found[31].source is None  # the reporter's own account of another event
+
+
+def test_press_release_header_and_a_name_after_the_verb(parse) -> None:
+    article = parse(
+        "Statement by Ilse Varga, Regional Director for the North\n\n"
+        '"At least 14 aid workers have been killed in the district this month. We call for '
+        'their protection."\n\n'
+        '"The toll now stands at 36 dead in the village," declared to reporters in the evening '
+        "Ilko Varnik, head of the district.\n"
+    )
+    resolver = _resolver(article)
+    quotes = find_quotations(article, resolver)
+    assert [q.speaker.label for q in quotes] == ["Ilse Varga", "Ilko Varnik"]
+    found = {f.value: f for f in find_figures(article, resolver, quotes)}
+    assert found[14].source.label == "Ilse Varga" and found[14].basis == "quotation"
+
+
+def test_headline_tags_a_country_closes_and_a_label_is_cut_at_its_colon(parse) -> None:
+    article = parse(
+        "Missile strike kills 3 people in port of Varnovo: Ukraine\n\n"
+        "The interior minister said 6 police officers were killed. Separately, gunmen struck "
+        "another vehicle, killing 4 people.\n"
+    )
+    found = _figures(article)
+    assert (found[3].source.label, found[3].basis) == ("Ukraine", "headline")
+    assert (found[6].source_text, found[6].basis) == ("The interior minister", "sentence")
+    assert found[4].source is None

@@ -60,7 +60,11 @@ _DATELINE = re.compile(
     r"|[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}(?:,\s*" + _NAME + r")?)\s*[-–—]+\s+"
 )
 # A line that says whose words follow: the article's own, however short.
-_ATTRIBUTION_LABEL = re.compile(r"^\s*(?:sources?|quote)\s*:\s*\S", re.IGNORECASE)
+_ATTRIBUTION_LABEL = re.compile(
+    r"^\s*(?:(?:sources?|quote)\s*:|(?:statement|remarks|comments?|message)\s+(?:by|from)\b)"
+    r"\s*\S",
+    re.IGNORECASE,
+)
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, str]]:

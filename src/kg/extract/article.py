@@ -157,6 +157,11 @@ def names_in(sdoc: Doc) -> list[Span]:
     missed; in order."""
     found: list[Span] = []
     for e in sdoc.ents:
+        colon = next((t.i for t in e if t.text == ":"), None)
+        if colon is not None:  # "Army Command: Dolgaria" is a label and what follows it
+            if colon == e.start:
+                continue
+            e = Span(sdoc, e.start, colon, label=e.label_)
         split = _place_then_name(e)
         if split is not None:
             found.extend(split)

@@ -65,12 +65,15 @@ class Resolver:
         self._people_at = [p.at for p in mentions.people]
         self.reporters = _reporters(article)
 
-    def refers_back(self, phrase: Span) -> bool:
+    def refers_back(self, phrase: Span, resolved: Entity | None = None) -> bool:
         """Whether the phrase means someone named elsewhere: a pronoun, or a definite
-        description without a name ("the ministry", "the governor")."""
+        description without a name ("the ministry", "the governor") that `resolved` (what the
+        phrase resolved to, if known) shows was linked to someone, not kept as it stands."""
         low = phrase.text.strip().lower()
-        if low in PERSON_PRONOUNS or low == "it":
+        if low in PERSON_PRONOUNS or low in ("it", "they"):
             return True
+        if resolved is not None and resolved.type == "Source":
+            return False
         return (
             phrase[0].lower_ in _DEFINITE
             and not any(t.pos_ == "PROPN" for t in phrase)

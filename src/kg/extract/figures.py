@@ -21,7 +21,15 @@ from kg.extract.certainty import certainty
 from kg.extract.coref import Resolver
 from kg.extract.counting import counts_on, figures_in_sentence
 from kg.extract.frames import Cue, cue_for, find_cues, main_clause, noun_phrase
-from kg.lexicon import COUNT_WORDS, INFO_NOUNS, PEOPLE_NOUNS, SPEECH_VERBS, TROOP_NOUNS
+from kg.lexicon import (
+    COUNT_WORDS,
+    INFO_NOUNS,
+    ORG_ROLES,
+    PEOPLE_NOUNS,
+    PERSON_ROLES,
+    SPEECH_VERBS,
+    TROOP_NOUNS,
+)
 from kg.model import Figure, Quote
 
 
@@ -41,6 +49,7 @@ class Attribution:
 
 _NONE = Attribution()
 _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
+_NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
 
 
@@ -131,13 +140,21 @@ def _in_sentence(resolver: Resolver, tok: Token, cues: list[Cue]) -> Attribution
         return _NONE
     if cue.token.text == ":":  # "Army Command: …" names a source; "Varnovo: …" a place
         source = resolver.resolve(cue.subject) if cue.subject is not None else None
-        if source is None or source.type == "Place":
+        # "Varnovo: …" opens on a place (or a word kg cannot tell from one); "…: Ukraine" closes
+        # on a country that says so.
+        if source is None:
+            return _NONE
+        closing = cue.token.i > tok.i
+        if source.type == "Place" and not (closing and source.geo and source.geo.is_country):
+            return _NONE
+        role = fold(cue.subject.root.text) in ORG_ROLES | PERSON_ROLES
+        if source.type == "Source" and not closing and not role:
             return _NONE
     if cue.subject is None or cue.impersonal:
         return Attribution(cue=cue.text)
     source = resolver.resolve(cue.subject)
     basis = "headline" if cue.tag else "sentence"
-    if basis == "sentence" and resolver.refers_back(cue.subject):
+    if basis == "sentence" and resolver.refers_back(cue.subject, source):
         basis = "coreference"
     return Attribution(source, cue.subject.text, cue.text, basis)
 
@@ -180,9 +197,11 @@ def _continued(
 
 
 def _new_topic(sent: Span) -> bool:
-    """A sentence that introduces what it tells with an indefinite subject ("A missile strike
-    has devastated the city, …", "An explosion at the camp …") starts a topic of its own: it
-    does not go on with the statistics before it."""
+    """A sentence that opens on "Separately" or "Elsewhere", or introduces what it tells with an
+    indefinite subject ("A missile strike has devastated the city, …", "An explosion at the
+    camp …"), starts a topic of its own: it does not go on with the statistics before it."""
+    if sent[0].lower_ in _NEW_TOPIC:
+        return True  # "Separately, …", "Elsewhere, …", "Meanwhile, …"
     subject = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS:
         return False

@@ -247,15 +247,23 @@ def _inverted_subject(verb: Token) -> Span | None:
     """'…, reported Dolgaria Watch.': a closing cue with its subject after the verb, which
     the parser reads as an object; only a name, ending the sentence."""
     doc, sent = verb.doc, verb.sent
-    if verb.i == sent.start or doc[verb.i - 1].text != ",":
+    if verb.i == sent.start or doc[verb.i - 1].text not in (",", "”", '"', "’", "'"):
         return None
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i), None)
-    if obj is None or obj.pos_ != "PROPN":
-        return None
-    phrase = noun_phrase(obj)
-    if any(not t.is_punct for t in doc[phrase.end : sent.end]):
-        return None
-    return phrase
+    if obj is not None and obj.pos_ == "PROPN":
+        phrase = noun_phrase(obj)
+        if not any(not t.is_punct for t in doc[phrase.end : sent.end]):
+            return phrase
+    # '…," declared to reporters in the evening Ilko Varnik, head of the district.': the first
+    # name after the verb, with only phrases of place and time between.
+    for ent in sent.ents:
+        if ent.start <= verb.i or ent.label_ not in ("PERSON", "ORG"):
+            continue
+        between = doc[verb.i + 1 : ent.start]
+        if any(t.pos_ in ("VERB", "AUX") or t.text in (".", ";") for t in between):
+            return None
+        return ent
+    return None
 
 
 def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:

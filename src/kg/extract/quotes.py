@@ -70,9 +70,9 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
             if found is not None and found[0].subject is not None:
                 cue, basis = found
                 subject = cue.subject
-                if basis == "sentence" and resolver.refers_back(subject):
-                    basis = "coreference"
                 speaker = resolver.resolve(subject)
+                if basis == "sentence" and resolver.refers_back(subject, speaker):
+                    basis = "coreference"
                 quote = replace(
                     quote, speaker=speaker, speaker_text=subject.text, cue=cue.text,
                     basis=basis if speaker is not None else None,
@@ -196,12 +196,15 @@ def _speech_cue(
     return None
 
 
-_SOURCE_LABEL = re.compile(r"^\s*Sources?\s*:\s*\S", re.IGNORECASE)
+_SOURCE_LABEL = re.compile(
+    r"^\s*(?:Sources?\s*:|(?:Statement|Remarks|Comments?|Message)\s+(?:by|from)\b)\s*\S",
+    re.IGNORECASE,
+)
 
 
 def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
-    """'Source: Tomas Brekel on Telegram' as a paragraph of its own: the quotation in the
-    next paragraph is that person's or body's."""
+    """'Source: Tomas Brekel on Telegram', 'Statement by Ilse Varga, Regional Director' as a
+    paragraph of its own: the quotation in the next paragraph is that person's or body's."""
     if not _SOURCE_LABEL.match(article.doc.text[block.start : block.end]):
         return None
     named = [e for e in article.ents(sdoc) if e.label_ in ("PERSON", "ORG")]
