@@ -101,3 +101,18 @@ def test_lists_after_including_and_the_fallen(read) -> None:
     }
     (f,) = read("The army buried 12 fallen soldiers.").figures
     assert f.category == "killed"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The army lost more than 900 troops, 12 tanks and 30 vehicles.",
+         {900: "more_than", 12: "more_than", 30: "more_than"}),
+        ("The strikes caused at least 72 deaths and 43 injuries.", {72: "at_least", 43: "at_least"}),
+        ("At least 11 were killed and five wounded.", {11: "at_least", 5: "exact"}),
+        ("More than 150 soldiers, a tank and four trucks were destroyed.",
+         {150: "more_than", 4: "exact"}),
+    ],
+)  # fmt: skip
+def test_one_hedge_over_a_list_of_nouns_sharing_a_verb(read, text: str, expected: dict) -> None:
+    assert {f.value: f.qualifier for f in read(text).figures} == expected

@@ -8,7 +8,7 @@ durations, distances, dates, addresses and a city's population are ruled out by 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -437,4 +437,29 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
         if not measure:  # "puts the figure at 500": what the figure before it counted
             measure = out[-1].measure if out and out[-1].category == category else category
         out.append(FigureCandidate(n, category, measure, tok))
+    _share_hedges(out)
     return out
+
+
+def _share_hedges(found: list[FigureCandidate]) -> None:
+    """One hedge over a list of nouns that share a verb covers every number of the list ("lost
+    more than 900 troops, 12 tanks and 30 vehicles"), unless an item has no numeral ("a tank")
+    or one has a verb or participle of its own (CONVENTIONS 5)."""
+    by_noun = {c.token.head.i: c for c in found if c.token.dep_ == "nummod"}
+    for cand in found:
+        if cand.number.qualifier == "exact" or cand.token.dep_ != "nummod":
+            continue
+        items = [cand.token.head, *cand.token.head.conjuncts]
+        if len(items) < 2 or any(i.i not in by_noun for i in items) or any(map(_own_verb, items)):
+            continue
+        for item in items:
+            other = by_noun[item.i]
+            if other.number.qualifier == "exact" and other.number.start > cand.number.start:
+                other.number = replace(other.number, qualifier=cand.number.qualifier)
+
+
+def _own_verb(noun: Token) -> bool:
+    """'12 killed', '30 people wounded': a participle or clause of the noun's own."""
+    return any(
+        c.dep_ in ("acl", "relcl") or (c.dep_ == "amod" and c.tag_ == "VBN") for c in noun.children
+    )
