@@ -292,3 +292,19 @@ def test_headline_tags_a_country_closes_and_a_label_is_cut_at_its_colon(parse) -
     assert (found[3].source.label, found[3].basis) == ("Ukraine", "headline")
     assert (found[6].source_text, found[6].basis) == ("The interior minister", "sentence")
     assert found[4].source is None
+
+
+def test_a_quoted_predicate_is_the_name_before_it_and_placed_names_are_places(parse) -> None:
+    article = parse(
+        "Mayor Ilko Varnik 'strongly condemned the attack on the market' which was reported on "
+        "Sunday.\n\n"
+        "Gunmen raided the village of Banyal Koro overnight. He said 12 people were killed.\n"
+    )
+    resolver = _resolver(article)
+    (quote,) = find_quotations(article, resolver)
+    assert quote.speaker.label == "Ilko Varnik"
+    assert all(
+        e.label != "Banyal Koro" or e.type == "Place" for e in resolver.mentions.entities.values()
+    )
+    found = {f.value: f for f in find_figures(article, resolver, [quote])}
+    assert found[12].source is None or found[12].source.label != "Banyal Koro"

@@ -157,6 +157,13 @@ def names_in(sdoc: Doc) -> list[Span]:
     missed; in order."""
     found: list[Span] = []
     for e in sdoc.ents:
+        end = e.end
+        while end > e.start and sdoc[end - 1].is_punct and sdoc[end - 1].text not in ".)":
+            end -= 1  # "Ilko Varnik '" with the quotation mark that opens after the name
+        if end == e.start:
+            continue
+        if end != e.end:
+            e = Span(sdoc, e.start, end, label=e.label_)
         colon = next((t.i for t in e if t.text == ":"), None)
         if colon is not None:  # "Army Command: Dolgaria" is a label and what follows it
             if colon == e.start:

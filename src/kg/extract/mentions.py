@@ -25,7 +25,15 @@ from kg.entities import (
 )
 from kg.extract.article import Article
 from kg.extract.frames import noun_phrase
-from kg.lexicon import FEMALE_WORDS, MALE_A_NAMES, MALE_WORDS, PERSON_ROLES, PERSON_TITLES, TITLES
+from kg.lexicon import (
+    FEMALE_WORDS,
+    MALE_A_NAMES,
+    MALE_WORDS,
+    PERSON_ROLES,
+    PERSON_TITLES,
+    SETTLEMENT_WORDS,
+    TITLES,
+)
 from kg.model import Mention, merge_entity
 from kg.places import is_well_known_place
 
@@ -179,6 +187,8 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
         kind = "Person"  # "Gen. Dolgan" tagged as an organisation
     if kind == "Person" and len(text.split()) <= 2 and is_well_known_place(text):
         kind = "Place"  # the small model tags some cities as people ("Kyiv")
+    if kind == "Person" and _placed(ent):
+        kind = "Place"  # "the village of Varnovo", "in Dolgino": a place the tagger called a person
     if kind == "Person":
         if len(text.split()) == 1 and fold(text) in TITLES:
             return None
@@ -191,6 +201,21 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
     if kind == "Organisation" and label.split()[-1].lower() in gaz.force_nouns:
         kind = "ArmedForce"
     return make_entity(kind, label, text)
+
+
+def _placed(ent: Span) -> bool:
+    """A name written where places are: after "in" or "near", or "the village of"."""
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    if before is None or fold(doc[ent.start].text) in TITLES:
+        return False
+    if before.lower_ in ("in", "near"):
+        return True
+    return (
+        before.lower_ == "of"
+        and ent.start > 1
+        and doc[ent.start - 2].lemma_.lower() in SETTLEMENT_WORDS | {"camp", "district", "province"}
+    )
 
 
 def armed_force(tok: Token) -> tuple[Entity, int] | None:

@@ -161,6 +161,8 @@ def _speech_cue(
     """The speech verb nearest the quote, outside any quotation, in its block (`parsed[at]`)
     or the one before; and how it was found (a `kg.model.BASES` term)."""
     block, sdoc = article.parsed[at]
+    if (predicate := _quoted_predicate(article, q, block, sdoc)) is not None:
+        return predicate, "sentence"
     found = speech(block, sdoc)
     cues = [c for c in found if c.subject is not None and c.text != "according to"]
     if not cues:
@@ -209,6 +211,23 @@ def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
         return None
     named = [e for e in article.ents(sdoc) if e.label_ in ("PERSON", "ORG")]
     return Cue(named[0].root, "source", named[0]) if named else None
+
+
+def _quoted_predicate(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
+    """"Mayor Ilko Varnik 'strongly condemned the attack' …": a quotation that opens on a verb
+    in lower case right after a name quotes what that person said; the name is its speaker."""
+    text = article.doc.text
+    if not text[q.start : q.start + 1].islower():
+        return None
+    first = next((t for t in sdoc if t.idx >= q.start - block.start), None)
+    if first is None or first.pos_ not in ("VERB", "AUX", "ADV"):
+        return None  # "X 'the definition of a man'": words about X, not by X
+    before = text[block.start : q.start].rstrip("\"“‘' ")
+    for ent in article.ents(sdoc):
+        if ent.label_ in ("PERSON", "ORG") and ent.end_char == len(before):
+            words = text[q.start : q.end].split()
+            return Cue(ent.root, words[0] if words else "quoted", ent)
+    return None
 
 
 def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -> Cue | None:
