@@ -12,6 +12,8 @@ CASES = [
     ("Another 90 soldiers were brought home on Sunday.", {90: "other"}),
     ("Prosecutors are investigating the execution of nine prisoners of war.", {9: "killed"}),
     ("Dolgaria said it had captured 45 enemy soldiers near the river.", {45: "captured"}),
+    # Each clause its own verb: the word before a number does not reach across a comma.
+    ("Two soldiers died, five others were seriously injured.", {2: "killed", 5: "injured"}),
     # Procedures and attacks are not figures.
     ("Prosecutors opened 14 criminal proceedings into the murder of 30 civilians.", {30: "killed"}),
     # Rescues are counted ("other"); hardware in a list after people stays hardware.

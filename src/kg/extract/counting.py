@@ -308,9 +308,10 @@ def categorise(
             break
         near.append(t)
     # Then the word right before the number: "… kills at least 16" (a headline's "kills" may be
-    # tagged a noun), "wounding 12".
+    # tagged a noun), "wounding 12"; not across a comma ("two died, five others were hurt").
     start = tok.sent.start_char + n.hedge_start
-    before = [t for t in tok.sent if t.idx + len(t) <= start and not t.is_punct][-1:]
+    before = [t for t in tok.sent if t.idx + len(t) <= start][-1:]
+    before = [t for t in before if not t.is_punct]
     for cand in [*near, *before, *_verb_candidates(tok, noun), *window[3:]]:
         if cat := _outcome(cand, people_ok):
             return cat, noun, cand
