@@ -71,6 +71,7 @@ def test_scorer_on_gold_written_for_the_test(tmp_path: Path) -> None:
     assert scores["speaker_accuracy"] == 0.5
     assert scores["quotes_with_speaker"]["recall"] == 0.5
     assert scores["documents"]["a.txt"]["figures"]["f1"] == 1.0
+    assert scores["wrong_sources_by_kind"] == {}
     # A gold set that carries its articles (as eval/real-dev does) is scored on them by default.
     corpus.rename(gold / "corpus")
     assert kg_eval(gold)["figures"]["f1"] == 1.0

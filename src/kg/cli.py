@@ -416,7 +416,7 @@ def evaluate(
     if details:
         for title, items in [
             ("missed figures", report.misses),
-            ("wrong sources", report.wrong_sources),
+            (_by_kind("wrong sources", report.source_misses), report.wrong_sources),
             ("false positive figures", report.false_positives),
             ("wrong categories", report.wrong_categories),
             ("wrong qualifiers", report.wrong_qualifiers),
@@ -428,6 +428,12 @@ def evaluate(
                 out.print(f"\n[bold]{title}[/bold] ({len(items)})")
                 for item in items:
                     out.print(f"  - {item}", highlight=False, soft_wrap=True)
+
+
+def _by_kind(title: str, counts: dict[str, int]) -> str:
+    """'wrong sources: 3 another source, 9 none given' for the list of misses."""
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    return f"{title}: {kinds}" if kinds else title
 
 
 @app.command()

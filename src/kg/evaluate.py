@@ -72,6 +72,8 @@ class Report:
     wrong_categories: list[str] = field(default_factory=list)
     wrong_qualifiers: list[str] = field(default_factory=list)
     documents: dict[str, Report] = field(default_factory=dict)  # the same measures per document
+    # Wrong sources by kind: none given, another source, one given where the gold has none.
+    source_misses: dict[str, int] = field(default_factory=dict)
 
     def accuracy(self, right: int, total: int) -> float:
         return round(right / total, 3) if total else 0.0
@@ -91,6 +93,7 @@ class Report:
             "speaker_accuracy": self.accuracy(self.speaker_right, self.matched_quotes),
             "category_accuracy": self.accuracy(self.category_right, self.matched_figures),
             "qualifier_accuracy": self.accuracy(self.qualifier_right, self.matched_figures),
+            "wrong_sources_by_kind": dict(sorted(self.source_misses.items())),
         }
 
 
@@ -248,8 +251,15 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
         ):
             report.attributed.true_positives += 1
         elif g["source"] or p["source_iri"]:
+            kind = (
+                "none given" if not p["source_iri"]
+                else "given where the gold has none" if not g["source"]
+                else "another source"
+            )  # fmt: skip
+            report.source_misses[kind] = report.source_misses.get(kind, 0) + 1
             report.wrong_sources.append(
-                f"{where}: gold {gold_source!r}, predicted {p['source']!r} ({p.get('source_text')!r})"
+                f"{where}: gold {gold_source!r}, predicted {p['source']!r} "
+                f"({p.get('source_text')!r}; {kind})"
             )
     for p in unmatched:
         report.false_positives.append(

@@ -214,7 +214,7 @@ def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
 
 
 def _quoted_predicate(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
-    """"Mayor Ilko Varnik 'strongly condemned the attack' …": a quotation that opens on a verb
+    """ "Mayor Ilko Varnik 'strongly condemned the attack' …": a quotation that opens on a verb
     in lower case right after a name quotes what that person said; the name is its speaker."""
     text = article.doc.text
     if not text[q.start : q.start + 1].islower():
