@@ -14,6 +14,14 @@ CASES = [
     ("Dolgaria said it had captured 45 enemy soldiers near the river.", {45: "captured"}),
     # Each clause its own verb: the word before a number does not reach across a comma.
     ("Two soldiers died, five others were seriously injured.", {2: "killed", 5: "injured"}),
+    # Who a count's people were; the last thing said of them; what is not a count of people.
+    (
+        "Of the 30 killed, 12 were women and 8 were children.",
+        {30: "killed", 12: "killed", 8: "killed"},
+    ),
+    ("Two wounded soldiers later succumbed to their injuries.", {2: "killed"}),
+    ("Some 7,200 people are seeking refuge in schools.", {7200: "displaced"}),
+    ("The two sides fought two separate gunfights near the border.", {}),
     # Procedures and attacks are not figures.
     ("Prosecutors opened 14 criminal proceedings into the murder of 30 civilians.", {30: "killed"}),
     # Rescues are counted ("other"); hardware in a list after people stays hardware.

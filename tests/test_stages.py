@@ -308,3 +308,12 @@ def test_a_quoted_predicate_is_the_name_before_it_and_placed_names_are_places(pa
     )
     found = {f.value: f for f in find_figures(article, resolver, [quote])}
     assert found[12].source is None or found[12].source.label != "Banyal Koro"
+
+
+def test_a_singular_they_is_the_person_the_sentence_before_introduced(parse) -> None:
+    article = parse(
+        "A resident of the village described the night of the raid.\n\n"
+        '"We counted 14 bodies in the square after the gunmen left," they told reporters.\n'
+    )
+    (quote,) = find_quotations(article, _resolver(article))
+    assert quote.speaker.label == "resident" and quote.basis == "coreference"

@@ -179,11 +179,14 @@ class Resolver:
             if noun is not None and noun.pos_ == "NOUN":
                 return subject.doc[subject.i : noun.i + 1]
             return None
-        if subject.pos_ == "NOUN" and subject.tag_ == "NNS" and subject.ent_type_ == "":
-            lemma = subject.lemma_.lower()
-            if lemma in PEOPLE_NOUNS or lemma in PERSON_ROLES or subject.lower_ in PEOPLE_NOUNS:
-                return noun_phrase(subject)
-        return None
+        if subject.pos_ != "NOUN" or subject.ent_type_ != "":
+            return None
+        lemma = subject.lemma_.lower()
+        if not (lemma in PEOPLE_NOUNS or lemma in PERSON_ROLES or subject.lower_ in PEOPLE_NOUNS):
+            return None
+        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+        # "Residents …", and a singular "they": "A villager described the night. '…,' they said."
+        return noun_phrase(subject) if subject.tag_ == "NNS" or indefinite else None
 
     def _described(self, phrase: Span, pos: int, offset: int) -> Entity | None:
         """'the governor' → the person titled so before; 'the ministry' → the last ministry

@@ -296,6 +296,9 @@ def categorise(
         if verb is not None and verb.lemma_.lower() in TERRITORY_VERBS:
             return "territory", noun, verb  # "controlled 26 settlements", "retook 12 villages"
         return None, noun, None  # "attacked 23 villages, killing one": places, not a toll
+    verb = _head_verb(noun) if noun is not None and noun.dep_ in ("nsubj", "nsubjpass") else None
+    if verb is not None and people_ok and _outcome(verb, people_ok) == "killed":
+        return "killed", noun, verb  # "Two wounded soldiers later died": the last word wins
     if noun is not None and (cat := _outcome(noun, people_ok)):
         return cat, noun, None
     if _lacks_needs(window) and (noun is None or people_ok):
@@ -321,6 +324,8 @@ def categorise(
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
     if _victims_include(tok):
         return previous or "killed", noun, None  # "The victims included five children."
+    if previous and _part_of_count(tok):
+        return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
 
 
@@ -362,6 +367,15 @@ def _fate(noun: Token) -> str | None:
             if _outcome(word, True) in ("killed", "injured"):
                 return _outcome(word, True)
     return None
+
+
+def _part_of_count(tok: Token) -> bool:
+    """'12 were women': a number whose clause only says who the people it counts were."""
+    verb = tok.head
+    if tok.dep_ != "nsubj" or verb.lemma_.lower() != "be":
+        return False
+    attr = next((c for c in verb.children if c.dep_ == "attr"), None)
+    return attr is not None and attr.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS
 
 
 def _victims_include(tok: Token) -> bool:
