@@ -13,14 +13,14 @@ CASES = [
     ("Prosecutors are investigating the execution of nine prisoners of war.", {9: "killed"}),
     ("Dolgaria said it had captured 45 enemy soldiers near the river.", {45: "captured"}),
     # Each clause its own verb: the word before a number does not reach across a comma.
-    ("Two soldiers died, five others were seriously injured.", {2: "killed", 5: "injured"}),
+    ("Three rebels died, four others were badly hurt.", {3: "killed", 4: "injured"}),
     # Who a count's people were; the last thing said of them; what is not a count of people.
     (
         "Of the 30 killed, 12 were women and 8 were children.",
         {30: "killed", 12: "killed", 8: "killed"},
     ),
     ("Two wounded soldiers later succumbed to their injuries.", {2: "killed"}),
-    ("Some 7,200 people are seeking refuge in schools.", {7200: "displaced"}),
+    ("About 2,300 families are seeking refuge in churches.", {2300: "displaced"}),
     ("The two sides fought two separate gunfights near the border.", {}),
     # Procedures and attacks are not figures.
     ("Prosecutors opened 14 criminal proceedings into the murder of 30 civilians.", {30: "killed"}),
@@ -33,12 +33,12 @@ CASES = [
     ("The brigade destroyed 61 armoured personnel carriers.", {61: "equipment"}),
     # People called up, saved; places held; what "units of" are; "one of" a counted noun.
     ("The mobilisation will see 300,000 reservists drafted.", {300_000: "troops"}),
-    ("Volunteers managed to save five pupils of a boarding school.", {5: "other"}),
+    ("Volunteers were able to save seven pupils from a burning school.", {7: "other"}),
     ("By Tuesday the army said it controlled 74 settlements.", {74: "territory"}),
     ("The attackers shelled 19 villages overnight.", {}),
     ("The battalion lost 27 units of armoured vehicles.", {27: "equipment"}),
-    ("The army confirmed that one of its soldiers died in the shelling.", {1: "killed"}),
-    ("Doctors could not save him, one of the youngest victims of the war.", {}),
+    ("The navy said one of its sailors died in the blast.", {1: "killed"}),
+    ("Medics could not revive her, one of the oldest victims of the siege.", {}),
 ]
 
 
@@ -51,8 +51,8 @@ def test_what_a_number_counts(read, text: str, expected: dict[float, str]) -> No
 @pytest.mark.parametrize(
     "text",
     [
-        "Most civilian casualties, 98 per cent, were caused by explosive weapons.",
-        "Moscow said it had completed two prisoner swaps since the spring.",
+        "Nearly all wounds, 91 per cent, came from shell fragments.",
+        "The ministry said it had carried out three prisoner swaps this year.",
     ],
 )
 def test_ratios_and_procedures_are_not_figures(read, text: str) -> None:
@@ -60,8 +60,8 @@ def test_ratios_and_procedures_are_not_figures(read, text: str) -> None:
 
 
 def test_a_share_of_territory_is_a_figure(read) -> None:
-    (f,) = read("Government forces now control about 70% of the city.").figures
-    assert (f.value, f.category, f.qualifier) == (70, "territory", "approx")
+    (f,) = read("Rebel units now hold roughly 60% of the province.").figures
+    assert (f.value, f.category, f.qualifier) == (60, "territory", "approx")
 
 
 def test_datelines_are_no_source_and_victims_are_counted(read) -> None:
@@ -71,8 +71,8 @@ def test_datelines_are_no_source_and_victims_are_counted(read) -> None:
     ).figures
     assert [(f.value, f.category) for f in found] == [(3, "killed")]
     assert "Dolgino" not in found[0].source_text
-    found = read("The attack killed 40 people. Among the victims were 12 women and 8 children.")
-    assert {f.value: f.category for f in found.figures} == {40: "killed", 12: "killed", 8: "killed"}
+    found = read("The attack killed 40 people. Among the victims were nine women and six children.")
+    assert {f.value: f.category for f in found.figures} == {40: "killed", 9: "killed", 6: "killed"}
 
 
 def test_a_plus_after_a_number_is_more_than_and_burned_alive_is_killed(read) -> None:

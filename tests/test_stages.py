@@ -138,7 +138,7 @@ def test_continuing_statistics_inherit_the_statement_they_continue(parse) -> Non
 def test_it_is_the_body_heard_from_last_not_the_last_body_named(parse) -> None:
     article = parse(
         "A statement from the Dolgaria Health Ministry said 20 people were killed in strikes on "
-        "towns where the Northern Front holds sway. Another 14 people were wounded, it said.\n"
+        "towns the Northern Front controls. A further 14 residents were hurt, it added.\n"
     )
     found = _figures(article)
     assert found[14].source.label == "Dolgaria Health Ministry"
@@ -149,13 +149,13 @@ def test_frames_name_sources_after_the_verb_a_colon_or_a_data_noun(parse) -> Non
         "Nine civilians killed, 14 injured in shelling of border villages: Defence Ministry\n\n"
         "Thousands had fled the fighting, among them 3,000 displaced children, reported Border "
         "Rights Watch.\n\n"
-        "At least 23 people were killed, according to numbers from local health authorities.\n\n"
+        "At least 23 people died, according to numbers from the district medical office.\n\n"
         "Some 41 soldiers were killed, according to preliminary estimates.\n"
     )
     found = _figures(article)
     assert (found[9].source_text, found[9].basis) == ("Defence Ministry", "headline")
     assert found[3000].source_text == "Border Rights Watch"
-    assert found[23].source_text == "local health authorities"
+    assert found[23].source_text == "the district medical office"
     assert (found[41].source, found[41].cue) == (None, "according to preliminary estimates")
 
 
@@ -202,7 +202,7 @@ def test_statistics_go_on_with_a_statement_about_counts(parse) -> None:
 
 def test_a_sentence_after_figures_may_say_who_announced_them(parse) -> None:
     article = parse(
-        "The volunteers brought 17 deported children back home. This was announced by the head "
+        "The volunteers brought 17 deported children back home. This was confirmed by the chief "
         "of the charity, Anna Dorosh.\n"
     )
     found = _figures(article)
@@ -244,8 +244,8 @@ def test_frames_that_the_parser_hangs_elsewhere_still_name_the_source(parse) -> 
     article = parse(
         "The strike on the market killed 27 people, the regional prosecutor's office reported "
         "on Monday.\n\n"
-        "Governor Oleh Varnak warned that the number of victims could rise, saying 61 people "
-        "were wounded.\n\n"
+        "Governor Oleh Varnak warned that the count of the dead could still grow, saying 61 "
+        "people were hurt.\n\n"
         "A blast at the depot has claimed the lives of 9 workers, local officials reported.\n"
     )
     found = _figures(article)
