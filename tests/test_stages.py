@@ -213,11 +213,11 @@ def test_they_and_a_statement_mean_who_was_just_speaking(parse) -> None:
     article = parse(
         "The regional council said the road would reopen on Monday.\n\n"
         '"Families who lost their homes will be moved to the capital first," a statement read.\n\n'
-        "One of the evacuees described the journey as a nightmare.\n\n"
+        "One of the survivors spoke of the long walk to the border.\n\n"
         '"We left with nothing but our papers and a bag of bread," they told reporters.\n'
     )
     quotes = find_quotations(article, _resolver(article))
-    assert [q.speaker.label for q in quotes] == ["regional council", "One of the evacuees"]
+    assert [q.speaker.label for q in quotes] == ["regional council", "One of the survivors"]
 
 
 def test_a_source_label_and_a_headline_maker(parse) -> None:
