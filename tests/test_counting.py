@@ -22,6 +22,8 @@ CASES = [
     ("Two wounded soldiers later succumbed to their injuries.", {2: "killed"}),
     ("About 2,300 families are seeking refuge in churches.", {2300: "displaced"}),
     ("The two sides fought two separate gunfights near the border.", {}),
+    ("The number of victims killed has increased to 35 people.", {35: "killed"}),
+    ("Some 3,100 people are sheltering in 45 schools and 6 dormitories.", {3100: "trapped"}),
     # Procedures and attacks are not figures.
     ("Prosecutors opened 14 criminal proceedings into the murder of 30 civilians.", {30: "killed"}),
     # Rescues are counted ("other"); hardware in a list after people stays hardware.

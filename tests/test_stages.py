@@ -317,3 +317,15 @@ def test_a_singular_they_is_the_person_the_sentence_before_introduced(parse) -> 
     )
     (quote,) = find_quotations(article, _resolver(article))
     assert quote.speaker.label == "resident" and quote.basis == "coreference"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "The figure was confirmed by the district council.",
+        "That is according to the district council.",
+    ],
+)
+def test_a_sentence_after_the_figures_may_name_their_source(parse, after: str) -> None:
+    found = _figures(parse(f"Twelve people died in the raid on the market. {after}\n"))
+    assert found[12].source_text == "the district council" and found[12].basis == "continuation"

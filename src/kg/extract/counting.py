@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.numbers import NumberSpan, find_numbers
 from kg.lexicon import (
+    COUNT_WORDS,
     EQUIPMENT_HEADS,
     EQUIPMENT_NOUNS,
     HELD_NOUNS,
@@ -245,9 +246,10 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
         if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
             own = {t.i for t in anchor.subtree}
             for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
-                out += [
-                    t for t in _core(arg) if t.pos_ in ("NOUN", "ADJ", "VERB") and t.i not in own
-                ]
+                # "the number of victims killed has risen to 35": all of a count's phrase says
+                # what it counts; of another phrase, its core.
+                words = list(arg.subtree) if arg.lemma_.lower() in COUNT_WORDS else _core(arg)
+                out += [t for t in words if t.pos_ in ("NOUN", "ADJ", "VERB") and t.i not in own]
     return out
 
 

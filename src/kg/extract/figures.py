@@ -257,8 +257,9 @@ def _of_counts(tok: Token) -> bool:
 
 
 def _announced_after(resolver: Resolver, sent: Span, before: list[Figure]) -> None:
-    """'This was confirmed by the head of the council, Tomas Brekel.': a sentence that
-    attributes the one before it gives its unattributed figures their source."""
+    """'This was confirmed by the head of the council, Tomas Brekel.', 'The figure was given by
+    the army.', 'That is according to the ministry.': a sentence that attributes the one before
+    it gives its unattributed figures their source."""
     if not before or any(f.source is not None for f in before):
         return
     found = _announcement(resolver, sent)
@@ -274,20 +275,26 @@ def _announced_after(resolver: Resolver, sent: Span, before: list[Figure]) -> No
 def _announcement(resolver: Resolver, sent: Span) -> Attribution:
     """Who 'This was reported by …' names, with its cue; _NONE for any other sentence."""
     root = sent.root
-    subject = next((c for c in root.children if c.dep_ == "nsubjpass"), None)
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or not (
+        subject.lower_ in ("this", "that", "these") or subject.lemma_.lower() in COUNT_WORDS
+    ):
+        return _NONE  # "This …", "The figure …", "The toll …"
+    by, cue = None, ""
     agent = next((c for c in root.children if c.dep_ == "agent"), None)
-    if subject is None or subject.lower_ not in ("this", "that", "these") or agent is None:
-        return _NONE
-    if root.lemma_.lower() not in SPEECH_VERBS:
-        return _NONE
-    by = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if agent is not None and root.lemma_.lower() in SPEECH_VERBS:  # "was confirmed by X"
+        by, cue = next((c for c in agent.children if c.dep_ == "pobj"), None), f"{root.text} by"
+    elif root.lemma_ == "be" or root.lower_ == "according":  # "That is according to X."
+        according = next((c for c in find_cues(sent) if c.text == "according to"), None)
+        if according is not None and according.subject is not None:
+            by, cue = according.subject.root, "according to"
     if by is None:
         return _NONE
     phrase = noun_phrase(by)
     source = resolver.resolve(phrase)
     if source is None:
         return _NONE
-    return Attribution(source, phrase.text, f"{root.text} by", "continuation")
+    return Attribution(source, phrase.text, cue, "continuation")
 
 
 def _inherited(basis: str | None) -> str | None:
