@@ -24,6 +24,8 @@ CASES = [
     ("The two sides fought two separate gunfights near the border.", {}),
     ("The number of victims killed has increased to 35 people.", {35: "killed"}),
     ("Some 3,100 people are sheltering in 45 schools and 6 dormitories.", {3100: "trapped"}),
+    ("Soldiers carried the bodies of four of their comrades from the checkpoint.", {4: "killed"}),
+    ("The fate of another 35 residents of the building is unknown.", {35: "other"}),
     # Procedures and attacks are not figures.
     ("Prosecutors opened 14 criminal proceedings into the murder of 30 civilians.", {30: "killed"}),
     # Rescues are counted ("other"); hardware in a list after people stays hardware.

@@ -172,6 +172,11 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         c.lower_ == "medical" for c in token.children
     ):
         return "injured" if people_ok else None  # "sought medical assistance"
+    if lemma == "fate":
+        # "The fate of another 35 residents is unknown": missing people.
+        verb = token.head
+        unknown = any(c.lower_ in ("unknown", "unclear") for c in verb.children)
+        return "other" if unknown and people_ok else None
     if lemma == "life" or token.lower_ == "lives":
         # "claiming the lives of 20 people", "the attack cost 12 lives"
         taken = token.head.lemma_.lower() in ("claim", "take", "cost", "lose", "end")
@@ -230,6 +235,8 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     out += [c for c in anchor.children if c.dep_ in ("acl", "relcl", "amod", "appos")]
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of":
         out.append(anchor.head.head)  # "the murder of 30 civilians", "the evacuation of 200"
+    if tok is not anchor and tok.dep_ == "pobj" and tok.head.lower_ == "of":
+        out.append(tok.head.head)  # "the bodies of four of their comrades"
     verb = _head_verb(anchor)
     if verb is not None:
         out.append(verb)
