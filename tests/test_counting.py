@@ -130,3 +130,22 @@ def test_lists_after_including_and_the_fallen(read) -> None:
 )  # fmt: skip
 def test_one_hedge_over_a_list_of_nouns_sharing_a_verb(read, text: str, expected: dict) -> None:
     assert {f.value: f.qualifier for f in read(text).figures} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The bombing killed and injured 29 civilians.", {29: ("killed", "exact")}),
+        ("At least 11 were killed and five wounded.", {11: ("killed", "at_least"), 5: ("injured", "exact")}),
+        ("Gunmen set fire to nearly three dozen army trucks.", {36: ("equipment", "nearly")}),
+        ("Officials fear the toll could go well beyond 30 dead.", {30: ("killed", "more_than")}),
+        ("Gunmen attacked radio station Magik 9 on Friday, killing two journalists.", {2: ("killed", "exact")}),
+    ],
+)  # fmt: skip
+def test_combined_tolls_dozens_beyond_and_numbers_in_names(read, text: str, expected: dict) -> None:
+    assert {f.value: (f.category, f.qualifier) for f in read(text).figures} == expected
+
+
+def test_reported_among_the_dead_names_no_source(read) -> None:
+    (f,) = read("Village Elder Reported among 13 Killed in Airstrike on Market").figures
+    assert (f.value, f.source) == (13, None)

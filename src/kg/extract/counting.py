@@ -42,8 +42,8 @@ CATEGORIES = (
 _HEDGE_WORDS = r"(?:some |about |around |over |more than |nearly |almost |roughly |just )?"
 _UNIT_AFTER = re.compile(
     r"^\s*-?\s*(?:and a half\s+)?("
-    + "|".join(sorted(NOT_COUNT_UNITS, key=len, reverse=True))
-    + r")\b",
+    + "|".join(re.escape(u) for u in sorted(NOT_COUNT_UNITS, key=len, reverse=True))
+    + r")(?!\w)",  # escaped: "a.m." must not match "army"
     re.IGNORECASE,
 )
 _MONTH_AFTER = re.compile(
@@ -324,7 +324,10 @@ def categorise(
     start = tok.sent.start_char + n.hedge_start
     before = [t for t in tok.sent if t.idx + len(t) <= start][-1:]
     before = [t for t in before if not t.is_punct]
-    for cand in [*near, *before, *_verb_candidates(tok, noun), *window[3:]]:
+    candidates = [*near, *before, *_verb_candidates(tok, noun), *window[3:]]
+    if _killed_and_injured(candidates):
+        return "killed", noun, None  # "killed and injured 29": a combined total (CONVENTIONS 2)
+    for cand in candidates:
         if cat := _outcome(cand, people_ok):
             return cat, noun, cand
     if noun is not None and noun_words & TROOP_NOUNS:
@@ -376,6 +379,21 @@ def _fate(noun: Token) -> str | None:
             if _outcome(word, True) in ("killed", "injured"):
                 return _outcome(word, True)
     return None
+
+
+def _killed_and_injured(words: list[Token]) -> bool:
+    """'killed and injured 29', 'were killed or wounded': two outcome verbs side by side over
+    one count ("killed 12 and injured 30", "11 killed and five wounded" are two counts)."""
+    for word in words:
+        if word.pos_ != "VERB" or word.dep_ != "conj":
+            continue
+        first = word.head
+        if word.i != first.i + 2 or word.doc[first.i + 1].dep_ != "cc":
+            continue  # only the pair itself: "killed and injured", "killed or wounded"
+        pair = {OUTCOME_LEMMAS.get(word.lemma_.lower()), OUTCOME_LEMMAS.get(first.lemma_.lower())}
+        if pair == {"killed", "injured"} and not any(c.dep_ == "dobj" for c in first.children):
+            return True
+    return False
 
 
 def _part_of_count(tok: Token) -> bool:
@@ -432,6 +450,9 @@ def counts_on(text: str) -> bool:
     return _OF_THEM_FIRST.match(text) is not None
 
 
+_NAME_TYPES = frozenset({"ORG", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"})
+
+
 def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureCandidate]:
     """Figure candidates in one spaCy sentence; offsets relative to the sentence text."""
     text = sent.text
@@ -443,6 +464,8 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
         if span is None or len(span) == 0:
             continue
         tok = span[-1]
+        if tok.ent_type_ in _NAME_TYPES and tok.i > 0 and tok.nbor(-1).pos_ == "PROPN":
+            continue  # "radio station Magik 9", "Unit 731": part of a name
         next_start = starts[index + 1] if index + 1 < len(numbers) else len(text)
         window = [
             t for t in sent[tok.i - sent.start + 1 :] if t.idx - sent.start_char < next_start

@@ -130,7 +130,11 @@ def _cue_text(tok: Token) -> str:
 
 
 def _claims_lives(verb: Token) -> bool:
-    """'The blast claimed the lives of 10 people': a toll, not a claim."""
+    """'The blast claimed the lives of 10 people': a toll, not a claim; 'X reported among 13
+    killed', 'reported dead': what is said of X, by no one named."""
+    following = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
+    if verb.lemma_.lower() == "report" and following in ("among", "dead", "killed", "missing"):
+        return True
     return verb.lemma_.lower() == "claim" and any(
         c.dep_ == "dobj" and c.lemma_.lower() in ("life", "lives", "toll") for c in verb.children
     )

@@ -28,7 +28,7 @@ _DIGITS = r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 NUMBER_RE = re.compile(
     rf"(?<![\w.,/:£$€-])(?:"
     rf"(?P<digits>{_DIGITS})(?:\s?(?P<dscale>{_SCALE})\b)?(?P<pct>\s?%|\s(?:per ?cent|percent)\b)?"
-    rf"|(?P<dozen>\ba dozen\b|\bdozen\b)"
+    rf"|(?P<dozen>\b(?:a|(?P<dozens>{_WORD_NUMBER})\s)?\s?dozen\b)"
     rf"|(?P<article>\b(?:half\s+an?|an?)\s+(?P<ascale>hundred|thousand|million|billion)\b)"
     # "forty-three", "one million", "one hundred (and) twenty": units after a scale only
     rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?"
@@ -40,6 +40,7 @@ NUMBER_RE = re.compile(
 # Hedges before a number, longest first so "well over" wins over "over".
 _HEDGES: list[tuple[str, str]] = [
     ("well over", "more_than"), ("more than", "more_than"), ("over", "more_than"),
+    ("well beyond", "more_than"), ("beyond", "more_than"),
     ("in excess of", "more_than"), ("upwards of", "more_than"), ("at least", "at_least"),
     ("no fewer than", "at_least"), ("no less than", "at_least"), ("a minimum of", "at_least"),
     ("fewer than", "less_than"), ("less than", "less_than"), ("under", "less_than"),
@@ -112,8 +113,8 @@ def _value(m: re.Match[str]) -> float | None:
         if scale:
             value *= {"m": 1e6, "bn": 1e9, "k": 1e3}.get(scale) or SCALES[scale]
         return value
-    if m.group("dozen"):
-        return 12.0
+    if m.group("dozen"):  # "a dozen", "three dozen"
+        return 12.0 * (words_to_number(m.group("dozens")) or 1 if m.group("dozens") else 1)
     if m.group("article"):  # "a million", "half a million"
         half = m.group("article").lower().startswith("half")
         return float(SCALES[m.group("ascale").lower()]) * (0.5 if half else 1)
