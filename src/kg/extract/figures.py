@@ -263,13 +263,11 @@ def _announced_after(resolver: Resolver, sent: Span, before: list[Figure]) -> No
     if not before or any(f.source is not None for f in before):
         return
     found = _announcement(resolver, sent)
-    for fig in before if found.found else ():
-        fig.source, fig.source_text, fig.cue, fig.basis = (
-            found.source,
-            found.text,
-            found.cue,
-            ("continuation"),
-        )
+    if not found.found:
+        return
+    for fig in before:  # figures this stage made and has not handed on yet
+        fig.source, fig.source_text = found.source, found.text
+        fig.cue, fig.basis = found.cue, found.basis
 
 
 def _announcement(resolver: Resolver, sent: Span) -> Attribution:
