@@ -22,10 +22,10 @@ CASES = [
     ("Two wounded soldiers later succumbed to their injuries.", {2: "killed"}),
     ("About 2,300 families are seeking refuge in churches.", {2300: "displaced"}),
     ("The two sides fought two separate gunfights near the border.", {}),
-    ("The number of victims killed has increased to 35 people.", {35: "killed"}),
+    ("The count of soldiers killed has climbed to 48.", {48: "killed"}),
     ("Some 3,100 people are sheltering in 45 schools and 6 dormitories.", {3100: "trapped"}),
     ("Soldiers carried the bodies of four of their comrades from the checkpoint.", {4: "killed"}),
-    ("The fate of another 35 residents of the building is unknown.", {35: "other"}),
+    ("The fate of 12 more villagers is unknown.", {12: "other"}),
     # Procedures and attacks are not figures.
     ("Prosecutors opened 14 criminal proceedings into the murder of 30 civilians.", {30: "killed"}),
     # Rescues are counted ("other"); hardware in a list after people stays hardware.
@@ -70,10 +70,10 @@ def test_a_share_of_territory_is_a_figure(read) -> None:
 
 def test_datelines_are_no_source_and_victims_are_counted(read) -> None:
     found = read(
-        "Dolgino, Varnia (AFP) - The rebels claimed three people were killed in raids on the "
-        "port, the health ministry said on Tuesday.\n"
+        "Dolgino, Varnia (AFP) - The militia said four guards were killed in raids on the "
+        "depot, the health ministry said on Tuesday.\n"
     ).figures
-    assert [(f.value, f.category) for f in found] == [(3, "killed")]
+    assert [(f.value, f.category) for f in found] == [(4, "killed")]
     assert "Dolgino" not in found[0].source_text
     found = read("The attack killed 40 people. Among the victims were nine women and six children.")
     assert {f.value: f.category for f in found.figures} == {40: "killed", 9: "killed", 6: "killed"}
@@ -91,8 +91,8 @@ def test_a_plus_after_a_number_is_more_than_and_burned_alive_is_killed(read) -> 
     ("text", "expected"),
     [
         (
-            "The strike killed 57 people. The victims included five children.",
-            {57: "killed", 5: "killed"},
+            "The shelling killed 19 people. The dead included three nurses.",
+            {19: "killed", 3: "killed"},
         ),
         ("One hundred and twenty people also sought medical assistance.", {120: "injured"}),
         ("Forty-three people are undergoing treatment in hospital.", {43: "injured"}),
@@ -137,9 +137,9 @@ def test_one_hedge_over_a_list_of_nouns_sharing_a_verb(read, text: str, expected
     [
         ("The bombing killed and injured 29 civilians.", {29: ("killed", "exact")}),
         ("At least 11 were killed and five wounded.", {11: ("killed", "at_least"), 5: ("injured", "exact")}),
-        ("Gunmen set fire to nearly three dozen army trucks.", {36: ("equipment", "nearly")}),
+        ("Rebels torched nearly three dozen army trucks.", {36: ("equipment", "nearly")}),
         ("Officials fear the toll could go well beyond 30 dead.", {30: ("killed", "more_than")}),
-        ("Gunmen attacked radio station Magik 9 on Friday, killing two journalists.", {2: ("killed", "exact")}),
+        ("Gunmen attacked radio station Varnovo FM 9 on Friday, killing two journalists.", {2: ("killed", "exact")}),
     ],
 )  # fmt: skip
 def test_combined_tolls_dozens_beyond_and_numbers_in_names(read, text: str, expected: dict) -> None:

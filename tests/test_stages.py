@@ -190,7 +190,7 @@ def test_a_role_word_and_names_after_it_are_a_person(parse) -> None:
 
 def test_statistics_go_on_with_a_statement_about_counts(parse) -> None:
     article = parse(
-        "According to prosecutor Lena Orlova, the number of executions is rising every year.\n\n"
+        "According to prosecutor Lena Orlova, the count of abductions keeps growing.\n\n"
         "In 2024, 149 prisoners were killed. Since January, 51 more were killed.\n\n"
         "Officials said the region was calm. Separately, 12 soldiers were captured in the north.\n"
     )
@@ -286,7 +286,7 @@ def test_headline_tags_a_country_closes_and_a_label_is_cut_at_its_colon(parse) -
     article = parse(
         "Missile strike kills 3 people in port of Varnovo: Ukraine\n\n"
         "The interior minister said 6 police officers were killed. Separately, gunmen struck "
-        "another vehicle, killing 4 people.\n"
+        "a bus on the coast road, killing 4 people.\n"
     )
     found = _figures(article)
     assert (found[3].source.label, found[3].basis) == ("Ukraine", "headline")
@@ -298,16 +298,16 @@ def test_a_quoted_predicate_is_the_name_before_it_and_placed_names_are_places(pa
     article = parse(
         "Mayor Ilko Varnik 'strongly condemned the attack on the market' which was reported on "
         "Sunday.\n\n"
-        "Gunmen raided the village of Banyal Koro overnight. He said 12 people were killed.\n"
+        "Gunmen raided the village of Dolgo Varna overnight. He said 12 people were killed.\n"
     )
     resolver = _resolver(article)
     (quote,) = find_quotations(article, resolver)
     assert quote.speaker.label == "Ilko Varnik"
     assert all(
-        e.label != "Banyal Koro" or e.type == "Place" for e in resolver.mentions.entities.values()
+        e.label != "Dolgo Varna" or e.type == "Place" for e in resolver.mentions.entities.values()
     )
     found = {f.value: f for f in find_figures(article, resolver, [quote])}
-    assert found[12].source is None or found[12].source.label != "Banyal Koro"
+    assert found[12].source is None or found[12].source.label != "Dolgo Varna"
 
 
 def test_a_singular_they_is_the_person_the_sentence_before_introduced(parse) -> None:

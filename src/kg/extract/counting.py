@@ -173,7 +173,7 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     ):
         return "injured" if people_ok else None  # "sought medical assistance"
     if lemma == "fate":
-        # "The fate of another 35 residents is unknown": missing people.
+        # "The fate of 12 more villagers is unclear": missing people.
         verb = token.head
         unknown = any(c.lower_ in ("unknown", "unclear") for c in verb.children)
         return "other" if unknown and people_ok else None
@@ -253,7 +253,7 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
         if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
             own = {t.i for t in anchor.subtree}
             for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
-                # "the number of victims killed has risen to 35": all of a count's phrase says
+                # "the count of soldiers killed has climbed to 48": all of a count's phrase says
                 # what it counts; of another phrase, its core.
                 words = list(arg.subtree) if arg.lemma_.lower() in COUNT_WORDS else _core(arg)
                 out += [t for t in words if t.pos_ in ("NOUN", "ADJ", "VERB") and t.i not in own]
@@ -335,7 +335,7 @@ def categorise(
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
     if _victims_include(tok):
-        return previous or "killed", noun, None  # "The victims included five children."
+        return previous or "killed", noun, None  # "The dead included three nurses."
     if previous and _part_of_count(tok):
         return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
@@ -406,7 +406,7 @@ def _part_of_count(tok: Token) -> bool:
 
 
 def _victims_include(tok: Token) -> bool:
-    """'The victims included five children', 'The dead include 12 women': a part of the toll."""
+    """'The dead included three nurses', 'The victims include 12 women': a part of the toll."""
     verb = _head_verb(tok)
     if verb is None or verb.lemma_.lower() != "include":
         return False
@@ -465,7 +465,7 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
             continue
         tok = span[-1]
         if tok.ent_type_ in _NAME_TYPES and tok.i > 0 and tok.nbor(-1).pos_ == "PROPN":
-            continue  # "radio station Magik 9", "Unit 731": part of a name
+            continue  # "radio station Varnovo FM 9", "Unit 731": part of a name
         next_start = starts[index + 1] if index + 1 < len(numbers) else len(text)
         window = [
             t for t in sent[tok.i - sent.start + 1 :] if t.idx - sent.start_char < next_start

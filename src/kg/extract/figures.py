@@ -198,7 +198,7 @@ def _continued(
 
 def _new_topic(sent: Span) -> bool:
     """A sentence that opens on "Separately" or "Elsewhere", or introduces what it tells with an
-    indefinite subject ("A missile strike has devastated the city, …", "An explosion at the
+    indefinite subject ("A rocket attack has flattened the port, …", "An explosion at the
     camp …"), starts a topic of its own: it does not go on with the statistics before it."""
     if sent[0].lower_ in _NEW_TOPIC:
         return True  # "Separately, …", "Elsewhere, …", "Meanwhile, …"

@@ -97,7 +97,7 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
             return noun_phrase(verb.head), False
         if depth and child.lemma_.lower() in COUNT_WORDS and verb.dep_ == "ccomp":
-            # "He warned that the number … is likely to change, saying …": a count says
+            # "The mayor warned the count could still climb, adding …": a count says
             # nothing; the one who warned does.
             return subject_of(verb.head, depth + 1)
         return noun_phrase(child), child.dep_ == "nsubjpass"
@@ -130,7 +130,7 @@ def _cue_text(tok: Token) -> str:
 
 
 def _claims_lives(verb: Token) -> bool:
-    """'The blast claimed the lives of 10 people': a toll, not a claim; 'X reported among 13
+    """'The fire claimed the lives of 7 people': a toll, not a claim; 'X reported among 13
     killed', 'reported dead': what is said of X, by no one named."""
     following = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
     if verb.lemma_.lower() == "report" and following in ("among", "dead", "killed", "missing"):

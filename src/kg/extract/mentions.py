@@ -187,8 +187,8 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
         kind = "Person"  # "Gen. Dolgan" tagged as an organisation
     if kind == "Person" and len(text.split()) <= 2 and is_well_known_place(text):
         kind = "Place"  # the small model tags some cities as people ("Kyiv")
-    if kind == "Person" and _placed(ent):
-        kind = "Place"  # "the village of Varnovo", "in Dolgino": a place the tagger called a person
+    if kind in ("Person", "Organisation") and _placed(ent, after_in=kind == "Person"):
+        kind = "Place"  # "the village of Varnovo", "in Dolgino": a place the tagger called a name
     if kind == "Person":
         if len(text.split()) == 1 and fold(text) in TITLES:
             return None
@@ -203,14 +203,14 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
     return make_entity(kind, label, text)
 
 
-def _placed(ent: Span) -> bool:
-    """A name written where places are: after "in" or "near", or "the village of"."""
+def _placed(ent: Span, after_in: bool) -> bool:
+    """A name written where places are: "the village of X" or, with `after_in`, "in X"."""
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start > 0 else None
     if before is None or fold(doc[ent.start].text) in TITLES:
         return False
     if before.lower_ in ("in", "near"):
-        return True
+        return after_in
     return (
         before.lower_ == "of"
         and ent.start > 1

@@ -221,7 +221,7 @@ def _quoted_predicate(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -
         return None
     first = next((t for t in sdoc if t.idx >= q.start - block.start), None)
     if first is None or first.pos_ not in ("VERB", "AUX", "ADV"):
-        return None  # "X 'the definition of a man'": words about X, not by X
+        return None  # "X 'a true patriot'": words about X, not by X
     before = text[block.start : q.start].rstrip("\"“‘' ")
     for ent in article.ents(sdoc):
         if ent.label_ in ("PERSON", "ORG") and ent.end_char == len(before):
