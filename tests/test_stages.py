@@ -329,3 +329,13 @@ def test_a_singular_they_is_the_person_the_sentence_before_introduced(parse) -> 
 def test_a_sentence_after_the_figures_may_name_their_source(parse, after: str) -> None:
     found = _figures(parse(f"Twelve people died in the raid on the market. {after}\n"))
     assert found[12].source_text == "the district council" and found[12].basis == "continuation"
+
+
+def test_a_mark_set_the_wrong_way_and_a_role_named_after_the_verb(parse) -> None:
+    article = parse(
+        "The envoy spoke in the capital, saying,”It is time for the guns to fall silent.”\n\n"
+        '"The road to the border is closed to every convoy," said the mayor.\n'
+    )
+    quotes = find_quotations(article, _resolver(article))
+    assert [q.text[:12] for q in quotes] == ["It is time f", "The road to "]
+    assert quotes[1].speaker_text == "the mayor"

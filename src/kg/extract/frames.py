@@ -254,7 +254,8 @@ def _inverted_subject(verb: Token) -> Span | None:
     if verb.i == sent.start or doc[verb.i - 1].text not in (",", "”", '"', "’", "'"):
         return None
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i), None)
-    if obj is not None and obj.pos_ == "PROPN":
+    role = obj is not None and obj.lemma_.lower() in PERSON_ROLES | ORG_ROLES  # "…, said the mayor"
+    if obj is not None and (obj.pos_ == "PROPN" or role):
         phrase = noun_phrase(obj)
         if not any(not t.is_punct for t in doc[phrase.end : sent.end]):
             return phrase

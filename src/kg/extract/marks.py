@@ -27,6 +27,8 @@ class QuoteSpan:
 def _opens_double(s: str, i: int) -> bool:
     if s[i] == "“":
         return True
+    if s[i] == "”" and 0 < i < len(s) - 1 and s[i - 1] in ",:" and s[i + 1].isupper():
+        return True  # a closing mark set to open, glued after a comma: (saying,”It is …)
     return (
         s[i] == '"'
         and (i == 0 or s[i - 1] in _OPEN_CONTEXT)
