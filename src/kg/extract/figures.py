@@ -61,7 +61,9 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
     previous_sentence: Span | None = None
     previous_figures: list[Figure] = []
     previous: str | None = None
-    statement = _NONE  # the attributed statement the previous sentence made or went on with
+    # What the previous sentence leaves open for statistics after it: its figures' source, or
+    # the attributed statement it made (`_statistics_continued`, `_statement`).
+    statement = _NONE
     for _, sdoc in article.parsed:
         if not counts_on(sdoc.text):
             previous = None
@@ -87,9 +89,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                 if not who.found:
                     who = _continued(resolver, sent, previous_sentence, previous_figures)
                 if not who.found and not cues and not _new_topic(sent):
-                    who = _statistics_continued(previous_figures)
-                    if not who.found and not previous_figures:
-                        who = statement
+                    who = statement
                 if not who.found and label is not None:
                     who = Attribution(label[1], label[0], ":", "sentence")
                 made.append(
@@ -111,12 +111,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                 )
             out.extend(made)
             previous_sentence, previous_figures = sent, made
-            last = next((f for f in reversed(made) if f.source is not None), None)
-            statement = (
-                Attribution(last.source, last.source_text, None, "continuation")
-                if last is not None and last.basis != "headline"
-                else _NONE
-            )
+            statement = _statistics_continued(made)
     _hedge_certainty(article, out)
     return out
 
