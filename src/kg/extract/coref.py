@@ -24,7 +24,7 @@ from kg.entities import (
     unnamed_source,
 )
 from kg.extract.article import Article, is_place
-from kg.extract.frames import author, noun_phrase
+from kg.extract.frames import author, first_child, noun_phrase
 from kg.extract.mentions import Mentions, Person
 from kg.lexicon import (
     ORG_ROLES,
@@ -98,7 +98,7 @@ class Resolver:
             # body named or heard from last before it.
             verb = phrase.root.head
             if verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head is not verb:
-                outer = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+                outer = first_child(verb.head, "nsubj")
                 if outer is not None and outer.lower_ != "it":
                     return self.resolve(noun_phrase(outer))
             # "…, it said.": the body heard from last, if lately: "A statement from the
@@ -170,12 +170,12 @@ class Resolver:
             before = list(self.article.parsed[at - 1][1].sents)[-1]
         else:
             before = doc[sent.start - 1].sent
-        subject = next((c for c in before.root.children if c.dep_ == "nsubj"), None)
+        subject = first_child(before.root, "nsubj")
         if subject is None:
             return None
         if subject.lower_ == "one":  # "One of the survivors"
             of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-            noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+            noun = first_child(of, "pobj") if of else None
             if noun is not None and noun.pos_ == "NOUN":
                 return subject.doc[subject.i : noun.i + 1]
             return None
@@ -272,7 +272,7 @@ def _reporters(article: Article) -> list[Reporter]:
         for tok in sdoc:
             if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
                 continue
-            subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            subject = first_child(tok, "nsubj")
             if subject is not None and subject.lower_ == "it":
                 # "…, it said." is the body an earlier "it said" or name meant: a chain.
                 phrase = sdoc[subject.i : subject.i + 1]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
+from kg.extract.frames import first_child
 from kg.extract.numbers import NumberSpan, find_numbers
 from kg.lexicon import (
     COUNT_WORDS,
@@ -128,7 +129,7 @@ def _counted_noun(tok: Token) -> Token | None:
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num:
         # "the missile was one of 12 fired": 12 counts what the subject names
         verb = tok.head.head.head
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = first_child(verb, "nsubj", "nsubjpass")
         if subject is not None and subject.pos_ == "NOUN":
             return subject
     if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
@@ -145,7 +146,7 @@ def _counted_noun(tok: Token) -> Token | None:
         verb = tok.head
         while verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
             verb = verb.head
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        subject = first_child(verb, "nsubj")
         if subject is not None and subject.pos_ == "NOUN":
             return subject
     for child in tok.children:
@@ -401,7 +402,7 @@ def _part_of_count(tok: Token) -> bool:
     verb = tok.head
     if tok.dep_ != "nsubj" or verb.lemma_.lower() != "be":
         return False
-    attr = next((c for c in verb.children if c.dep_ == "attr"), None)
+    attr = first_child(verb, "attr")
     return attr is not None and attr.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS
 
 
@@ -410,7 +411,7 @@ def _victims_include(tok: Token) -> bool:
     verb = _head_verb(tok)
     if verb is None or verb.lemma_.lower() != "include":
         return False
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subject = first_child(verb, "nsubj")
     return subject is not None and subject.lemma_.lower() in ("victim", "dead", "casualty")
 
 

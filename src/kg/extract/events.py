@@ -12,7 +12,7 @@ from kg.dates import sentence_date
 from kg.entities import fold, gazetteer
 from kg.extract.article import Article
 from kg.extract.coref import Resolver
-from kg.extract.frames import noun_phrase, subject_of
+from kg.extract.frames import first_child, noun_phrase, subject_of
 from kg.model import Event
 
 # Notation → local name of the SKOS concept in ontology/event-types.ttl.
@@ -160,10 +160,10 @@ def _roles(tok: Token) -> tuple[Span | None, Span | None]:
     demonym or possessive before it ("Russian strikes", "Moscow's assault") and its 'on' object."""
     if tok.pos_ == "VERB":
         subject, passive = subject_of(tok)
-        target = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        target = first_child(tok, "dobj")
         if passive:
-            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            agent = first_child(tok, "agent")
+            by = first_child(agent, "pobj") if agent else None
             return (noun_phrase(by) if by else None), subject
         return subject, noun_phrase(target) if target is not None else None
     actor = next(
@@ -172,7 +172,7 @@ def _roles(tok: Token) -> tuple[Span | None, Span | None]:
         None,
     )  # fmt: skip
     on = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against")), None)
-    target = next((c for c in on.children if c.dep_ == "pobj"), None) if on else None
+    target = first_child(on, "pobj") if on else None
     return (noun_phrase(actor) if actor is not None else None), (
         noun_phrase(target) if target is not None else None
     )

@@ -20,7 +20,7 @@ from kg.extract.article import Article
 from kg.extract.certainty import certainty
 from kg.extract.coref import Resolver
 from kg.extract.counting import counts_on, figures_in_sentence
-from kg.extract.frames import Cue, cue_for, find_cues, main_clause, noun_phrase
+from kg.extract.frames import Cue, cue_for, find_cues, first_child, main_clause, noun_phrase
 from kg.lexicon import (
     COUNT_WORDS,
     INFO_NOUNS,
@@ -169,7 +169,7 @@ def _continued(
         last = before_figures[-1]
         return Attribution(last.source, last.source_text, last.cue, _inherited(last.basis))
     root = sent.root
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = first_child(root, "nsubj", "nsubjpass")
     if subject is None or subject.lower_ not in ("it", "this", "they"):
         return _NONE
     if root.lemma_ not in _LISTING_VERBS:
@@ -177,10 +177,10 @@ def _continued(
     for noun in before:
         if noun.lemma_.lower() not in INFO_NOUNS or noun.pos_ != "NOUN":
             continue
-        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        owner = first_child(noun, "poss")
         verb = noun.head if noun.dep_ in ("dobj", "nsubjpass") else None
         if owner is None and verb is not None:
-            owner = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            owner = first_child(verb, "nsubj")
         if owner is None:
             continue
         phrase = noun_phrase(owner)
@@ -197,7 +197,7 @@ def _new_topic(sent: Span) -> bool:
     camp …"), starts a topic of its own: it does not go on with the statistics before it."""
     if sent[0].lower_ in _NEW_TOPIC:
         return True  # "Separately, …", "Elsewhere, …", "Meanwhile, …"
-    subject = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = first_child(sent.root, "nsubj", "nsubjpass")
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS:
         return False
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
@@ -268,15 +268,15 @@ def _announced_after(resolver: Resolver, sent: Span, before: list[Figure]) -> No
 def _announcement(resolver: Resolver, sent: Span) -> Attribution:
     """Who 'This was reported by …' names, with its cue; _NONE for any other sentence."""
     root = sent.root
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = first_child(root, "nsubj", "nsubjpass")
     if subject is None or not (
         subject.lower_ in ("this", "that", "these") or subject.lemma_.lower() in COUNT_WORDS
     ):
         return _NONE  # "This …", "The figure …", "The toll …"
     by, cue = None, ""
-    agent = next((c for c in root.children if c.dep_ == "agent"), None)
+    agent = first_child(root, "agent")
     if agent is not None and root.lemma_.lower() in SPEECH_VERBS:  # "was confirmed by X"
-        by, cue = next((c for c in agent.children if c.dep_ == "pobj"), None), f"{root.text} by"
+        by, cue = first_child(agent, "pobj"), f"{root.text} by"
     elif root.lemma_ == "be" or root.lower_ == "according":  # "That is according to X."
         according = next((c for c in find_cues(sent) if c.text == "according to"), None)
         if according is not None and according.subject is not None:

@@ -42,6 +42,11 @@ class Cue:
     tag: bool = False  # a headline's tag: "… — MoD", "Army Command: …", "…, governor says"
 
 
+def first_child(tok: Token, *deps: str) -> Token | None:
+    """The first child of `tok` in one of the dependency relations `deps`, if any."""
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
 def noun_phrase(head: Token) -> Span:
     """The head's phrase without relative clauses, appositions or trailing commas."""
     keep = {head.i}
@@ -187,7 +192,7 @@ def find_cues(
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in EVIDENCE_VERBS:
             # "Figures from the ministry show …": the figures' author; "Estimates suggest …":
             # a hedge, no one named.
-            subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            subject = first_child(tok, "nsubj")
             if subject is not None and _is_info(subject):
                 maker = author(subject)
                 named = maker is not subject
@@ -416,7 +421,7 @@ def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
 def _closes_sentence(verb: Token) -> bool:
     """A reporting clause after a comma that ends its sentence, whatever the parser hung it on:
     its subject right after the comma, nothing after it but adjuncts."""
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subject = first_child(verb, "nsubj")
     if subject is None or subject.i > verb.i:
         return False
     left = subject.left_edge

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.blocks import Block
 from kg.extract.article import Article
 from kg.extract.coref import Resolver
-from kg.extract.frames import Cue, find_cues, reporting_above
+from kg.extract.frames import Cue, find_cues, first_child, reporting_above
 from kg.extract.marks import QuoteSpan
 from kg.extract.mentions import Mentions
 from kg.lexicon import SPEECH_VERBS
@@ -237,7 +237,7 @@ def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -
     if article.quotes_in(block):
         return None
     last = list(sdoc.sents)[-1]
-    subject = next((c for c in last.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subject = first_child(last.root, "nsubj", "nsubjpass")
     if subject is None:
         return None
     for ent in article.ents(sdoc):
