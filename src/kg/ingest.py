@@ -22,16 +22,14 @@ SUFFIXES = {".txt", ".html", ".htm", ".jsonl"}
 _DATE_TITLE = re.compile(r"^(\s*date\s+(\d{4}-\d{2}-\d{2})\s+)(.*\S)\s*$")
 # Line 2 of the title/date/address header: a date in a common form, or that it is unknown.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_NO_DATE = r"(?:date\s+)?unknown|no date|undated"
 _DATE_LINE = re.compile(
     r"^\s*(?:\d{8}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|"
     rf"(?:\w+day,?\s+)?\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|(?:\w+day,?\s+)?{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|"
-    r"(?:date\s+)?unknown|no date|undated)\s*$",
+    rf"{_NO_DATE})\s*$",
     re.IGNORECASE,
 )
-_UNKNOWN = re.compile(
-    r"^\s*(?:(?:date|address|url|link|source)\s+)?unknown\s*$|^\s*no date\s*$|^\s*undated\s*$",
-    re.IGNORECASE,
-)
+_UNKNOWN_DATE = re.compile(rf"^\s*(?:{_NO_DATE})\s*$", re.IGNORECASE)
 _URL = re.compile(r"^\s*(https?://\S+)\s*$")
 _ADDRESS_LINE = re.compile(
     r"^\s*(?:https?://\S+|(?:address|url|link|source)\s+unknown)\s*$", re.IGNORECASE
@@ -88,7 +86,7 @@ def parse_txt(doc_id: str, text: str, source_path: str | None = None) -> Documen
     elif len(lines) >= 2 and lines[0].strip() and _DATE_LINE.match(lines[1]):
         # Title, then a date ("2024-07-09", "9 July 2024", "date unknown"), then the address.
         title = lines[0].strip()
-        published = None if _UNKNOWN.match(lines[1]) else parse_date(lines[1].strip())
+        published = None if _UNKNOWN_DATE.match(lines[1]) else parse_date(lines[1].strip())
         metadata_ranges.append(spans[1])
         if len(lines) >= 3 and _ADDRESS_LINE.match(lines[2]):
             url = lines[2].strip() if _URL.match(lines[2]) else None
