@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Span
 
@@ -57,13 +58,18 @@ class Reporter:
 
 
 class Resolver:
-    """Resolves source phrases against one article's mentions. Holds nothing it changes."""
+    """Resolves source phrases against one article's mentions. Holds nothing it changes;
+    the reporters are found once, when first asked."""
 
     def __init__(self, article: Article, mentions: Mentions) -> None:
         self.article = article
         self.mentions = mentions
         self._people_at = [p.at for p in mentions.people]
-        self.reporters = _reporters(article)
+
+    @cached_property
+    def reporters(self) -> list[Reporter]:
+        """Found on the first "it", "he" or role noun to resolve: many articles have none."""
+        return _reporters(self.article)
 
     def refers_back(self, phrase: Span, resolved: Entity | None = None) -> bool:
         """Whether the phrase means someone named elsewhere: a pronoun, or a definite

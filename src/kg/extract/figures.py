@@ -71,8 +71,9 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
         for sent in sdoc.sents:
             candidates = figures_in_sentence(sent, previous)
             if not candidates:
-                _announced_after(resolver, sent, previous_figures)
-                statement = _statement(article, resolver, sent, statement)
+                announced = _announcement(resolver, sent)
+                _announced_after(announced, previous_figures)
+                statement = _statement(article, resolver, sent, statement, announced)
                 previous_sentence, previous_figures = sent, []
                 continue
             previous = candidates[-1].category
@@ -215,12 +216,14 @@ def _statistics_continued(before: list[Figure]) -> Attribution:
     return Attribution(last.source, last.source_text, None, "continuation")
 
 
-def _statement(article: Article, resolver: Resolver, sent: Span, going: Attribution) -> Attribution:
+def _statement(
+    article: Article, resolver: Resolver, sent: Span, going: Attribution, announced: Attribution
+) -> Attribution:
     """The statement a sentence without figures leaves open for statistics right after it:
     its own, when it is attributed and speaks of counts ("According to the prosecutor, the
     number of abductions is rising.") or is by the source whose statistics came just
-    before it; none after the reporter's own narration."""
-    announced = _announcement(resolver, sent)
+    before it; none after the reporter's own narration. `announced` is the sentence's
+    `_announcement`."""
     if announced.found:  # "This was reported by the emergency service." before the figures
         return replace(announced, cue=None)
     of_counts = any(_of_counts(t) for t in sent)
@@ -251,14 +254,11 @@ def _of_counts(tok: Token) -> bool:
     return tok.lemma_.lower() in COUNT_WORDS or tok.lower_ in COUNT_WORDS
 
 
-def _announced_after(resolver: Resolver, sent: Span, before: list[Figure]) -> None:
+def _announced_after(found: Attribution, before: list[Figure]) -> None:
     """'This was confirmed by the head of the council, Tomas Brekel.', 'The figure was given by
     the army.', 'That is according to the ministry.': a sentence that attributes the one before
-    it gives its unattributed figures their source."""
-    if not before or any(f.source is not None for f in before):
-        return
-    found = _announcement(resolver, sent)
-    if not found.found:
+    it (`found`, its `_announcement`) gives its unattributed figures their source."""
+    if not found.found or not before or any(f.source is not None for f in before):
         return
     for fig in before:  # figures this stage made and has not handed on yet
         fig.source, fig.source_text = found.source, found.text
