@@ -26,13 +26,11 @@ _NO_DATE = r"(?:date\s+)?unknown|no date|undated"
 _DATE_LINE = re.compile(
     r"^\s*(?:\d{8}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|"
     rf"(?:\w+day,?\s+)?\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|(?:\w+day,?\s+)?{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|"
-    rf"{_NO_DATE})\s*$",
+    rf"(?P<unknown>{_NO_DATE}))\s*$",
     re.IGNORECASE,
 )
-_UNKNOWN_DATE = re.compile(rf"^\s*(?:{_NO_DATE})\s*$", re.IGNORECASE)
-_URL = re.compile(r"^\s*(https?://\S+)\s*$")
 _ADDRESS_LINE = re.compile(
-    r"^\s*(?:https?://\S+|(?:address|url|link|source)\s+unknown)\s*$", re.IGNORECASE
+    r"^\s*(?:(?P<url>https?://\S+)|(?:address|url|link|source)\s+unknown)\s*$", re.IGNORECASE
 )
 
 
@@ -83,13 +81,13 @@ def parse_txt(doc_id: str, text: str, source_path: str | None = None) -> Documen
     if lines and (m := _DATE_TITLE.match(lines[0])):
         published, title = parse_date(m.group(2)), m.group(3)
         metadata_ranges.append((spans[0][0], spans[0][0] + len(m.group(1))))
-    elif len(lines) >= 2 and lines[0].strip() and _DATE_LINE.match(lines[1]):
+    elif len(lines) >= 2 and lines[0].strip() and (dated := _DATE_LINE.match(lines[1])):
         # Title, then a date ("2024-07-09", "9 July 2024", "date unknown"), then the address.
         title = lines[0].strip()
-        published = None if _UNKNOWN_DATE.match(lines[1]) else parse_date(lines[1].strip())
+        published = None if dated["unknown"] else parse_date(lines[1].strip())
         metadata_ranges.append(spans[1])
-        if len(lines) >= 3 and _ADDRESS_LINE.match(lines[2]):
-            url = lines[2].strip() if _URL.match(lines[2]) else None
+        if len(lines) >= 3 and (address := _ADDRESS_LINE.match(lines[2])):
+            url = address["url"]
             metadata_ranges.append(spans[2])
     doc = Document(doc_id, text, title, published, url, source_path)
     return replace(doc, furniture=tuple(furniture_ranges(text, tuple(metadata_ranges))))
