@@ -26,7 +26,7 @@ from api import messages as msg
 from api.allocator import worker_environment
 from api.cache import AnswerCache, keeps
 from api.cache import key as cache_key
-from api.process import START_TIME, Worker
+from api.process import Worker
 
 log = logging.getLogger("kg.service")
 
@@ -223,7 +223,8 @@ class WorkerPool:
                 raise QueryFailed(503, "the service is stopping")
             if self.idle and not self.writing:
                 worker = self.idle.popleft()
-                if worker.channel.closed or worker.process.poll() is not None:  # died idle
+                # Died idle, its socket not yet read to the end (a closed one left `idle` then).
+                if worker.process.poll() is not None:
                     self._lost(worker)
                     continue
                 self.busy.add(worker)
@@ -266,13 +267,9 @@ class WorkerPool:
     async def _next(self, worker: Worker, deadline: float) -> tuple[msg.FromWorker, bytes]:
         try:
             got = await worker.channel.next(deadline)
-        except EOFError:
+        except EOFError:  # the socket ended: _lost has counted, logged and replaced the worker
             if self.closed:
                 raise QueryFailed(503, "the service is stopping") from None
-            if not worker.retired:
-                self.counts.deaths += 1
-                log.warning("query worker %d died during a query; starting another", worker.pid)
-                self._retire(worker)
             raise QueryFailed(500, "the query worker ended unexpectedly") from None
         if got is None:
             # The only way to stop Oxigraph mid-query: kill the worker, start another.
@@ -354,9 +351,9 @@ class WorkerPool:
                     self._retire(worker)
 
     @contextlib.asynccontextmanager
-    async def borrow(self, deadline: float | None = None) -> AsyncIterator[None]:
+    async def borrow(self, deadline: float) -> AsyncIterator[None]:
         """Hold a worker's place (so no write starts) while the caller reads the store itself."""
-        worker = await self._acquire(deadline or time.monotonic() + START_TIME)
+        worker = await self._acquire(deadline)
         try:
             yield
         finally:
