@@ -173,10 +173,7 @@ def _jsonld(store: KGStore, out: BinaryIO, graphs: list[ox.NamedNode] | None) ->
     from rdflib import Dataset
 
     data = io.BytesIO()
-    if graphs is None:
-        store.ox.dump(data, ox.RdfFormat.N_QUADS)
-    else:
-        ox.serialize(_quads(store, graphs), data, ox.RdfFormat.N_QUADS)
+    _rdf(store, "nquads", data, graphs)
     dataset = Dataset()
     dataset.parse(data=data.getvalue().decode("utf-8"), format="nquads")
     context = json.loads((ontology_dir() / "context.jsonld").read_text(encoding="utf-8"))[
