@@ -57,6 +57,7 @@ def test_what_a_number_counts(read, text: str, expected: dict[float, str]) -> No
     [
         "Nearly all wounds, 91 per cent, came from shell fragments.",
         "The ministry said it had carried out three prisoner swaps this year.",
+        "Some 400 clinics, 9% of the country's total, shut their doors last year.",
     ],
 )
 def test_ratios_and_procedures_are_not_figures(read, text: str) -> None:

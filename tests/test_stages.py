@@ -339,3 +339,56 @@ def test_a_mark_set_the_wrong_way_and_a_role_named_after_the_verb(parse) -> None
     quotes = find_quotations(article, _resolver(article))
     assert [q.text[:12] for q in quotes] == ["It is time f", "The road to "]
     assert quotes[1].speaker_text == "the mayor"
+
+
+def test_a_statement_of_no_counts_goes_on_only_where_the_next_sentence_says_so(parse) -> None:
+    article = parse(
+        "The army reported that two raids were carried out overnight in the hills. As a result, "
+        "5 fighters were killed.\n\n"
+        "Witnesses told reporters that a drone circled the school before it struck.\n\n"
+        "The strike killed 4 pupils.\n\n"
+        "The governor said the roads to the valley were closed. In the capital, 8 people died "
+        "in a fire at a depot.\n"
+    )
+    found = _figures(article)
+    assert (found[5].source_text, found[5].basis, found[5].cue) == (
+        "The army", "continuation", None,
+    )  # fmt: skip
+    assert found[4].source_text == "Witnesses"
+    assert found[8].source is None  # the reporter goes on to something else
+
+
+def test_a_trailing_source_told_someone_or_named_between_commas(parse) -> None:
+    article = parse(
+        "The toll from the shelling of the camp rose to at least 42 on Monday, with another "
+        "three in critical condition, a regional official told a news agency.\n\n"
+        "The clinic was treating some 300 patients when the missile hit it, the clinic's "
+        "director, Ivan Petrenko, said Tuesday.\n"
+    )
+    found = _figures(article)
+    assert (found[42].source_text, found[42].cue) == ("a regional official", "told")
+    assert found[300].source.label == "Ivan Petrenko"
+
+
+def test_quoting_paragraphs_go_on_past_names_inside_the_quotation(parse) -> None:
+    article = parse(
+        "The director of the aid group, Ilse Varga, said she was horrified by the raid. She "
+        "said:\n\n"
+        '"This attack has left the families of the valley with nothing at all."\n\n'
+        '"People are fleeing towards the provincial capital, Tomas Belo, and other towns. '
+        'They will need shelter."\n'
+    )
+    quotes = find_quotations(article, _resolver(article))
+    assert [q.speaker.label if q.speaker else None for q in quotes] == ["Ilse Varga"] * 2
+
+
+def test_a_counted_role_and_a_town_named_like_a_person_are_no_one_he_means(parse) -> None:
+    article = parse(
+        "Major General Ivan Sorokin said two marines died in an ambush at dawn.\n\n"
+        "He added that one commander had also died.\n\n"
+        "Three more marines died later near Tomas Varga town.\n\n"
+        '"We lost five good men in that valley today," he said.\n'
+    )
+    resolver = _resolver(article)
+    quotes = find_quotations(article, resolver)
+    assert quotes[0].speaker.label == "Ivan Sorokin"

@@ -35,6 +35,10 @@ OUTCOME_LEMMAS: dict[str, str] = {
     word: category for category, words in _DATA["outcome_lemmas"].items() for word in words.split()
 }
 PEOPLE_ONLY_OUTCOMES = _words("people_only_outcomes")
+CONSEQUENCE_OPENERS = tuple(
+    line.strip() for line in _DATA["consequence_openers"].splitlines() if line.strip()
+)
+ATTACK_NOUNS = _words("attack_nouns")
 PEOPLE_NOUNS = _words("people_nouns")
 TROOP_NOUNS = _words("troop_nouns")
 EQUIPMENT_NOUNS = _words("equipment_nouns")

@@ -286,7 +286,10 @@ def categorise(
     if noun is not None and noun.lower_ in NOT_COUNTED_NOUNS:
         return None, noun, None  # "six inquiries were opened", "12 strikes hit the city"
     if n.is_percent:
-        # A share of territory counts; "85 per cent of injuries were caused by …" is a ratio.
+        # A share of territory counts; "85 per cent of injuries were caused by …" and "9% of the
+        # national total" are ratios.
+        if noun is not None and noun.lemma_.lower() in COUNT_WORDS:
+            return None, noun, None
         held = any(t.lemma_.lower() in TERRITORY_WORDS for t in [*window, tok.head])
         return ("territory" if held else None), noun, None
     noun_words = set()

@@ -22,6 +22,8 @@ from kg.extract.coref import Resolver
 from kg.extract.counting import counts_on, figures_in_sentence
 from kg.extract.frames import Cue, cue_for, find_cues, first_child, main_clause, noun_phrase
 from kg.lexicon import (
+    ATTACK_NOUNS,
+    CONSEQUENCE_OPENERS,
     COUNT_WORDS,
     INFO_NOUNS,
     ORG_ROLES,
@@ -41,6 +43,9 @@ class Attribution:
     text: str | None = None
     cue: str | None = None
     basis: str | None = None  # a kg.model.BASES term when there is a source
+    # A statement that speaks of no counts: only a sentence that says it goes on with it
+    # (`_goes_on`) takes its source.
+    narrow: bool = False
 
     @property
     def found(self) -> bool:
@@ -89,7 +94,12 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     who = _in_sentence(resolver, cand.token, cues)
                 if not who.found:
                     who = _continued(resolver, sent, previous_sentence, previous_figures)
-                if not who.found and not cues and not _new_topic(sent):
+                if (
+                    not who.found
+                    and not cues
+                    and not _new_topic(sent)
+                    and (not statement.narrow or _goes_on(sent))
+                ):
                     who = statement
                 if not who.found and label is not None:
                     who = Attribution(label[1], label[0], ":", "sentence")
@@ -204,6 +214,23 @@ def _new_topic(sent: Span) -> bool:
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
 
 
+def _goes_on(sent: Span) -> bool:
+    """A sentence that tells what followed from the one before: "As a result, …", or its subject
+    the attack just reported ("The strike killed four people.")."""
+    opening = sent.text.lower()
+    if any(
+        opening.startswith(o) and not opening[len(o) : len(o) + 1].isalnum()
+        for o in CONSEQUENCE_OPENERS
+    ):
+        return True
+    subject = first_child(sent.root, "nsubj", "nsubjpass")
+    return (
+        subject is not None
+        and subject.lemma_.lower() in ATTACK_NOUNS
+        and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.children)
+    )
+
+
 def _statistics_continued(before: list[Figure]) -> Attribution:
     """A sentence with no attribution of its own right after an attributed sentence's figures
     continues its statistics ("The ministry said 23 people died. Among the dead are 40 women.",
@@ -222,13 +249,12 @@ def _statement(
     """The statement a sentence without figures leaves open for statistics right after it:
     its own, when it is attributed and speaks of counts ("According to the prosecutor, the
     number of abductions is rising.") or is by the source whose statistics came just
-    before it; none after the reporter's own narration. `announced` is the sentence's
-    `_announcement`."""
+    before it; when it only reports what happened ("The army reported that two raids were
+    carried out."), a narrow one that only a sentence going on with it takes (`_goes_on`);
+    none after the reporter's own narration. `announced` is the sentence's `_announcement`."""
     if announced.found:  # "This was reported by the emergency service." before the figures
         return replace(announced, cue=None)
     of_counts = any(_of_counts(t) for t in sent)
-    if going.source is None and not of_counts:
-        return _NONE  # found first: most sentences are narration, and cues cost a parse walk
     cues = [
         c
         for c in find_cues(sent)
@@ -244,9 +270,19 @@ def _statement(
     source = resolver.resolve(cue.subject)
     if source is None:
         return _NONE
-    if not of_counts and going.source is not None and going.source.key != source.key:
-        return _NONE
-    return Attribution(source, cue.subject.text, None, "continuation")
+    if of_counts:
+        return Attribution(source, cue.subject.text, None, "continuation")
+    if going.source is not None and not going.narrow and going.source.key == source.key:
+        return Attribution(source, cue.subject.text, None, "continuation")
+    if _reports_content(cue.token):
+        return Attribution(source, cue.subject.text, None, "continuation", narrow=True)
+    return _NONE
+
+
+def _reports_content(verb: Token) -> bool:
+    """'The army reported that three raids were carried out': indirect speech, a statement whose
+    figures may follow in the next sentence ("As a result, five fighters were killed.")."""
+    return any(c.dep_ == "ccomp" for c in verb.children)
 
 
 def _of_counts(tok: Token) -> bool:

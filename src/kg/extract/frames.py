@@ -283,6 +283,8 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
     if len(after) > 3 or any(t.pos_ in ("VERB", "AUX", "NUM") for t in after):
         return None
     phrase = _after_comma(verb.sent, verb)
+    if phrase is None and parsed is None:
+        phrase = _name_in_commas(verb)
     if phrase is None:
         return None
     if parsed is not None and phrase.start - 1 < parsed.start:
@@ -292,6 +294,23 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
     if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in phrase):
         return None
     return phrase
+
+
+def _name_in_commas(verb: Token) -> Span | None:
+    """'…, the hospital's director, Ivan Petrenko, said Tuesday.': a name set off by commas right
+    before a verb the parser gave no subject (it hung the name on a noun before it)."""
+    doc = verb.doc
+    if verb.i < 3 or doc[verb.i - 1].text != ",":
+        return None
+    start = verb.i - 1
+    while start > verb.sent.start and doc[start - 1].text != "," and verb.i - start <= 5:
+        start -= 1
+    words = doc[start : verb.i - 1]
+    if start == verb.sent.start or not 1 <= len(words) <= 4:
+        return None
+    if not all(t.pos_ == "PROPN" or t.text[:1].isupper() for t in words):
+        return None
+    return words
 
 
 def _acronym(word: str) -> bool:
@@ -418,6 +437,9 @@ def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
     return min(above, key=lambda c: ancestors.index(c.token)) if above else None
 
 
+_TOLD_VERBS = frozenset({"tell", "inform", "brief"})
+
+
 def _closes_sentence(verb: Token) -> bool:
     """A reporting clause after a comma that ends its sentence, whatever the parser hung it on:
     its subject right after the comma, nothing after it but adjuncts."""
@@ -427,9 +449,15 @@ def _closes_sentence(verb: Token) -> bool:
     left = subject.left_edge
     if left.i == 0 or verb.doc[left.i - 1].text != ",":
         return False
-    if any(c.dep_ in ("mark", "ccomp", "dobj", "xcomp") for c in verb.children):
+    if any(c.dep_ in ("mark", "ccomp", "xcomp") or _content_object(c) for c in verb.children):
         return False
     return verb.right_edge.i >= verb.sent.end - 2
+
+
+def _content_object(child: Token) -> bool:
+    """An object that is what was said ("…, as officials reported the deaths"), not the one told
+    ("…, a district official told a news agency")."""
+    return child.dep_ == "dobj" and child.head.lemma_.lower() not in _TOLD_VERBS
 
 
 def main_clause(tok: Token) -> bool:
@@ -440,8 +468,12 @@ def main_clause(tok: Token) -> bool:
     if tok.head.dep_ == "ROOT" and tok.dep_ == "advcl":
         # "…, the army command reported on June 3.": a trailing cue the parser hung as a clause
         # ("…, as local officials claimed that …" is a clause of its own, with its own content)
-        if any(c.dep_ in ("mark", "ccomp", "dobj") for c in tok.children):
+        if any(c.dep_ in ("mark", "ccomp") or _content_object(c) for c in tok.children):
             return False
         left = tok.left_edge
-        return left.text == "," or (left.i > 0 and tok.doc[left.i - 1].text == ",")
+        return (
+            left.text == ","
+            or (left.i > 0 and tok.doc[left.i - 1].text == ",")
+            or (_closes_sentence(tok))
+        )
     return tok.head.dep_ == "ROOT" and tok.dep_ in ("ccomp", "conj")

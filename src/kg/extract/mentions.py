@@ -185,6 +185,8 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
         and fold(ent.doc[ent.start - 1].text) in PERSON_TITLES
     ):
         kind = "Person"  # "Gen. Dolgan" tagged as an organisation
+    if kind == "Organisation" and _named_role(ent):
+        kind = "Person"  # "the director of the group, Ilse Varga, said"
     if kind == "Person" and len(text.split()) <= 2 and is_well_known_place(text):
         kind = "Place"  # the small model tags some cities as people ("Kyiv")
     if kind in ("Person", "Organisation") and _placed(ent, after_in=kind == "Person"):
@@ -203,9 +205,23 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
     return make_entity(kind, label, text)
 
 
+def _named_role(ent: Span) -> bool:
+    """A name set in commas after a person's role ("the director of the group, Ilse Varga,"):
+    a person, whatever the tagger called it."""
+    root = ent.root
+    return (
+        root.dep_ == "appos"
+        and fold(root.head.text) in PERSON_ROLES
+        and all(t.pos_ == "PROPN" for t in ent)
+    )
+
+
 def _placed(ent: Span, after_in: bool) -> bool:
-    """A name written where places are: "the village of X" or, with `after_in`, "in X"."""
+    """A name written where places are: "the village of X", "X town" or, with `after_in`,
+    "in X"."""
     doc = ent.doc
+    if ent.end < len(doc) and doc[ent.end].lower_ in SETTLEMENT_WORDS:
+        return True  # "in nearby Tomas Varga town", "Marko Belo village"
     before = doc[ent.start - 1] if ent.start > 0 else None
     if before is None or fold(doc[ent.start].text) in TITLES:
         return False
@@ -278,6 +294,8 @@ def _role_subjects(article: Article) -> list[Person]:
             )
             if definite:
                 continue  # "the mayor", "the veteran leader": the resolver links it to a person
+            if any(t.like_num for t in phrase):
+                continue  # "one commander also died": a count, not someone who speaks
             entity = unnamed_source(article.doc.id, phrase.text)
             found.append(
                 Person(block.start + phrase.start_char, entity, block.start + tok.sent.start_char,

@@ -140,10 +140,13 @@ def _goes_on(
 def _someone_else(
     article: Article, speech: _SpeechCues, resolver: Resolver, block: Block, sdoc: Doc, key: str
 ) -> bool:
-    """Whether a paragraph reports anyone speaking, or names a person other than `key`."""
+    """Whether a paragraph reports anyone speaking, or names a person other than `key` outside
+    its quotations (one named inside them is spoken of, not speaking)."""
     if any(c.subject is not None for c in speech(block, sdoc)):
         return True
     for ent in article.ents(sdoc):
+        if article.in_quote(block.start + ent.start_char) is not None:
+            continue
         named = resolver.mentions.covering(block.start + ent.start_char)
         if named is not None and named.type == "Person" and named.key != key:
             return True
