@@ -43,6 +43,11 @@ CASES = [
     ("The battalion lost 27 units of armoured vehicles.", {27: "equipment"}),
     ("The navy said one of its sailors died in the blast.", {1: "killed"}),
     ("Medics could not revive her, one of the oldest victims of the siege.", {}),
+    ("Police said 240 people had been arrested since the curfew began.", {240: "captured"}),
+    ("Six of the village guards were assassinated at the checkpoint.", {6: "killed"}),
+    ("In one instance a guard was killed at the gate.", {}),
+    ("Seven people, mostly from one family, were wounded.", {7: "injured"}),
+    ("Two other rebel fighters who were in the barn escaped.", {}),
 ]
 
 

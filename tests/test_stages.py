@@ -392,3 +392,25 @@ def test_a_counted_role_and_a_town_named_like_a_person_are_no_one_he_means(parse
     resolver = _resolver(article)
     quotes = find_quotations(article, resolver)
     assert quotes[0].speaker.label == "Ivan Sorokin"
+
+
+def test_a_statement_goes_on_into_its_paragraph_until_another_incident(parse) -> None:
+    article = parse(
+        "The rescue service said its depot in the north was shelled overnight. Five volunteers "
+        "were slightly wounded.\n\n"
+        "The militia said its fighters had ambushed a convoy. In a separate incident, 3 "
+        "farmers were shot dead near the river.\n"
+    )
+    found = _figures(article)
+    assert (found[5].source_text, found[5].basis) == ("The rescue service", "continuation")
+    assert found[3].source is None
+
+
+def test_a_singular_they_chains_through_the_sentences_that_repeat_it(parse) -> None:
+    article = parse(
+        "Another local, who gave only a first name, said 11 bodies had been found in the woods.\n\n"
+        "They also said the houses had been burned.\n\n"
+        "At least 40 people from the hamlet are missing, they added.\n"
+    )
+    found = _figures(article)
+    assert found[40].source.label == found[11].source.label == "Another local"

@@ -164,9 +164,10 @@ class Resolver:
                 return described
         return unnamed_source(article.doc.id, text)
 
-    def _people_before(self, phrase: Span) -> Span | None:
+    def _people_before(self, phrase: Span, depth: int = 0) -> Span | None:
         """The people a "they" means: the subject of the sentence before it, when that is
-        people written as a noun ("Residents …", "One of the survivors …")."""
+        people written as a noun ("Residents …", "One of the survivors …"), or what its own
+        "they" meant ("Another local said …. They also said …. …, they added.")."""
         sent = phrase.sent
         doc = phrase.doc
         if sent.start == 0:
@@ -179,18 +180,23 @@ class Resolver:
         subject = first_child(before.root, "nsubj")
         if subject is None:
             return None
+        if subject.lower_ == "they" and depth < 3:
+            return self._people_before(subject.doc[subject.i : subject.i + 1], depth + 1)
         if subject.lower_ == "one":  # "One of the survivors"
             of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             noun = first_child(of, "pobj") if of else None
             if noun is not None and noun.pos_ == "NOUN":
                 return subject.doc[subject.i : noun.i + 1]
             return None
-        if subject.pos_ != "NOUN" or subject.ent_type_ != "":
+        # "Another local said": an adjective for people the tagger leaves as one, as a subject.
+        if subject.pos_ not in ("NOUN", "ADJ") or subject.ent_type_ != "":
             return None
         lemma = subject.lemma_.lower()
         if not (lemma in PEOPLE_NOUNS or lemma in PERSON_ROLES or subject.lower_ in PEOPLE_NOUNS):
             return None
-        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+        indefinite = any(
+            c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in subject.children
+        )
         # "Residents …", and a singular "they": "A villager described the night. '…,' they said."
         return noun_phrase(subject) if subject.tag_ == "NNS" or indefinite else None
 

@@ -79,7 +79,12 @@ _OF_THEM_FIRST = re.compile(r"\s*(?:of|among)\s+" + _BACK + r"\b", re.IGNORECASE
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # "… and 260 pensioners were among those evacuated"
 _AMONG_AFTER = re.compile(r"^[^,;]*?\bamong\s+" + _BACK + r"\b", re.IGNORECASE)
-_ONE_OF_AFTER = re.compile(r"^\s+(?:of|another|side|way|day|point|time|thing)\b", re.IGNORECASE)
+# "one another", "in one instance", "seven, mostly from one family": which, not how many.
+_ONE_OF_AFTER = re.compile(
+    r"^\s+(?:of|another|side|way|day|point|time|thing|instance|case|incident|occasion|family|"
+    r"household)\b",
+    re.IGNORECASE,
+)
 # "one of its pilots", "one of the injured passengers"; not "one of the oldest residents".
 _ONE_OF_COUNTED = re.compile(
     r"^\s+of\s+(?:the|its|their|his|her|our|these|those)\s+"
@@ -331,10 +336,13 @@ def categorise(
     candidates = [*near, *before, *_verb_candidates(tok, noun), *window[3:]]
     if _killed_and_injured(candidates):
         return "killed", noun, None  # "killed and injured 29": a combined total (CONVENTIONS 2)
+    fighters = noun is not None and bool(noun_words & TROOP_NOUNS)
     for cand in candidates:
         if cat := _outcome(cand, people_ok):
+            if cat == "displaced" and fighters:
+                return None, noun, cand  # "two fighters escaped": no toll, nor a force's size
             return cat, noun, cand
-    if noun is not None and noun_words & TROOP_NOUNS:
+    if fighters:
         return "troops", noun, None
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before

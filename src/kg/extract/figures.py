@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.dates import sentence_date
 from kg.entities import Entity, fold
@@ -55,6 +55,7 @@ class Attribution:
 _NONE = Attribution()
 _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
+_OTHER_ONE = frozenset("separate another different unrelated".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
 
 
@@ -69,6 +70,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
     # What the previous sentence leaves open for statistics after it: its figures' source, or
     # the attributed statement it made (`_statistics_continued`, `_statement`).
     statement = _NONE
+    stated_in: Doc | None = None  # the paragraph of the statement
     for _, sdoc in article.parsed:
         if not counts_on(sdoc.text):
             previous = None
@@ -79,6 +81,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                 announced = _announcement(resolver, sent)
                 _announced_after(announced, previous_figures)
                 statement = _statement(article, resolver, sent, statement, announced)
+                stated_in = sdoc
                 previous_sentence, previous_figures = sent, []
                 continue
             previous = candidates[-1].category
@@ -98,7 +101,12 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     not who.found
                     and not cues
                     and not _new_topic(sent)
-                    and (not statement.narrow or _goes_on(sent))
+                    and (
+                        not statement.narrow
+                        or _goes_on(sent)
+                        # "The army said a post was shelled. Five soldiers were wounded."
+                        or (stated_in is sdoc and candidates[0].number.hedge_start == 0)
+                    )
                 ):
                     who = statement
                 if not who.found and label is not None:
@@ -208,6 +216,10 @@ def _new_topic(sent: Span) -> bool:
     camp …"), starts a topic of its own: it does not go on with the statistics before it."""
     if sent[0].lower_ in _NEW_TOPIC:
         return True  # "Separately, …", "Elsewhere, …", "Meanwhile, …"
+    if sent[0].lower_ == "in" and len(sent) > 2 and sent[2].lower_ in _OTHER_ONE:
+        return True  # "In a separate incident, …", "In another attack, …"
+    if sent[0].lower_ == "in" and sent[1].lower_ in _OTHER_ONE:
+        return True
     subject = first_child(sent.root, "nsubj", "nsubjpass")
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS:
         return False
