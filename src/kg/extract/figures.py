@@ -29,6 +29,7 @@ from kg.lexicon import (
     ORG_ROLES,
     PEOPLE_NOUNS,
     PERSON_ROLES,
+    REPORTING_VERBS,
     SPEECH_VERBS,
     TROOP_NOUNS,
 )
@@ -267,6 +268,13 @@ def _statement(
     if announced.found:  # "This was reported by the emergency service." before the figures
         return replace(announced, cue=None)
     of_counts = any(_of_counts(t) for t in sent)
+    # Found first: most sentences are narration, and cues cost a parse walk.
+    if (
+        not of_counts
+        and (going.source is None or going.narrow)
+        and not any(t.lemma_.lower() in REPORTING_VERBS and _reports_content(t) for t in sent)
+    ):
+        return _NONE
     cues = [
         c
         for c in find_cues(sent)
