@@ -48,6 +48,23 @@ CASES = [
     ("In one instance a guard was killed at the gate.", {}),
     ("Seven people, mostly from one family, were wounded.", {7: "injured"}),
     ("Two other rebel fighters who were in the barn escaped.", {}),
+    (
+        "Two guards were killed at the gate. One of them had been a cook.",
+        {2: "killed", 1: "killed"},
+    ),
+    (
+        "Medics said one of the dead had been a driver, while the two others had been farmers.",
+        {1: "killed", 2: "killed"},
+    ),
+    ("Four children were among 19 people killed in the raid.", {4: "killed", 19: "killed"}),
+    ("Among the victims were 31 miners from the valley.", {31: "killed"}),
+    ("Bodies pulled from the mine shaft included at least 12 boys.", {12: "killed"}),
+    (
+        "Officials said 40 bodies were found and 60 others lie in morgues.",
+        {40: "killed", 60: "killed"},
+    ),
+    ("Some 300 schools have closed, affecting about 90,000 pupils.", {90000: "other"}),
+    ("More than 5,000 ethnic Varnians have crossed into Dolgaria.", {5000: "displaced"}),
 ]
 
 

@@ -77,6 +77,8 @@ _FAMILY_BEFORE = re.compile(  # "a father of four": his children, not a count of
 _BACK = r"(?:them|those|these|whom)"  # the people a count before has counted
 _OF_THEM_FIRST = re.compile(r"\s*(?:of|among)\s+" + _BACK + r"\b", re.IGNORECASE)
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
+# The people a toll counts, named by what befell them: "one of the dead", "among the victims".
+_VICTIM_WORDS = frozenset("dead killed wounded injured victims casualties".split())
 # "… and 260 pensioners were among those evacuated"
 _AMONG_AFTER = re.compile(r"^[^,;]*?\bamong\s+" + _BACK + r"\b", re.IGNORECASE)
 # "one another", "in one instance", "seven, mostly from one family": which, not how many.
@@ -121,8 +123,10 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
     if _NEGATED_ONE.search(before):
         return True
     # "one of the largest", "one another": not a count; "one of its pilots died" is one.
+    if _OF_THEM_AFTER.match(after):
+        return False  # "One of them had been a cook": one of those just counted
     counted = _ONE_OF_COUNTED.match(after)
-    nouns = PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS
+    nouns = PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS | _VICTIM_WORDS
     if counted and any((w or "").lower() in nouns for w in counted.groups()):
         return False
     return bool(_ONE_OF_AFTER.match(after))
@@ -253,7 +257,9 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
         ]
         # "Among the dead were 14 children", "Of the wounded, 12 are in a critical condition".
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("among", "of")):
-            out += [c for c in prep.children if c.dep_ == "pobj"]
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                # "Three children were among 15 people killed": what befell the 15.
+                out += [pobj, *(c for c in pobj.children if c.dep_ in ("acl", "relcl", "amod"))]
         # "The death toll rose to 218", "the exodus will reach half a million", "put the
         # number of displaced at 4.8 million": what is counted is the verb's subject or object.
         if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
@@ -302,7 +308,11 @@ def categorise(
         noun_words = {noun.lower_, noun.lemma_.lower()} | {
             c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
         }
-    people_ok = noun is None or bool(noun_words & (PEOPLE_NOUNS | TROOP_NOUNS | HELD_NOUNS))
+    people_ok = (
+        noun is None
+        or bool(noun_words & (PEOPLE_NOUNS | TROOP_NOUNS | HELD_NOUNS))
+        or (noun.ent_type_ == "NORP" and noun.text.endswith("s"))  # "6,000 Armenians"
+    )
     if noun is not None and people_ok and (fate := _fate(noun)) is not None:
         return fate, noun, None
     if noun is not None and _hardware(noun, noun_words):
@@ -409,21 +419,35 @@ def _killed_and_injured(words: list[Token]) -> bool:
 
 
 def _part_of_count(tok: Token) -> bool:
-    """'12 were women': a number whose clause only says who the people it counts were."""
+    """'12 were women', 'the two others were farmers': a number whose clause only says who the
+    people it counts were."""
+    others = tok.dep_ == "nummod" and tok.head.lower_ == "others"
+    if others:
+        tok = tok.head  # "others" names the people counted before, whatever they were
     verb = tok.head
     if tok.dep_ != "nsubj" or verb.lemma_.lower() != "be":
         return False
     attr = first_child(verb, "attr")
-    return attr is not None and attr.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS
+    return attr is not None and (others or attr.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS)
 
 
 def _victims_include(tok: Token) -> bool:
-    """'The dead included three nurses', 'The victims include 12 women': a part of the toll."""
+    """'The dead included three nurses', 'The victims include 12 women', 'Among the victims
+    were 23 labourers', 'Bodies recovered … included 24 children': a part of the toll."""
     verb = _head_verb(tok)
-    if verb is None or verb.lemma_.lower() != "include":
+    if verb is None:
+        return False
+    toll = ("victim", "dead", "casualty", "body")
+    if verb.lemma_.lower() == "be":
+        among = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "among"]
+        return any(o.lemma_.lower() in toll for p in among for o in p.children if o.dep_ == "pobj")
+    if verb.lemma_.lower() != "include":
         return False
     subject = first_child(verb, "nsubj")
-    return subject is not None and subject.lemma_.lower() in ("victim", "dead", "casualty")
+    while subject is None and verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head  # "Bodies recovered from the village included …"
+        subject = first_child(verb, "nsubj")
+    return subject is not None and subject.lemma_.lower() in toll
 
 
 def _refers_back(tok: Token) -> bool:
