@@ -414,3 +414,12 @@ def test_a_singular_they_chains_through_the_sentences_that_repeat_it(parse) -> N
     )
     found = _figures(article)
     assert found[40].source.label == found[11].source.label == "Another local"
+
+
+def test_an_inverted_speaker_is_not_the_agency_told(parse) -> None:
+    article = parse(
+        '"The count of the dead has reached 41 in the two villages," declared to AFP on Sunday '
+        "Tomas Brekel, head of the district.\n"
+    )
+    (quote,) = find_quotations(article, _resolver(article))
+    assert quote.speaker.label == "Tomas Brekel"

@@ -269,6 +269,8 @@ def _inverted_subject(verb: Token) -> Span | None:
     for ent in sent.ents:
         if ent.start <= verb.i or ent.label_ not in ("PERSON", "ORG"):
             continue
+        if ent.start > 0 and doc[ent.start - 1].lower_ == "to":
+            continue  # "declared to AFP": the one told
         between = doc[verb.i + 1 : ent.start]
         if any(t.pos_ in ("VERB", "AUX") or t.text in (".", ";") for t in between):
             return None
