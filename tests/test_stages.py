@@ -423,3 +423,13 @@ def test_an_inverted_speaker_is_not_the_agency_told(parse) -> None:
     )
     (quote,) = find_quotations(article, _resolver(article))
     assert quote.speaker.label == "Tomas Brekel"
+
+
+def test_the_source_of_a_clause_after_but_is_its_own(parse) -> None:
+    found = _figures(
+        parse(
+            "The police chief declined to give a toll but aid workers and villagers said at least "
+            "17 people were killed.\n"
+        )
+    )
+    assert found[17].source_text.startswith("aid workers")

@@ -105,9 +105,15 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
             # "The mayor warned the count could still climb, adding …": a count says
             # nothing; the one who warned does.
             return subject_of(verb.head, depth + 1)
-        return noun_phrase(child), child.dep_ == "nsubjpass"
+        phrase = noun_phrase(child)
+        cut = [t.i for t in phrase if t.lower_ in _CONTRAST and t.i < child.i]
+        if cut:  # "a toll but aid workers said": the parser joined two clauses' nouns
+            phrase = verb.doc[cut[-1] + 1 : phrase.end]
+        return phrase, child.dep_ == "nsubjpass"
     if any(c.dep_ == "auxpass" for c in verb.children):
         return None, True
+    if verb.dep_ == "conj" and (contrasted := _after_contrast(verb)) is not None:
+        return contrasted, False
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         return subject_of(verb.head, depth + 1)
     # A broken parse ("Council chief Brekel … said"): the name written right before the verb.
@@ -124,6 +130,25 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     if end - (i + 1) >= 1 and end < verb.i and verb.doc[end : verb.i].text.strip(", ").isdigit():
         return verb.doc[i + 1 : end], False
     return None, False
+
+
+_CONTRAST = frozenset({"but", "while", "whereas", "although", "though"})
+_NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
+
+
+def _after_contrast(verb: Token) -> Span | None:
+    """'The chief declined to give a toll but aid workers and villagers said …': the parser hangs
+    the second clause's subject on the first clause's object; the words between the contrast
+    and the verb are the subject."""
+    doc = verb.doc
+    i = verb.i - 1
+    while i > verb.sent.start and (
+        doc[i].pos_ in _NOUN_PHRASE_POS or (doc[i].lower_ == "and" and i < verb.i - 1)
+    ):
+        i -= 1
+    if i == verb.i - 1 or doc[i].lower_ not in _CONTRAST or doc[i + 1].lower_ == "and":
+        return None
+    return doc[i + 1 : verb.i]
 
 
 def _cue_text(tok: Token) -> str:
@@ -204,7 +229,7 @@ def find_cues(
             subject = _trailing_subject(tok, subject) or subject
             if subject is None and not passive:
                 subject = _inverted_subject(tok)
-            if subject is not None and (maker := author(subject.root)) is not subject.root:
+            if subject is not None and (maker := author(subject.root)) != subject.root:
                 subject = noun_phrase(maker)  # "a study by EU experts said"
             if passive:
                 cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
