@@ -65,6 +65,13 @@ CASES = [
     ),
     ("Some 300 schools have closed, affecting about 90,000 pupils.", {90000: "other"}),
     ("More than 5,000 ethnic Varnians have crossed into Dolgaria.", {5000: "displaced"}),
+    ("The wounded included two girls aged four and nine who were hit by shrapnel.", {2: "injured"}),
+    ("A father and son, aged about 70 and 40, died in the fire.", {}),
+    (
+        "The army pushed on to the valley where some 2 million people, many of them displaced, live.",
+        {},
+    ),
+    ("Some 2,000 displaced people live in the camp.", {2000: "displaced"}),
 ]
 
 

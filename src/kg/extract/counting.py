@@ -56,8 +56,13 @@ _MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\.?\s+$", re.IGNOREC
 _STREET_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:" + "|".join(STREET_WORDS) + r")\b", re.IGNORECASE
 )
-_AGE_BEFORE = re.compile(r"(?:[A-Z][\w'’-]+,\s*$)|(?:\b(?:aged|age of|ages of)\s+$)")
+_AGE_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # "Ivan Petrenko, 45, said"
 _AGE_AFTER = re.compile(r"^\s*(?:,|\)|$|;)")
+# "two girls aged four and nine", "aged about 70 and 40": ages, whatever follows.
+_AGED_BEFORE = re.compile(
+    r"\b(?:aged|age of|ages of)\s+" + _HEDGE_WORDS + r"(?:[\w.]+\s*(?:,|and|to|or|-)\s*)?$",
+    re.IGNORECASE,
+)
 _POPULATION_BEFORE = re.compile(
     r"\b(?:(?:" + "|".join(SETTLEMENT_WORDS) + r")\s+of\s+" + _HEDGE_WORDS + r"|"
     r"(?:represents|representing|home to|population of|population is|population was|"
@@ -93,6 +98,7 @@ _ONE_OF_COUNTED = re.compile(
     r"(?!\w+est\b|most\b|first\b|last\b|only\b)(\w+)(?:\s+(\w+))?",
     re.IGNORECASE,
 )
+_LIVE = frozenset({"live", "reside", "inhabit"})
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
 
 
@@ -115,6 +121,8 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
     if _STREET_AFTER.match(after) or re.search(r"\b[A-Z]{2}\s+$", before):
         return True  # street number, US state + ZIP
     if _AGE_BEFORE.search(before) and _AGE_AFTER.match(after) and n.value < 120:
+        return True
+    if _AGED_BEFORE.search(before) and n.value < 120:
         return True
     if _POPULATION_BEFORE.search(before) or (_FAMILY_BEFORE.search(before) and n.value < 30):
         return True
@@ -325,6 +333,15 @@ def categorise(
             return "territory", noun, verb  # "controlled 26 settlements", "retook 12 villages"
         return None, noun, None  # "attacked 23 villages, killing one": places, not a toll
     verb = _head_verb(noun) if noun is not None and noun.dep_ in ("nsubj", "nsubjpass") else None
+    if (
+        noun is not None
+        and noun.dep_ == "nsubj"
+        and noun.head.lemma_.lower() in _LIVE
+        and not any(c.dep_ == "amod" and _outcome(c, True) for c in noun.children)
+    ):
+        # "the valley where some 2 million people live": who lives there; not "2,000
+        # displaced people live in the camp"
+        return None, noun, None
     if verb is not None and people_ok and _outcome(verb, people_ok) == "killed":
         return "killed", noun, verb  # "Two wounded soldiers later died": the last word wins
     if noun is not None and (cat := _outcome(noun, people_ok)):
