@@ -433,3 +433,12 @@ def test_the_source_of_a_clause_after_but_is_its_own(parse) -> None:
         )
     )
     assert found[17].source_text.startswith("aid workers")
+
+
+def test_the_army_is_not_the_militia_heard_from_last(parse) -> None:
+    article = parse(
+        "The Varna Liberation Front said its fighters fired 40 rockets at the border towns.\n\n"
+        '"Most of the rockets were shot down over open fields," the army said.\n'
+    )
+    (quote,) = find_quotations(article, _resolver(article))
+    assert quote.speaker is not None and quote.speaker.label != "Varna Liberation Front"

@@ -42,6 +42,7 @@ from kg.lexicon import (
 _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 _DEFINITE = ("the", "this", "that")
 _SALIENT_BLOCKS = 2  # how many paragraphs back a body heard from is still "it"
+_FORCE_ROLES = frozenset({"army", "military"})  # role words for an armed force only
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,10 @@ class Resolver:
             # ministry" is none but one named so).
             named = self._last_reporter(pos, person=False, named=True)
             if not modifiers and named is not None and self._lately(named.at, pos):
-                return self.resolve(named.phrase)
+                found = self.resolve(named.phrase)
+                # "the army" is an armed force, never the militia or agency heard from last
+                if found is not None and (role not in _FORCE_ROLES or found.type == "ArmedForce"):
+                    return found
         return None
 
     def last_person(self, pos: int, pronoun: str = "") -> Person | None:
