@@ -442,3 +442,10 @@ def test_the_army_is_not_the_militia_heard_from_last(parse) -> None:
     )
     (quote,) = find_quotations(article, _resolver(article))
     assert quote.speaker is not None and quote.speaker.label != "Varna Liberation Front"
+
+
+def test_a_source_close_to_a_body_keeps_its_whole_phrase(parse) -> None:
+    found = _figures(
+        parse("A source close to rebel commanders confirmed that 12 guards were killed.\n")
+    )
+    assert found[12].source_text == "A source close to rebel commanders"

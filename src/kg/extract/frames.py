@@ -53,8 +53,10 @@ def noun_phrase(head: Token) -> Span:
 
     def walk(tok: Token) -> None:
         for child in tok.children:
-            keep_prep = (
-                child.dep_ == "prep" and child.lower_ == "of" and tok.lower_ in _KEEP_PREP_HEADS
+            keep_prep = child.dep_ == "prep" and (
+                (child.lower_ == "of" and tok.lower_ in _KEEP_PREP_HEADS)
+                # "a source close to rebel commanders", "officials familiar with the talks"
+                or (tok.dep_ == "amod" and tok.pos_ == "ADJ" and tok.head.i == head.i)
             )
             # "the regional governor Tomas Brekel", "the regional governor, Oleh Varnak,":
             # a name right after its title, or in commas after a role noun.
