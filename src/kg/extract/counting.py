@@ -333,15 +333,13 @@ def categorise(
             return "territory", noun, verb  # "controlled 26 settlements", "retook 12 villages"
         return None, noun, None  # "attacked 23 villages, killing one": places, not a toll
     verb = _head_verb(noun) if noun is not None and noun.dep_ in ("nsubj", "nsubjpass") else None
-    if (
-        noun is not None
-        and noun.dep_ == "nsubj"
-        and noun.head.lemma_.lower() in _LIVE
-        and not any(c.dep_ == "amod" and _outcome(c, True) for c in noun.children)
-    ):
+    if noun is not None and noun.dep_ == "nsubj" and noun.head.lemma_.lower() in _LIVE:
         # "the valley where some 2 million people live": who lives there; not "2,000
-        # displaced people live in the camp"
-        return None, noun, None
+        # displaced people live in the camp" nor "300,000 people live under siege"
+        how = [c for c in noun.children if c.dep_ == "amod"]
+        how += [t for c in noun.head.children if c.i != noun.i for t in c.subtree]
+        if not any(_outcome(t, True) for t in how):
+            return None, noun, None
     if verb is not None and people_ok and _outcome(verb, people_ok) == "killed":
         return "killed", noun, verb  # "Two wounded soldiers later died": the last word wins
     if noun is not None and (cat := _outcome(noun, people_ok)):
