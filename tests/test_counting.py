@@ -72,6 +72,13 @@ CASES = [
         {},
     ),
     ("Some 2,000 displaced people live in the camp.", {2000: "displaced"}),
+    ("The ambush left one of its sailors dead.", {1: "killed"}),
+    (
+        "Gunmen numbering about 30 stormed the farm, killing five herders.",
+        {30: "troops", 5: "killed"},
+    ),
+    ("With several guards still unaccounted for, the death toll could pass 15.", {15: "killed"}),
+    ("Police said six of the hostages had been decapitated.", {6: "killed"}),
 ]
 
 

@@ -17,6 +17,9 @@ from kg.extract.numbers import find_numbers, parse_number
         ("a dozen", 12),
         ("70%", 70),
         ("15 per cent", 15),
+        ("half a million", 500_000),
+        ("a quarter of a million", 250_000),
+        ("three quarters of a million", 750_000),
     ],
 )
 def test_numbers_as_news_prints_them(text: str, value: float) -> None:
@@ -35,6 +38,8 @@ def test_numbers_as_news_prints_them(text: str, value: float) -> None:
         ("up to 200,000 people", "up to 200,000", "up_to"),
         ("fewer than 50 soldiers", "fewer than 50", "less_than"),
         ("364 civilians", "364", "exact"),
+        ("the toll could pass 40", "pass 40", "more_than"),
+        ("deaths surpassed 1,000 by May", "surpassed 1,000", "more_than"),
     ],
 )
 def test_hedges_set_the_qualifier(text: str, figure: str, qualifier: str) -> None:

@@ -449,3 +449,33 @@ def test_a_source_close_to_a_body_keeps_its_whole_phrase(parse) -> None:
         parse("A source close to rebel commanders confirmed that 12 guards were killed.\n")
     )
     assert found[12].source_text == "A source close to rebel commanders"
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "At least 20 herders were killed on Friday in the north, we learned from security "
+            "sources.\n",
+            "security sources",
+        ),
+        (
+            '"At least 14 farmers were shot dead in their fields," the statement pointed out.\n',
+            "the statement",
+        ),
+        ('"At least 40 people died in the shelling overnight," the post read.\n', "post"),
+        ("Regional Officials: Car bomb kills 7 in market\n\nText.\n", "Regional Officials"),
+    ],
+)
+def test_less_common_ways_of_naming_a_source(parse, text: str, source: str) -> None:
+    (figure,) = _figures(parse(text)).values()
+    assert figure.source_text == source
+
+
+def test_a_speaker_after_the_quotation_beats_the_name_before_it(parse) -> None:
+    article = parse(
+        'Village elder Tomas Brekel "was on his way home when the gunmen opened fire, killing '
+        'him and wounding two others," said Ilko Varnik, a local official.\n'
+    )
+    (quote,) = find_quotations(article, _resolver(article))
+    assert quote.speaker.label == "Ilko Varnik"

@@ -159,8 +159,11 @@ def _counted_noun(tok: Token) -> Token | None:
                 return objs[0]
         return head
     if tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() in ("number", "total"):
-        # "the gunmen, believed to number about 60": the verb's subject is what is counted.
+        # "the gunmen, believed to number about 60": the verb's subject is what is counted;
+        # "gunmen numbering about 20": the noun the participle describes.
         verb = tok.head
+        if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+            return verb.head
         while verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
             verb = verb.head
         subject = first_child(verb, "nsubj")
@@ -258,6 +261,12 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     verb = _head_verb(anchor)
     if verb is not None:
         out.append(verb)
+        if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
+            # "the death toll could pass 20": a count subject says what is counted, before
+            # any clause beside it ("With soldiers still missing, …")
+            for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+                if arg.lemma_.lower() in COUNT_WORDS and arg.i not in {t.i for t in anchor.subtree}:
+                    out += [t for t in arg.subtree if t.pos_ in ("NOUN", "ADJ", "VERB")]
         out += [
             c
             for c in verb.children
@@ -344,6 +353,8 @@ def categorise(
         return "killed", noun, verb  # "Two wounded soldiers later died": the last word wins
     if noun is not None and (cat := _outcome(noun, people_ok)):
         return cat, noun, None
+    if _group_size(tok) and noun is not None and noun_words & TROOP_NOUNS:
+        return "troops", noun, None  # "gunmen numbering about 20": the force's size
     if _lacks_needs(window) and (noun is None or people_ok):
         return "other", noun, None  # "100,000 people without electricity", "in need of aid"
     # Words right after the number first ("1,300 civilians dead", "and 412 injured"), then the
@@ -362,11 +373,15 @@ def categorise(
     if _killed_and_injured(candidates):
         return "killed", noun, None  # "killed and injured 29": a combined total (CONVENTIONS 2)
     fighters = noun is not None and bool(noun_words & TROOP_NOUNS)
+    got_away = False  # "two fighters escaped": no toll, nor a force's size
     for cand in candidates:
         if cat := _outcome(cand, people_ok):
             if cat == "displaced" and fighters:
-                return None, noun, cand  # "two fighters escaped": no toll, nor a force's size
+                got_away = True  # "left one of its soldiers dead": a later word may still say
+                continue
             return cat, noun, cand
+    if got_away:
+        return None, noun, None
     if fighters:
         return "troops", noun, None
     if previous and _refers_back(tok):
@@ -376,6 +391,11 @@ def categorise(
     if previous and _part_of_count(tok):
         return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
+
+
+def _group_size(tok: Token) -> bool:
+    """'numbering about 20', 'believed to number 60': the size of the group, not what befell it."""
+    return tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() == "number"
 
 
 def _hardware(noun: Token, noun_words: set[str]) -> bool:

@@ -55,6 +55,7 @@ class Attribution:
 
 _NONE = Attribution()
 _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
+_TAG_WORDS = frozenset({"official", "officials", "source", "sources", "witness", "witnesses"})
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
 _OTHER_ONE = frozenset("separate another different unrelated".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
@@ -162,7 +163,11 @@ def _in_sentence(resolver: Resolver, tok: Token, cues: list[Cue]) -> Attribution
         closing = cue.token.i > tok.i
         if source.type == "Place" and not (closing and source.geo and source.geo.is_country):
             return _NONE
-        role = fold(cue.subject.root.text) in ORG_ROLES | PERSON_ROLES
+        head = cue.subject.root
+        # "Governor:", "Ministry:", and the plural "Iraqi Officials:", "Police Sources:"
+        role = bool(
+            {fold(head.text), head.lemma_.lower()} & (ORG_ROLES | PERSON_ROLES | _TAG_WORDS)
+        )
         if source.type == "Source" and not closing and not role:
             return _NONE
     if cue.subject is None or cue.impersonal:

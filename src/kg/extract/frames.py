@@ -24,6 +24,7 @@ from kg.lexicon import (
     PERSON_ROLES,
     REPORTING_VERBS,
     SECTION_WORDS,
+    STATEMENT_NOUNS,
 )
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -225,7 +226,13 @@ def find_cues(
                 named = maker is not subject
                 cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
                                 impersonal=not named))  # fmt: skip
-        elif _verbal(tok) and tok.lemma_.lower() in verbs and not _claims_lives(tok):
+        elif lower == "learned" and (source := _learned_from(tok)) is not None:
+            # "…, we learned from security sources": whom the reporter learned it from
+            cues.append(Cue(tok, f"{tok.text} from", noun_phrase(source)))
+        elif (read := _statement_read(tok, verbs)) is not None:
+            # "'…,' the post read.": taggers take "post read" for one noun
+            cues.append(Cue(tok, tok.text, noun_phrase(read)))
+        elif _verbal(tok) and _says(tok, verbs) and not _claims_lives(tok):
             subject, passive = subject_of(tok)
             passive = passive or _reduced_passive(tok)
             subject = _trailing_subject(tok, subject) or subject
@@ -246,6 +253,30 @@ def find_cues(
     ):
         cues.append(closing)
     return cues
+
+
+def _says(tok: Token, verbs: frozenset[str]) -> bool:
+    """A reporting verb, or one of the phrasal verbs that report ("pointed out")."""
+    lemma = tok.lemma_.lower()
+    if lemma in verbs:
+        return True
+    return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
+
+
+def _learned_from(verb: Token) -> Token | None:
+    """'we learned from security sources': the object of 'from'."""
+    if verb.lemma_.lower() != "learn" or verb.pos_ != "VERB":
+        return None
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"), None)
+    return first_child(prep, "pobj") if prep is not None else None
+
+
+def _statement_read(tok: Token, verbs: frozenset[str]) -> Token | None:
+    """The statement noun of "the post read" that a tagger read as one noun."""
+    if "read" not in verbs or tok.lower_ not in ("read", "reads") or tok.pos_ != "NOUN":
+        return None
+    noun = next((c for c in tok.children if c.dep_ == "compound"), None)
+    return noun if noun is not None and noun.lemma_.lower() in STATEMENT_NOUNS else None
 
 
 def _headline_words(sent: Span) -> list[Token] | None:

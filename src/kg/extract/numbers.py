@@ -29,7 +29,8 @@ NUMBER_RE = re.compile(
     rf"(?<![\w.,/:£$€-])(?:"
     rf"(?P<digits>{_DIGITS})(?:\s?(?P<dscale>{_SCALE})\b)?(?P<pct>\s?%|\s(?:per ?cent|percent)\b)?"
     rf"|(?P<dozen>\b(?:a|(?P<dozens>{_WORD_NUMBER})\s)?\s?dozen\b)"
-    rf"|(?P<article>\b(?:half\s+an?|an?)\s+(?P<ascale>hundred|thousand|million|billion)\b)"
+    rf"|(?P<article>\b(?:half\s+an?|(?:a|one|three)\s+quarters?\s+of\s+an?|an?)\s+"
+    rf"(?P<ascale>hundred|thousand|million|billion)\b)"
     # "forty-three", "one million", "one hundred (and) twenty": units after a scale only
     rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?"
     rf"(?:(?:\s(?:{_SCALE}))+(?:\s(?:and\s)?(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?)?)?\b)"
@@ -42,6 +43,10 @@ _HEDGES: list[tuple[str, str]] = [
     ("well over", "more_than"), ("more than", "more_than"), ("over", "more_than"),
     ("well beyond", "more_than"), ("beyond", "more_than"),
     ("in excess of", "more_than"), ("upwards of", "more_than"), ("at least", "at_least"),
+    # a toll that "could pass 20", "surpassed 1,000", "tops 500"
+    ("pass", "more_than"), ("passed", "more_than"), ("surpass", "more_than"),
+    ("surpassed", "more_than"), ("exceed", "more_than"), ("exceeded", "more_than"),
+    ("exceeds", "more_than"), ("tops", "more_than"), ("topped", "more_than"),
     ("no fewer than", "at_least"), ("no less than", "at_least"), ("a minimum of", "at_least"),
     ("fewer than", "less_than"), ("less than", "less_than"), ("under", "less_than"),
     ("up to", "up_to"), ("as many as", "up_to"), ("nearly", "nearly"), ("almost", "nearly"),
@@ -115,9 +120,14 @@ def _value(m: re.Match[str]) -> float | None:
         return value
     if m.group("dozen"):  # "a dozen", "three dozen"
         return 12.0 * (words_to_number(m.group("dozens")) or 1 if m.group("dozens") else 1)
-    if m.group("article"):  # "a million", "half a million"
-        half = m.group("article").lower().startswith("half")
-        return float(SCALES[m.group("ascale").lower()]) * (0.5 if half else 1)
+    if m.group("article"):  # "a million", "half a million", "a quarter of a million"
+        written = m.group("article").lower()
+        share = 1.0
+        if written.startswith("half"):
+            share = 0.5
+        elif "quarter" in written:
+            share = 0.75 if written.startswith("three") else 0.25
+        return float(SCALES[m.group("ascale").lower()]) * share
     return words_to_number(m.group("words"))
 
 

@@ -225,12 +225,26 @@ def _quoted_predicate(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -
     first = next((t for t in sdoc if t.idx >= q.start - block.start), None)
     if first is None or first.pos_ not in ("VERB", "AUX", "ADV"):
         return None  # "X 'a true patriot'": words about X, not by X
+    if _said_after(q, block, sdoc):
+        return None  # 'Leader X "was on his way …," said Y': Y says it of X
     before = text[block.start : q.start].rstrip("\"“‘' ")
     for ent in article.ents(sdoc):
         if ent.label_ in ("PERSON", "ORG") and ent.end_char == len(before):
             words = text[q.start : q.end].split()
             return Cue(ent.root, words[0] if words else "quoted", ent)
     return None
+
+
+def _said_after(q: QuoteSpan, block: Block, sdoc: Doc) -> bool:
+    """Whether a speaker's verb follows the quotation ('…," said Y', '…," Y said'); not a
+    clause on what was quoted ('…' which was reported at dawn)."""
+    after = [t for t in sdoc if t.idx >= q.end - block.start and not t.is_punct][:3]
+    for tok in after:
+        if tok.lower_ in ("which", "that", "who", "as"):
+            return False
+        if tok.lemma_.lower() in SPEECH_VERBS:
+            return not any(c.dep_ == "auxpass" for c in tok.children)
+    return False
 
 
 def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -> Cue | None:
