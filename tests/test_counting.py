@@ -79,6 +79,10 @@ CASES = [
     ),
     ("With several guards still unaccounted for, the death toll could pass 15.", {15: "killed"}),
     ("Police said six of the hostages had been decapitated.", {6: "killed"}),
+    (
+        "Varnia | Four farmers and two medics killed in drone strike near border",
+        {4: "killed", 2: "killed"},
+    ),
 ]
 
 

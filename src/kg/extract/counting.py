@@ -254,6 +254,14 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     out: list[Token] = []
     anchor = noun or tok
     out += [c for c in anchor.children if c.dep_ in ("acl", "relcl", "amod", "appos")]
+    top = anchor
+    while top.dep_ == "conj" and top.head is not top:
+        top = top.head
+    if top.dep_ == "ROOT" and top.pos_ in ("NOUN", "PROPN"):
+        # "Six civilians and two peacekeepers killed in attack": a headline's participle
+        # hangs on the last of the list, and says what befell every item of it.
+        for item in (c for c in anchor.conjuncts if c.i > anchor.i):
+            out += [c for c in item.children if c.dep_ == "acl"]
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of":
         out.append(anchor.head.head)  # "the murder of 30 civilians", "the evacuation of 200"
     if tok is not anchor and tok.dep_ == "pobj" and tok.head.lower_ == "of":
