@@ -479,3 +479,14 @@ def test_a_speaker_after_the_quotation_beats_the_name_before_it(parse) -> None:
     )
     (quote,) = find_quotations(article, _resolver(article))
     assert quote.speaker.label == "Ilko Varnik"
+
+
+def test_an_empty_it_names_no_one_and_a_generic_ministry_no_country(parse) -> None:
+    article = parse(
+        "The Varnian army said it shelled the depot and that 30 fighters were killed. It was not "
+        "possible to independently confirm where the other two shells landed.\n\n"
+        "The interior ministry said 14 police officers were wounded.\n"
+    )
+    found = _figures(article)
+    assert (found[2].source_text, found[2].basis) == ("The Varnian army", "continuation")
+    assert "Ukraine" not in found[14].source.label

@@ -240,6 +240,8 @@ def find_cues(
                 subject = _inverted_subject(tok)
             if subject is not None and (maker := author(subject.root)) != subject.root:
                 subject = noun_phrase(maker)  # "a study by EU experts said"
+            if _extraposed(tok, subject):
+                continue  # no one confirms anything: the sentence may go on with a statement
             if passive:
                 cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
             elif subject is not None and subject.text.lower() in IMPERSONAL_SUBJECTS:
@@ -253,6 +255,17 @@ def find_cues(
     ):
         cues.append(closing)
     return cues
+
+
+def _extraposed(verb: Token, subject: Span | None) -> bool:
+    """'It was not possible to confirm that …', 'it is hard to verify': the "it" is empty and
+    no one confirms anything."""
+    return (
+        subject is not None
+        and subject.text.lower() == "it"
+        and verb.dep_ == "xcomp"
+        and verb.head.lemma_.lower() == "be"
+    )
 
 
 def _says(tok: Token, verbs: frozenset[str]) -> bool:
