@@ -776,3 +776,12 @@ def test_people_remaining_displaced_and_recruits_trained(read) -> None:
         "She said instructors had trained over 12,000 recruits this year."
     )
     assert {f.value: f.category for f in ex.figures} == {90000: "displaced", 12000: "troops"}
+
+
+def test_a_title_case_headline_is_counted_as_a_sentence(read) -> None:
+    ex = read(
+        "Varnia Army Shelling Kills 9 Farmers Near Dolgo\n\n"
+        "The shelling hit the market in Dolgo on Monday, officials in Varnia said.\n"
+    )
+    headline = [f for f in ex.figures if f.start < 60]
+    assert [(f.value, f.category) for f in headline] == [(9, "killed")]

@@ -35,9 +35,11 @@ from kg.model import Extraction
 __all__ = ["extract", "extract_parsed", "too_long"]
 
 
-def extract_parsed(doc: Document, parsed: list[tuple[Block, Doc]]) -> Extraction:
-    """Run every stage over one parsed document."""
-    article = Article.of(doc, parsed)
+def extract_parsed(
+    doc: Document, parsed: list[tuple[Block, Doc]], reparse: Callable[[str], Doc] | None = None
+) -> Extraction:
+    """Run every stage over one parsed document (`reparse`: see `Article.of`)."""
+    article = Article.of(doc, parsed, reparse)
     mentions = find_mentions(article)
     resolver = Resolver(article, mentions)
     quotes = find_quotations(article, resolver)
@@ -115,5 +117,5 @@ def extract(
             parsed.append((doc_blocks[len(parsed)], sdoc))
         if len(parsed) == len(doc_blocks):
             waiting.popleft()
-            yield extract_parsed(doc, parsed)
+            yield extract_parsed(doc, parsed, nlp)
             parsed = []

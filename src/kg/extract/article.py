@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -38,19 +39,42 @@ class Article:
     quotes: list[QuoteSpan]  # in document order, not overlapping
     names: dict[int, list[Span]]  # id(spaCy Doc) → its name spans (`names_in`)
     titled: frozenset[int]  # id(spaCy Doc) of the Title Case headlines
+    # id(spaCy Doc) of a Title Case headline → its parse in sentence case (`sentence_case`):
+    # the tagger reads "Shelling Kills 8" as names, "shelling kills 8" as a clause.
+    recased: dict[int, Doc] = field(repr=False)
     _block_of: dict[int, int] = field(repr=False)  # id(spaCy Doc) → block start
     _block_starts: list[int] = field(repr=False)
     _quote_starts: list[int] = field(repr=False)
 
     @classmethod
-    def of(cls, doc: Document, parsed: list[tuple[Block, Doc]]) -> Article:
+    def of(
+        cls,
+        doc: Document,
+        parsed: list[tuple[Block, Doc]],
+        reparse: Callable[[str], Doc] | None = None,
+    ) -> Article:
+        """`reparse` (the pipeline) parses Title Case headlines again in sentence case."""
         quotes = find_quotes(doc.text, [(b.start, b.end) for b, _ in parsed])
+        names = {id(sdoc): names_in(sdoc) for _, sdoc in parsed}
+        titled = [sdoc for _, sdoc in parsed if title_case(sdoc)]
+        recased = {}
+        if reparse is not None and titled:
+            titled_ids = {id(s) for s in titled}
+            capitalised = {
+                t.text
+                for _, sdoc in parsed
+                if id(sdoc) not in titled_ids
+                for t in sdoc
+                if t.is_title and not t.is_sent_start
+            }
+            recased = {id(s): reparse(sentence_case(s, capitalised)) for s in titled}
         return cls(
             doc=doc,
             parsed=parsed,
             quotes=quotes,
-            names={id(sdoc): names_in(sdoc) for _, sdoc in parsed},
-            titled=frozenset(id(sdoc) for _, sdoc in parsed if title_case(sdoc)),
+            names=names,
+            titled=frozenset(id(sdoc) for sdoc in titled),
+            recased=recased,
             _block_of={id(sdoc): block.start for block, sdoc in parsed},
             _block_starts=[block.start for block, _ in parsed],
             _quote_starts=[q.start for q in quotes],
@@ -217,6 +241,17 @@ def _titled_names(sdoc: Doc) -> list[Span]:
             if gazetteer().lookup(name.text) is None and not is_place(name.text):
                 found.append(Span(sdoc, tok.i + 1, end, label="PERSON"))
     return found
+
+
+def sentence_case(sdoc: Doc, capitalised: set[str]) -> str:
+    """A Title Case headline, the same length, with every word in lower case but the first and
+    those the article capitalises in its running text (`capitalised`: names): "Varnia Army
+    Shelling Kills 9 Farmers Near Dolgo" → "Varnia army shelling kills 9 farmers near Dolgo"."""
+    chars = list(sdoc.text)
+    for tok in sdoc:
+        if tok.i > 0 and tok.is_title and tok.text not in capitalised:
+            chars[tok.idx] = tok.text[0].lower()
+    return "".join(chars)
 
 
 def title_case(sdoc: Doc) -> bool:

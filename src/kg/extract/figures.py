@@ -19,7 +19,7 @@ from kg.entities import Entity, fold
 from kg.extract.article import Article
 from kg.extract.certainty import certainty
 from kg.extract.coref import Resolver
-from kg.extract.counting import counts_on, figures_in_sentence
+from kg.extract.counting import FigureCandidate, counts_on, figures_in_sentence
 from kg.extract.frames import Cue, cue_for, find_cues, first_child, main_clause, noun_phrase
 from kg.lexicon import (
     ATTACK_NOUNS,
@@ -78,7 +78,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
             previous = None
         label = _speaker_label(named, sdoc.text)
         for sent in sdoc.sents:
-            candidates = figures_in_sentence(sent, previous)
+            candidates = _counted(article, sent, previous)
             if not candidates:
                 announced = _announcement(resolver, sent)
                 _announced_after(announced, previous_figures)
@@ -134,6 +134,22 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
             previous_sentence, previous_figures = sent, made
             statement = _statistics_continued(made)
     _hedge_certainty(article, out)
+    return out
+
+
+def _counted(article: Article, sent: Span, previous: str | None) -> list[FigureCandidate]:
+    """The sentence's figure candidates; a Title Case headline's read from its parse in
+    sentence case (`Article.recased`), each tied back to the token of the parse the other
+    stages use."""
+    recased = article.recased.get(id(sent.doc))
+    if recased is None or len(list(sent.doc.sents)) != 1 or len(list(recased.sents)) != 1:
+        return figures_in_sentence(sent, previous)
+    out = []
+    for cand in figures_in_sentence(recased[:], previous):
+        tok = sent.doc.char_span(cand.token.idx, cand.token.idx + len(cand.token))
+        if tok is None or len(tok) != 1:
+            return figures_in_sentence(sent, previous)  # tokenised apart: keep the first parse
+        out.append(replace(cand, token=tok[0]))
     return out
 
 
