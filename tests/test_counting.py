@@ -79,6 +79,11 @@ CASES = [
     ),
     ("With several guards still unaccounted for, the death toll could pass 15.", {15: "killed"}),
     ("Police said six of the hostages had been decapitated.", {6: "killed"}),
+    ("Gunmen kidnapped 29 travellers on the highway.", {29: "captured"}),
+    ("Two gunmen opened fire on the checkpoint, killing a security guard.", {2: "troops"}),
+    ("The army said 20 soldiers killed 5 rebels.", {20: "troops", 5: "killed"}),
+    ("More than 100 militants surrounded the police station.", {100: "troops"}),
+    ("The blast left two victims in the market.", {}),
     (
         "Varnia | Four farmers and two medics killed in drone strike near border",
         {4: "killed", 2: "killed"},

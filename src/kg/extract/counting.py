@@ -357,7 +357,12 @@ def categorise(
         how += [t for c in noun.head.children if c.i != noun.i for t in c.subtree]
         if not any(_outcome(t, True) for t in how):
             return None, noun, None
-    if verb is not None and people_ok and _outcome(verb, people_ok) == "killed":
+    if (
+        verb is not None
+        and people_ok
+        and not _done_by(noun, verb)
+        and _outcome(verb, people_ok) == "killed"
+    ):
         return "killed", noun, verb  # "Two wounded soldiers later died": the last word wins
     if noun is not None and (cat := _outcome(noun, people_ok)):
         return cat, noun, None
@@ -383,6 +388,8 @@ def categorise(
     fighters = noun is not None and bool(noun_words & TROOP_NOUNS)
     got_away = False  # "two fighters escaped": no toll, nor a force's size
     for cand in candidates:
+        if noun is not None and _done_by(noun, cand):
+            continue  # "two gunmen opened fire, killing a guard": they did it
         if cat := _outcome(cand, people_ok):
             if cat == "displaced" and fighters:
                 got_away = True  # "left one of its soldiers dead": a later word may still say
@@ -399,6 +406,34 @@ def categorise(
     if previous and _part_of_count(tok):
         return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
+
+
+def _done_by(noun: Token, word: Token) -> bool:
+    """Whether what `word` says was done by the people counted, not to them: "20 soldiers
+    killed 5 rebels", "two gunmen opened fire, killing a guard", "100 militants surrounded the
+    station", and "the attack left two victims" (left by it, not displaced). People who flee
+    or leave their homes are the ones it befell."""
+    if word.pos_ != "VERB":
+        return False
+    objects = [c for c in word.children if c.dep_ == "dobj"]
+    if not objects:
+        return False
+    if word.lemma_.lower() == "leave" and noun.dep_ == "dobj" and noun.head.i == word.i:
+        return True
+    if noun.dep_ != "nsubj":
+        return False
+    verb = noun.head
+    if not (word.i == verb.i or (word.head.i == verb.i and word.dep_ in ("advcl", "conj"))):
+        return False
+    outcome = _outcome(word, True)
+    if outcome in (None, "displaced"):
+        return False
+    # Someone else it befell: people as its object ("killing a guard"), or a place besieged.
+    people = PEOPLE_NOUNS | TROOP_NOUNS | HELD_NOUNS
+    return outcome == "trapped" or any(
+        o.lemma_.lower() in people or o.lower_ in people or any(c.like_num for c in o.children)
+        for o in objects
+    )
 
 
 def _group_size(tok: Token) -> bool:
