@@ -84,6 +84,11 @@ CASES = [
     ("The army said 20 soldiers killed 5 rebels.", {20: "troops", 5: "killed"}),
     ("More than 100 militants surrounded the police station.", {100: "troops"}),
     ("The blast left two victims in the market.", {}),
+    ("Divers recovered the bodies of 11 missing sailors.", {11: "killed"}),
+    ("The troops drove back to their base in three vehicles.", {}),
+    ("The brigade destroyed 12 armoured vehicles and 3 tanks.", {12: "equipment", 3: "equipment"}),
+    ("Two explosive devices went off and detonated near the gate.", {2: "equipment"}),
+    ("The army said it had neutralised two (2) gunmen.", {2: "killed"}),
     (
         "Varnia | Four farmers and two medics killed in drone strike near border",
         {4: "killed", 2: "killed"},

@@ -51,3 +51,11 @@ def test_hedges_set_the_qualifier(text: str, figure: str, qualifier: str) -> Non
 def test_model_names_times_and_postcodes_are_not_numbers() -> None:
     text = "TOS-1 and Su-25 jets, at 13:44 on 01/03, CO2 8JY, the 18th, 5am"
     assert [text[n.start : n.end] for n in find_numbers(text)] == []
+
+
+def test_numbers_written_twice_or_in_two_parts_are_one() -> None:
+    text = "the army killed two (2) gunmen and 4 thousand 599 people were hurt"
+    assert [(n.value, text[n.start : n.end]) for n in find_numbers(text)] == [
+        (2, "two"),
+        (4599, "4 thousand 599"),
+    ]

@@ -490,3 +490,14 @@ def test_an_empty_it_names_no_one_and_a_generic_ministry_no_country(parse) -> No
     found = _figures(article)
     assert (found[2].source_text, found[2].basis) == ("The Varnian army", "continuation")
     assert "Ukraine" not in found[14].source.label
+
+
+def test_a_lower_case_role_after_a_dash_and_a_total_that_goes_on(parse) -> None:
+    article = parse(
+        "Rebel attack kills 6 people in the western hills – spokesman\n\n"
+        "The ministry said 124 men had been killed in the region. A total of 83 women died in "
+        "the same period.\n"
+    )
+    found = _figures(article)
+    assert (found[6].source_text, found[6].basis) == ("spokesman", "headline")
+    assert (found[83].source_text, found[83].basis) == ("The ministry", "continuation")

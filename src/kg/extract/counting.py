@@ -99,6 +99,14 @@ _ONE_OF_COUNTED = re.compile(
     re.IGNORECASE,
 )
 _LIVE = frozenset({"live", "reside", "inhabit"})
+_REMAINS = frozenset({"body", "corpse", "remains"})
+# Vehicles count as hardware only when something befell them (CONVENTIONS 2: "vehicles
+# destroyed"); words that say so.
+_CARRIERS = frozenset({"vehicle", "car", "truck", "boat", "device"})
+_HARDWARE_FATES = frozenset(
+    "destroy damage seize capture confiscate lose down shoot intercept hit burn abandon torch "
+    "disable blow strike target wreck detonate explode plant".split()
+)
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
 
 
@@ -340,7 +348,16 @@ def categorise(
     )
     if noun is not None and people_ok and (fate := _fate(noun)) is not None:
         return fate, noun, None
+    if (
+        noun is not None
+        and noun.dep_ == "pobj"
+        and noun.head.lower_ == "of"
+        and noun.head.head.lemma_.lower() in _REMAINS
+    ):
+        return "killed", noun, noun.head.head  # "the bodies of 11 missing soldiers"
     if noun is not None and _hardware(noun, noun_words):
+        if noun.lemma_.lower() in _CARRIERS and not _befell(noun):
+            return None, noun, None  # "they drove back to base in three vehicles"
         return "equipment", noun, None  # also in a list after people: "…, including one tank"
     if inherits and previous:
         return previous, noun, None
@@ -434,6 +451,12 @@ def _done_by(noun: Token, word: Token) -> bool:
         o.lemma_.lower() in people or o.lower_ in people or any(c.like_num for c in o.children)
         for o in objects
     )
+
+
+def _befell(noun: Token) -> bool:
+    """Whether the sentence of a counted vehicle says something befell it ("destroyed 12
+    armoured vehicles", "three trucks were hit", "lost 300 troops, including two vehicles")."""
+    return any(w.lemma_.lower() in _HARDWARE_FATES for w in noun.sent)
 
 
 def _group_size(tok: Token) -> bool:

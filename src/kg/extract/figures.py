@@ -20,7 +20,15 @@ from kg.extract.article import Article
 from kg.extract.certainty import certainty
 from kg.extract.coref import Resolver
 from kg.extract.counting import FigureCandidate, counts_on, figures_in_sentence
-from kg.extract.frames import Cue, cue_for, find_cues, first_child, main_clause, noun_phrase
+from kg.extract.frames import (
+    TAG_ROLES,
+    Cue,
+    cue_for,
+    find_cues,
+    first_child,
+    main_clause,
+    noun_phrase,
+)
 from kg.lexicon import (
     ATTACK_NOUNS,
     CONSEQUENCE_OPENERS,
@@ -55,7 +63,6 @@ class Attribution:
 
 _NONE = Attribution()
 _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
-_TAG_WORDS = frozenset({"official", "officials", "source", "sources", "witness", "witnesses"})
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
 _OTHER_ONE = frozenset("separate another different unrelated".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
@@ -181,9 +188,8 @@ def _in_sentence(resolver: Resolver, tok: Token, cues: list[Cue]) -> Attribution
             return _NONE
         head = cue.subject.root
         # "Governor:", "Ministry:", and the plural "Iraqi Officials:", "Police Sources:"
-        role = bool(
-            {fold(head.text), head.lemma_.lower()} & (ORG_ROLES | PERSON_ROLES | _TAG_WORDS)
-        )
+        word = fold(head.text)
+        role = bool({word, word.removesuffix("s")} & (ORG_ROLES | PERSON_ROLES | TAG_ROLES))
         if source.type == "Source" and not closing and not role:
             return _NONE
     if cue.subject is None or cue.impersonal:
@@ -243,8 +249,8 @@ def _new_topic(sent: Span) -> bool:
     if sent[0].lower_ == "in" and sent[1].lower_ in _OTHER_ONE:
         return True
     subject = first_child(sent.root, "nsubj", "nsubjpass")
-    if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS:
-        return False
+    if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS | COUNT_WORDS:
+        return False  # "A total of 83 women died …" goes on with the count
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
 
 

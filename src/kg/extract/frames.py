@@ -32,6 +32,9 @@ _CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis
 _KEEP_PREP_HEADS = {"head", "chief", "director", "director-general", "office", "ministry", "mayor"}
 _RELATIVE = {"who", "which", "that", "whom"}
 _DASHES = ("—", "–", "-")
+# Words for who gives figures that a headline's tag may be ("– spokesman", "Officials: …")
+# besides the role words of the lexicon.
+TAG_ROLES = frozenset({"official", "source", "witness", "spokesperson", "monitor"})
 
 
 @dataclass(frozen=True)
@@ -408,6 +411,9 @@ def _dash_source(sent: Span) -> Cue | None:
     if not 1 <= len(tail) <= 5:
         return None
     if not tail[0].text[:1].isupper():
+        # "… – spokesman", "… — police": a role in lower case names who gave it.
+        if tail.root.lemma_.lower() in PERSON_ROLES | ORG_ROLES | TAG_ROLES:
+            return Cue(dash, dash.text, tail, tag=True)
         # "…: monitor tally", "…, officials": lower case only for who makes figures.
         maker = author(tail.root)
         if maker is tail.root or dash.text != ":":

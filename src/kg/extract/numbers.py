@@ -196,4 +196,33 @@ def find_numbers(text: str) -> list[NumberSpan]:
                 qualifier=qualifier,
             )
         )
-    return _bounds(spans, text)
+    return _bounds(_joined(spans, text), text)
+
+
+def _joined(spans: list[NumberSpan], text: str) -> list[NumberSpan]:
+    """Numbers written twice or in two parts are one: "two (2) soldiers", "4 thousand 599"."""
+    out: list[NumberSpan] = []
+    for n in spans:
+        last = out[-1] if out else None
+        between = text[last.end : n.start] if last is not None else ""
+        if (
+            last is not None
+            and between == " ("
+            and text[n.end : n.end + 1] == ")"
+            and n.value == last.value
+            and not n.is_word
+        ):
+            continue  # "two (2)": the digits repeat the word
+        if (
+            last is not None
+            and between == " "
+            and not n.is_word
+            and last.value >= 1000
+            and last.value % 1000 == 0
+            and n.value < 1000
+            and re.search(r"\d\s?(?:thousand|million)$", text[last.start : last.end], re.I)
+        ):
+            out[-1] = replace(last, end=n.end, value=last.value + n.value)  # "4 thousand 599"
+            continue
+        out.append(n)
+    return out
