@@ -501,3 +501,40 @@ def test_a_lower_case_role_after_a_dash_and_a_total_that_goes_on(parse) -> None:
     found = _figures(article)
     assert (found[6].source_text, found[6].basis) == ("spokesman", "headline")
     assert (found[83].source_text, found[83].basis) == ("The ministry", "continuation")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Local sources said the gunmen came at night. “They burned the market and shot ten "
+            "people in the square,” Musa Garba, a resident of the town, told reporters.\n",
+            "Musa Garba",
+        ),
+        (
+            "The brigade commander claimed the Varnian forces “struck the occupiers’ base near "
+            "the river” and posted a photo.\n",
+            "brigade commander",
+        ),
+        (
+            "The governor said the town was shelled. “Mine clearing operations” continue in the "
+            "area, he said, and “the roads will stay closed until Friday.”\n",
+            "governor",
+        ),
+    ],
+)
+def test_the_speech_verb_whose_sentence_and_clause_hold_the_quotation(
+    parse, text: str, speaker: str
+) -> None:
+    article = parse(text)
+    quotes = find_quotations(article, _resolver(article))
+    assert quotes[-1].speaker.label == speaker
+
+
+def test_a_later_statement_of_its_own_does_not_introduce_a_quotation(parse) -> None:
+    article = parse(
+        "The nurses spoke of the night. “They are taking us back to the stone age, all of us.” "
+        "A military source said the army would retake the town.\n"
+    )
+    (quote,) = find_quotations(article, _resolver(article))
+    assert quote.speaker is None or quote.speaker.label != "military source"

@@ -274,6 +274,11 @@ def _extraposed(verb: Token, subject: Span | None) -> bool:
 def _says(tok: Token, verbs: frozenset[str]) -> bool:
     """A reporting verb, or one of the phrasal verbs that report ("pointed out")."""
     lemma = tok.lemma_.lower()
+    if lemma == "continue":
+        # '"…," he continued.' says; "operations continue in the area" does not
+        return lemma in verbs and not any(
+            c.dep_ in ("prep", "dobj", "xcomp", "advcl", "acomp", "advmod") for c in tok.children
+        )
     if lemma in verbs:
         return True
     return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)

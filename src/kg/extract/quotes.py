@@ -167,7 +167,13 @@ def _speech_cue(
     if (predicate := _quoted_predicate(article, q, block, sdoc)) is not None:
         return predicate, "sentence"
     found = speech(block, sdoc)
-    cues = [c for c in found if c.subject is not None and c.text != "according to"]
+    cues = [
+        c
+        for c in found
+        if c.subject is not None
+        and c.text != "according to"
+        and not _says_something_else(article, block, c, q)
+    ]
     if not cues:
         # 'According to Oleh Varnak, "The shelling will not stop …"': only before the quotation.
         cues = [
@@ -179,9 +185,19 @@ def _speech_cue(
         ]
     if cues:
 
-        def distance(c: Cue) -> int:
+        quoted = next((t for t in sdoc if block.start + t.idx >= q.start), None)
+        above = set() if quoted is None else {t.i for t in quoted.ancestors}
+
+        def distance(c: Cue) -> tuple[bool, bool, int]:
+            """A verb in a sentence the quotation is in before any other ('"…," Musa Garba, a
+            resident of the town, told reporters' after 'X said …'), one whose clause holds the
+            quotation before one beside it ('X claimed the forces "struck …" and posted'), then
+            the nearest."""
             pos = block.start + c.token.idx
-            return q.start - pos if pos < q.start else pos - q.end + 1
+            sent = c.token.sent
+            own = block.start + sent.start_char <= q.end and q.start < block.start + sent.end_char
+            near = q.start - pos if pos < q.start else pos - q.end + 1
+            return not own, c.token.i not in above, near
 
         best = min(cues, key=distance)
         return reporting_above(best, cues) or best, "headline" if best.tag else "sentence"
@@ -214,6 +230,18 @@ def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
         return None
     named = [e for e in article.ents(sdoc) if e.label_ in ("PERSON", "ORG")]
     return Cue(named[0].root, "source", named[0]) if named else None
+
+
+def _says_something_else(article: Article, block: Block, cue: Cue, q: QuoteSpan) -> bool:
+    """A reporting verb in a later sentence with a statement of its own ('"…." A military
+    source said the army would retake the town.'): it does not introduce the quotation."""
+    sent = cue.token.sent
+    if block.start + sent.start_char < q.end:
+        return False
+    return any(
+        c.dep_ == "ccomp" and article.in_quote(block.start + c.idx) is None
+        for c in cue.token.children
+    )
 
 
 def _quoted_predicate(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
