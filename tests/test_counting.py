@@ -89,6 +89,15 @@ CASES = [
     ("The brigade destroyed 12 armoured vehicles and 3 tanks.", {12: "equipment", 3: "equipment"}),
     ("Two explosive devices went off and detonated near the gate.", {2: "equipment"}),
     ("The army said it had neutralised two (2) gunmen.", {2: "killed"}),
+    ("About 20 more are feared buried under the rubble.", {20: "trapped"}),
+    ("Five victims have been brought out alive from the ruins.", {5: "other"}),
+    ("Three civilians were taken to hospital after the shelling.", {3: "injured"}),
+    ("The two men, ages 19 and 21, were shot dead.", {2: "killed"}),
+    ("Mine clearing is still going on at two more sites in the city.", {}),
+    (
+        "At least 65 people, including 16 minors, have been killed and 365 more wounded.",
+        {65: "killed", 16: "killed", 365: "injured"},
+    ),
     (
         "Varnia | Four farmers and two medics killed in drone strike near border",
         {4: "killed", 2: "killed"},

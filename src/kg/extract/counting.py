@@ -60,7 +60,7 @@ _AGE_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # "Ivan Petrenko, 45, said"
 _AGE_AFTER = re.compile(r"^\s*(?:,|\)|$|;)")
 # "two girls aged four and nine", "aged about 70 and 40": ages, whatever follows.
 _AGED_BEFORE = re.compile(
-    r"\b(?:aged|age of|ages of)\s+" + _HEDGE_WORDS + r"(?:[\w.]+\s*(?:,|and|to|or|-)\s*)?$",
+    r"\b(?:aged|ages?|age of|ages of)\s+" + _HEDGE_WORDS + r"(?:[\w.]+\s*(?:,|and|to|or|-)\s*)?$",
     re.IGNORECASE,
 )
 _POPULATION_BEFORE = re.compile(
@@ -76,6 +76,9 @@ _PART_OF_PREVIOUS = re.compile(
     r"(?:[\w,.]+\s+[\w-]+(?:\s+[\w-]+)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)){0,5}$",
     re.I,
 )
+# A list after "including" ends where a clause goes on: "including 16 minors, have been killed
+# and 365 more wounded" (the 365 is no part of the 16's list).
+_CLAUSE_WORDS = re.compile(r"\b(?:have|has|had|been|were|was|are|is)\b", re.IGNORECASE)
 _FAMILY_BEFORE = re.compile(  # "a father of four": his children, not a count of victims
     r"\b(?:mother|father|parent|grandmother|grandfather|mum|mom|dad)s?\s+of\s+$", re.IGNORECASE
 )
@@ -99,6 +102,7 @@ _ONE_OF_COUNTED = re.compile(
     re.IGNORECASE,
 )
 _LIVE = frozenset({"live", "reside", "inhabit"})
+_CARE = frozenset({"hospital", "clinic", "infirmary"})
 _REMAINS = frozenset({"body", "corpse", "remains"})
 # Vehicles count as hardware only when something befell them (CONVENTIONS 2: "vehicles
 # destroyed"); words that say so.
@@ -212,6 +216,15 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         return "killed" if taken else None  # lives are people's, whatever the noun before
     if lemma in ("burn", "bury") and any(c.lower_ == "alive" for c in token.children):
         return "killed" if people_ok else None  # "burned alive"
+    if lemma in ("bring", "pull", "dig", "take", "get") and any(
+        c.lower_ == "alive" for c in token.children
+    ):
+        return "other" if people_ok else None  # "brought out alive": rescued (CONVENTIONS 2)
+    if lemma in ("take", "rush", "admit", "bring", "transfer", "evacuate", "send") and any(
+        c.dep_ == "prep" and any(g.lemma_.lower() in _CARE for g in c.children)
+        for c in token.children
+    ):
+        return "injured" if people_ok else None  # "taken to hospital", "admitted to clinics"
     if lemma == "down" or (lemma in ("shoot", "bring") and "down" in particles):
         return "equipment"  # "shot down", "downed": aircraft, drones, missiles
     if lemma in ("force", "drive", "chase", "push") and any(
@@ -343,7 +356,8 @@ def categorise(
         }
     people_ok = (
         noun is None
-        or bool(noun_words & (PEOPLE_NOUNS | TROOP_NOUNS | HELD_NOUNS))
+        # "two more locations": "more" is people only as the head ("20 more are missing")
+        or bool((noun_words - {"more"} | {noun.lower_}) & (PEOPLE_NOUNS | TROOP_NOUNS | HELD_NOUNS))
         or (noun.ent_type_ == "NORP" and noun.text.endswith("s"))  # "6,000 Armenians"
     )
     if noun is not None and people_ok and (fate := _fate(noun)) is not None:
@@ -607,8 +621,9 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
         window = [
             t for t in sent[tok.i - sent.start + 1 :] if t.idx - sent.start_char < next_start
         ][:8]
+        part = _PART_OF_PREVIOUS.search(text[: n.hedge_start])
         inherits = bool(
-            _PART_OF_PREVIOUS.search(text[: n.hedge_start])
+            (part and not _CLAUSE_WORDS.search(part.group(0)))
             or _OF_THEM_AFTER.match(text[n.end :])
             or _AMONG_AFTER.match(text[n.end : next_start])
         )

@@ -184,7 +184,6 @@ def _speech_cue(
             and block.start + c.token.idx < q.start
         ]
     if cues:
-
         quoted = next((t for t in sdoc if block.start + t.idx >= q.start), None)
         above = set() if quoted is None else {t.i for t in quoted.ancestors}
 
