@@ -538,3 +538,16 @@ def test_a_later_statement_of_its_own_does_not_introduce_a_quotation(parse) -> N
     )
     (quote,) = find_quotations(article, _resolver(article))
     assert quote.speaker is None or quote.speaker.label != "military source"
+
+
+def test_indicated_by_a_person_and_an_attack_claimed(parse) -> None:
+    article = parse(
+        "No one has claimed the bombing, which came days after the raid, killing 8 people.\n\n"
+        "The governor had earlier indicated that at least 11 people were killed.\n\n"
+        "Reporters at Varnia Media say that remarks by the minister indicate that 1,500 "
+        "recruits a day have signed up.\n"
+    )
+    found = _figures(article)
+    assert found[11].source_text == "The governor"
+    assert found[8].source is None
+    assert found[1500].source_text.startswith("Reporters")

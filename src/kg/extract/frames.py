@@ -95,8 +95,8 @@ def author(head: Token) -> Token:
     return next((c for c in before if c.pos_ == "PROPN" or c.lemma_.lower() in makers), head)
 
 
-def _is_info(tok: Token) -> bool:
-    return tok.lemma_.lower() in INFO_NOUNS or tok.lower_ in INFO_NOUNS
+def _is_info(tok: Token | None) -> bool:
+    return tok is not None and (tok.lemma_.lower() in INFO_NOUNS or tok.lower_ in INFO_NOUNS)
 
 
 def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
@@ -165,14 +165,21 @@ def _cue_text(tok: Token) -> str:
     return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
 
 
+_CLAIMED_DEEDS = frozenset(
+    "life lives toll responsibility credit attack attacks strike bombing killing killings "
+    "assault ambush raid".split()
+)
+
+
 def _claims_lives(verb: Token) -> bool:
     """'The fire claimed the lives of 7 people': a toll, not a claim; 'X reported among 13
     killed', 'reported dead': what is said of X, by no one named."""
     following = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
     if verb.lemma_.lower() == "report" and following in ("among", "dead", "killed", "missing"):
         return True
+    # "claimed the lives of", and "No one has claimed the attack": responsibility, not a report
     return verb.lemma_.lower() == "claim" and any(
-        c.dep_ == "dobj" and c.lemma_.lower() in ("life", "lives", "toll") for c in verb.children
+        c.dep_ == "dobj" and c.lemma_.lower() in _CLAIMED_DEEDS for c in verb.children
     )
 
 
@@ -220,11 +227,15 @@ def find_cues(
                     cues.append(Cue(tok, f"according to {phrase.text}", None, impersonal=True))
                 else:
                     cues.append(Cue(tok, "according to", noun_phrase(maker)))
-        elif tok.pos_ == "VERB" and tok.lemma_.lower() in EVIDENCE_VERBS:
+        elif (
+            tok.pos_ == "VERB"
+            and tok.lemma_.lower() in EVIDENCE_VERBS
+            and _is_info(first_child(tok, "nsubj"))
+        ):
             # "Figures from the ministry show …": the figures' author; "Estimates suggest …":
-            # a hedge, no one named.
+            # a hedge, no one named. (A person who "indicated that …" reports, below.)
             subject = first_child(tok, "nsubj")
-            if subject is not None and _is_info(subject):
+            if subject is not None:
                 maker = author(subject)
                 named = maker is not subject
                 cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
@@ -281,6 +292,8 @@ def _says(tok: Token, verbs: frozenset[str]) -> bool:
         )
     if lemma in verbs:
         return True
+    if lemma == "indicate":  # "The governor indicated that …" (data that indicate: above)
+        return any(c.dep_ == "ccomp" for c in tok.children)
     return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
 
 
@@ -497,6 +510,8 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         outer = [c for c in above if c.subject.root.pos_ != "PRON"]
         if inner.subject.root.pos_ == "PRON" and outer:
             return outer[0]
+        if inner.token.lemma_.lower() in EVIDENCE_VERBS and outer:
+            return outer[0]  # "Journalists report that comments by X indicate …": theirs
         return reporting_above(inner, above) or inner
     according = [c for c in usable if c.text.startswith("according to")]
     if according:
