@@ -94,6 +94,10 @@ CASES = [
     ("Three civilians were taken to hospital after the shelling.", {3: "injured"}),
     ("The two men, ages 19 and 21, were shot dead.", {2: "killed"}),
     ("Mine clearing is still going on at two more sites in the city.", {}),
+    ("An official said only 16 or 17 people were being held.", {16: "captured", 17: "captured"}),
+    ("The group said 140 civilians had been tortured in the prison.", {140: "other"}),
+    ("Three policemen died in blasts in four provinces.", {3: "killed"}),
+    ("A man was shot in the crossfire between the two groups of gunmen.", {}),
     (
         "At least 65 people, including 16 minors, have been killed and 365 more wounded.",
         {65: "killed", 16: "killed", 365: "injured"},

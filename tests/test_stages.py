@@ -551,3 +551,13 @@ def test_indicated_by_a_person_and_an_attack_claimed(parse) -> None:
     assert found[11].source_text == "The governor"
     assert found[8].source is None
     assert found[1500].source_text.startswith("Reporters")
+
+
+def test_it_is_a_country_or_a_body_but_not_a_town(parse) -> None:
+    article = parse(
+        "Officials in Dolgo said gunmen attacked an army post in the west. Ukraine said 40 "
+        "soldiers had been sent there.\n\n"
+        "Twenty-two soldiers made it back to their base, while the rest were missing, it said.\n"
+    )
+    found = _figures(article)
+    assert found[22].source.label == "Ukraine"

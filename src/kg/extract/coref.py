@@ -113,8 +113,8 @@ class Resolver:
             speaking = self._last_reporter(pos - 1, person=False)
             if speaking is not None and self._lately(speaking.at, pos):
                 found = self.resolve(speaking.phrase)
-                if found is not None:
-                    return found
+                if found is not None and found.type != "Person" and not _town(found):
+                    return found  # "it" is a body or a country, never a town
             named = [(p, e) for p, e in mentions.bodies if p < pos]
             return named[-1][1] if named else None
         if low == "they":
@@ -331,3 +331,8 @@ def _name_after_titles(phrase: Span) -> str | None:
         return None
     name = " ".join(t.text for t in words)
     return None if gazetteer().lookup(name) else name
+
+
+def _town(entity: Entity) -> bool:
+    """A place that is not a country: it speaks only through its bodies."""
+    return entity.type == "Place" and not (entity.geo is not None and entity.geo.is_country)

@@ -156,7 +156,7 @@ def _bounds(spans: list[NumberSpan], text: str) -> list[NumberSpan]:
         between = _BETWEEN.search(text[: low.hedge_start])
         if low.qualifier != "exact" or low.value >= high.value:
             continue
-        if (joined == "and" and between) or joined in ("to", "-", "–", "—"):
+        if (joined == "and" and between) or joined in ("to", "or", "-", "–", "—"):
             start = between.start() if between else low.hedge_start
             out[i] = replace(low, qualifier="at_least", hedge_start=start)
             out[i + 1] = replace(high, qualifier="up_to")
