@@ -99,6 +99,11 @@ CASES = [
     ("Three policemen died in blasts in four provinces.", {3: "killed"}),
     ("A man was shot in the crossfire between the two groups of gunmen.", {}),
     (
+        "The clash led to the deaths of five herders and one policeman in addition to "
+        "injuries to four other herders.",
+        {5: "killed", 1: "killed", 4: "injured"},
+    ),
+    (
         "At least 65 people, including 16 minors, have been killed and 365 more wounded.",
         {65: "killed", 16: "killed", 365: "injured"},
     ),

@@ -283,8 +283,14 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
         # hangs on the last of the list, and says what befell every item of it.
         for item in (c for c in anchor.conjuncts if c.i > anchor.i):
             out += [c for c in item.children if c.dep_ == "acl"]
-    if anchor.dep_ == "pobj" and anchor.head.lower_ == "of":
-        out.append(anchor.head.head)  # "the murder of 30 civilians", "the evacuation of 200"
+    base = anchor
+    while base.dep_ == "conj" and base.head is not base:
+        base = base.head  # "the deaths of five civilians and one policeman"
+    if base.dep_ == "pobj" and (
+        base.head.lower_ == "of" or (base.head.lower_ == "to" and base.head.head.pos_ == "NOUN")
+    ):
+        # "the murder of 30 civilians", "the evacuation of 200", "injuries to four others"
+        out.append(base.head.head)
     if tok is not anchor and tok.dep_ == "pobj" and tok.head.lower_ == "of":
         out.append(tok.head.head)  # "the bodies of four of their comrades"
     verb = _head_verb(anchor)
