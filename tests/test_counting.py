@@ -86,6 +86,7 @@ CASES = [
     ("The blast left two victims in the market.", {}),
     ("Divers recovered the bodies of 11 missing sailors.", {11: "killed"}),
     ("The troops drove back to their base in three vehicles.", {}),
+    ("The convoy had 12 tanks and 30 trucks.", {12: "equipment", 30: "equipment"}),
     ("The brigade destroyed 12 armoured vehicles and 3 tanks.", {12: "equipment", 3: "equipment"}),
     ("Two explosive devices went off and detonated near the gate.", {2: "equipment"}),
     ("The army said it had neutralised two (2) gunmen.", {2: "killed"}),

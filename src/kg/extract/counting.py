@@ -376,7 +376,7 @@ def categorise(
     ):
         return "killed", noun, noun.head.head  # "the bodies of 11 missing soldiers"
     if noun is not None and _hardware(noun, noun_words):
-        if noun.lemma_.lower() in _CARRIERS and not _befell(noun):
+        if noun.lemma_.lower() in _CARRIERS and not _military(noun) and not _befell(noun):
             return None, noun, None  # "they drove back to base in three vehicles"
         return "equipment", noun, None  # also in a list after people: "…, including one tank"
     if inherits and previous:
@@ -471,6 +471,12 @@ def _done_by(noun: Token, word: Token) -> bool:
         o.lemma_.lower() in people or o.lower_ in people or any(c.like_num for c in o.children)
         for o in objects
     )
+
+
+def _military(noun: Token) -> bool:
+    """'400 tanks, 200 drones and 50 armoured vehicles': a vehicle in a list of hardware."""
+    items = [noun.head, *noun.conjuncts] if noun.dep_ == "conj" else list(noun.conjuncts)
+    return any(i.lower_ in EQUIPMENT_NOUNS and i.lemma_.lower() not in _CARRIERS for i in items)
 
 
 def _befell(noun: Token) -> bool:
