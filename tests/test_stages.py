@@ -561,3 +561,14 @@ def test_it_is_a_country_or_a_body_but_not_a_town(parse) -> None:
     )
     found = _figures(article)
     assert found[22].source.label == "Ukraine"
+
+
+def test_he_after_a_quotation_is_the_one_just_quoted(parse) -> None:
+    article = parse(
+        "Gunmen from the Varna Front raided the village at night, local sources said. “When they "
+        "came at dawn they shot ten people in our street,” Musa Garba, a resident of the "
+        "village, told reporters by phone. “I heard they burnt two other villages too,” he "
+        "added.\n"
+    )
+    quotes = find_quotations(article, _resolver(article))
+    assert [q.speaker.label for q in quotes] == ["Musa Garba", "Musa Garba"]

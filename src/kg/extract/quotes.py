@@ -18,7 +18,7 @@ from kg.extract.coref import Resolver
 from kg.extract.frames import Cue, find_cues, first_child, reporting_above
 from kg.extract.marks import QuoteSpan
 from kg.extract.mentions import Mentions
-from kg.lexicon import SPEECH_VERBS
+from kg.lexicon import PERSON_PRONOUNS, SPEECH_VERBS
 from kg.model import Quote
 
 # How many paragraphs a page may put inside a quotation: a photo's caption, an appeal, a box of
@@ -71,6 +71,16 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
                 cue, basis = found
                 subject = cue.subject
                 speaker = resolver.resolve(subject)
+                if (
+                    subject.text.lower() in PERSON_PRONOUNS
+                    and previous is not None
+                    and previous.speaker is not None
+                    and previous.speaker.type == "Person"
+                    and article.block_at(previous.start) == at
+                    and _gender_fits(resolver, previous.speaker.key, subject.text)
+                ):
+                    # '"…," Musa Garba told reporters. "…," he added.': the one just quoted
+                    speaker = previous.speaker
                 if basis == "sentence" and resolver.refers_back(subject, speaker):
                     basis = "coreference"
                 quote = replace(
@@ -88,6 +98,15 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
         previous = quote
         left_open = None if q.closed else (at, quote)
     return out
+
+
+def _gender_fits(resolver: Resolver, key: str, pronoun: str) -> bool:
+    """Whether 'he' or 'she' may stand for the person `key`: an unknown gender, or one only
+    guessed from a name's ending, fits either."""
+    known = resolver.mentions.gender.get(key, "")
+    known = "" if known.endswith("?") else known
+    wanted = "f" if pronoun.lower() in ("she", "her") else "m"
+    return not known or known == wanted
 
 
 def _continuing(quote: Quote, before: Quote) -> Quote:
