@@ -572,3 +572,12 @@ def test_he_after_a_quotation_is_the_one_just_quoted(parse) -> None:
     )
     quotes = find_quotations(article, _resolver(article))
     assert [q.speaker.label for q in quotes] == ["Musa Garba", "Musa Garba"]
+
+
+def test_a_quotation_after_a_body_s_indirect_speech_is_the_body_s(parse) -> None:
+    article = parse(
+        "The Varnian army said there were no civilian casualties in the raid on the depot.\n\n"
+        "“At this time, we assess that no civilians were hurt by this strike.”\n"
+    )
+    (quote,) = find_quotations(article, _resolver(article))
+    assert (quote.speaker_text, quote.basis) == ("The Varnian army", "continuation")

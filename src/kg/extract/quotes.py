@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.blocks import Block
 from kg.extract.article import Article
 from kg.extract.coref import Resolver
-from kg.extract.frames import Cue, find_cues, first_child, reporting_above
+from kg.extract.frames import Cue, find_cues, first_child, main_clause, reporting_above
 from kg.extract.marks import QuoteSpan
 from kg.extract.mentions import Mentions
 from kg.lexicon import PERSON_PRONOUNS, SPEECH_VERBS
@@ -294,12 +294,18 @@ def _said_after(q: QuoteSpan, block: Block, sdoc: Doc) -> bool:
 
 
 def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -> Cue | None:
-    """A paragraph that introduces someone ("Yarka Varnik, 58, was asleep when …") and then a
-    quotation standing alone in the next one: the quotation is the person's. Only when the
-    introducing paragraph quotes no one, and its last sentence has the person as its subject."""
+    """A paragraph that introduces someone ("Yarka Varnik, 58, was asleep when …") or reports
+    what a person or body said ("The army said no civilians were hurt."), then a quotation
+    standing alone in the next one: the quotation is theirs. Only when the introducing paragraph
+    quotes no one, and its last sentence has them as its subject or reporter."""
     if article.quotes_in(block):
         return None
     last = list(sdoc.sents)[-1]
+    # "US forces said there were no civilian casualties." then "'We assess …'": the reporter
+    said = [c for c in find_cues(last, SPEECH_VERBS) if c.subject is not None and not c.tag]
+    said = [c for c in said if main_clause(c.token) and c.text != "according to"]
+    if said:
+        return said[0]
     subject = first_child(last.root, "nsubj", "nsubjpass")
     if subject is None:
         return None
