@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.blocks import blocks
 from kg.extract.article import Article
 from kg.extract.coref import Resolver
 from kg.extract.events import find_events
 from kg.extract.figures import find_figures
+from kg.extract.frames import subject_of
 from kg.extract.mentions import find_mentions
 from kg.extract.quotes import find_quotations
 from kg.ingest import parse_txt
@@ -581,3 +583,18 @@ def test_a_quotation_after_a_body_s_indirect_speech_is_the_body_s(parse) -> None
     )
     (quote,) = find_quotations(article, _resolver(article))
     assert (quote.speaker_text, quote.basis) == ("The Varnian army", "continuation")
+
+
+def test_of_two_subjects_a_parser_gives_a_verb_the_speaker_is_not_the_count(nlp) -> None:
+    # The parse a small model gave a real sentence of this shape: "365" and "ministry" both
+    # hung on "said" as subjects.
+    words = ["365", "more", "wounded", ",", "the", "ministry", "said", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        heads=[6, 2, 0, 6, 5, 6, 6, 6],
+        deps=["nsubj", "amod", "amod", "punct", "det", "nsubj", "ROOT", "punct"],
+        pos=["NUM", "ADJ", "VERB", "PUNCT", "DET", "NOUN", "VERB", "PUNCT"],
+    )
+    subject, passive = subject_of(doc[6])
+    assert (subject.text, passive) == ("the ministry", False)

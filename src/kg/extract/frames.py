@@ -104,6 +104,10 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
     # "the raid, which a rights group said killed 23": the group said it, not the raid.
     named = [c for c in subjects if c.lower_ not in _RELATIVE]
+    if len(named) > 1:
+        # "…, 365 more wounded since Monday, the health ministry said": the parser gave the
+        # verb two subjects; the one nearest it that is not a count is the speaker.
+        named.sort(key=lambda c: (c.like_num, abs(verb.i - c.i)))
     for child in named[:1] or subjects[:1]:
         if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
             return noun_phrase(verb.head), False
