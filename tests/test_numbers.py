@@ -20,6 +20,7 @@ from kg.extract.numbers import find_numbers, parse_number
         ("half a million", 500_000),
         ("a quarter of a million", 250_000),
         ("three quarters of a million", 750_000),
+        ("quarter of a million", 250_000),
     ],
 )
 def test_numbers_as_news_prints_them(text: str, value: float) -> None:

@@ -598,3 +598,12 @@ def test_of_two_subjects_a_parser_gives_a_verb_the_speaker_is_not_the_count(nlp)
     )
     subject, passive = subject_of(doc[6])
     assert (subject.text, passive) == ("the ministry", False)
+
+
+def test_said_to_have_in_a_headline_says_it_of_its_subject(parse) -> None:
+    article = parse(
+        "Varnia said to have suffered its worst losses in decades, with up to 90,000 dead\n\n"
+        "Text.\n"
+    )
+    (figure,) = _figures(article).values()
+    assert (figure.source, figure.cue) == (None, "said")

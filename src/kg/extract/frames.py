@@ -198,15 +198,15 @@ def _verbal(tok: Token) -> bool:
 
 
 def _reduced_passive(verb: Token) -> bool:
-    """'the gunmen, believed to number about 60, …': someone believes it of them (taggers
-    read a past tense with the gunmen as its subject)."""
+    """'the gunmen, believed to number about 60, …', 'X said to have lost …': someone believes
+    or says it of them (taggers read a past tense with them as its subject)."""
     doc = verb.doc
-    return (
-        0 < verb.i < len(doc) - 1
-        and doc[verb.i - 1].text == ","
-        and doc[verb.i + 1].lower_ == "to"
-        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
-    )
+    if not 0 < verb.i < len(doc) - 2 or doc[verb.i + 1].lower_ != "to":
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    # "the gunmen, believed to number …"; a headline's "Russia said to have suffered …"
+    return doc[verb.i - 1].text == "," or doc[verb.i + 2].lower_ in ("have", "be", "number")
 
 
 def find_cues(
