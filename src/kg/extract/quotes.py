@@ -93,6 +93,12 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
                 article, speech, resolver, at, before
             ):
                 quote = _continuing(quote, before)
+            elif left_open is None and (said := _reported_before(article, q, at)) is not None:
+                speaker = resolver.resolve(said.subject)
+                quote = replace(
+                    quote, speaker=speaker, speaker_text=said.subject.text, cue=said.text,
+                    basis="continuation" if speaker is not None else None,
+                )  # fmt: skip
         out.append(quote)
         last_in[at] = quote
         previous = quote
@@ -294,18 +300,12 @@ def _said_after(q: QuoteSpan, block: Block, sdoc: Doc) -> bool:
 
 
 def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -> Cue | None:
-    """A paragraph that introduces someone ("Yarka Varnik, 58, was asleep when …") or reports
-    what a person or body said ("The army said no civilians were hurt."), then a quotation
-    standing alone in the next one: the quotation is theirs. Only when the introducing paragraph
-    quotes no one, and its last sentence has them as its subject or reporter."""
+    """A paragraph that introduces someone ("Yarka Varnik, 58, was asleep when …") and then a
+    quotation standing alone in the next one: the quotation is the person's. Only when the
+    introducing paragraph quotes no one, and its last sentence has the person as its subject."""
     if article.quotes_in(block):
         return None
     last = list(sdoc.sents)[-1]
-    # "US forces said there were no civilian casualties." then "'We assess …'": the reporter
-    said = [c for c in find_cues(last, SPEECH_VERBS) if c.subject is not None and not c.tag]
-    said = [c for c in said if main_clause(c.token) and c.text != "according to"]
-    if said:
-        return said[0]
     subject = first_child(last.root, "nsubj", "nsubjpass")
     if subject is None:
         return None
@@ -315,6 +315,21 @@ def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -
             if entity is not None and entity.type == "Person":
                 return Cue(last.root, "introduced before", ent)
     return None
+
+
+def _reported_before(article: Article, q: QuoteSpan, at: int) -> Cue | None:
+    """'The army said nobody was hurt.' then a paragraph that is only '"Our view is …"': the
+    quotation goes on with the statement the paragraph before reported (CONVENTIONS 18), when
+    that paragraph quotes no one."""
+    if at == 0 or not _stands_alone(article, q, article.parsed[at][0]):
+        return None
+    block, sdoc = article.parsed[at - 1]
+    if article.quotes_in(block):
+        return None
+    last = list(sdoc.sents)[-1]
+    said = [c for c in find_cues(last, SPEECH_VERBS) if c.subject is not None and not c.tag]
+    said = [c for c in said if main_clause(c.token) and c.text != "according to"]
+    return said[0] if said else None
 
 
 def _headline_speaker(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
