@@ -486,7 +486,7 @@ def test_a_speaker_after_the_quotation_beats_the_name_before_it(parse) -> None:
 def test_an_empty_it_names_no_one_and_a_generic_ministry_no_country(parse) -> None:
     article = parse(
         "The Varnian army said it shelled the depot and that 30 fighters were killed. It was not "
-        "possible to independently confirm where the other two shells landed.\n\n"
+        "possible to independently confirm where the last two shells fell.\n\n"
         "The interior ministry said 14 police officers were wounded.\n"
     )
     found = _figures(article)
@@ -496,8 +496,8 @@ def test_an_empty_it_names_no_one_and_a_generic_ministry_no_country(parse) -> No
 
 def test_a_lower_case_role_after_a_dash_and_a_total_that_goes_on(parse) -> None:
     article = parse(
-        "Rebel attack kills 6 people in the western hills – spokesman\n\n"
-        "The ministry said 124 men had been killed in the region. A total of 83 women died in "
+        "Rebel raid kills 6 herders in the western hills – spokesman\n\n"
+        "The ministry said 124 men died in the region last year. A total of 83 women died in "
         "the same period.\n"
     )
     found = _figures(article)
@@ -514,8 +514,8 @@ def test_a_lower_case_role_after_a_dash_and_a_total_that_goes_on(parse) -> None:
             "Musa Garba",
         ),
         (
-            "The brigade commander claimed the Varnian forces “struck the occupiers’ base near "
-            "the river” and posted a photo.\n",
+            "The brigade commander claimed the Varnian forces “hit the enemy’s depot near the "
+            "river” and posted a photo.\n",
             "brigade commander",
         ),
         (
@@ -535,7 +535,7 @@ def test_the_speech_verb_whose_sentence_and_clause_hold_the_quotation(
 
 def test_a_later_statement_of_its_own_does_not_introduce_a_quotation(parse) -> None:
     article = parse(
-        "The nurses spoke of the night. “They are taking us back to the stone age, all of us.” "
+        "The nurses spoke of the night. “They are pushing all of us back a hundred years.” "
         "A military source said the army would retake the town.\n"
     )
     (quote,) = find_quotations(article, _resolver(article))
@@ -544,13 +544,13 @@ def test_a_later_statement_of_its_own_does_not_introduce_a_quotation(parse) -> N
 
 def test_indicated_by_a_person_and_an_attack_claimed(parse) -> None:
     article = parse(
-        "No one has claimed the bombing, which came days after the raid, killing 8 people.\n\n"
-        "The governor had earlier indicated that at least 11 people were killed.\n\n"
+        "No group has claimed the bombing, which came days after the raid, killing 8 people.\n\n"
+        "The mayor had earlier indicated that 11 villagers died.\n\n"
         "Reporters at Varnia Media say that remarks by the minister indicate that 1,500 "
         "recruits a day have signed up.\n"
     )
     found = _figures(article)
-    assert found[11].source_text == "The governor"
+    assert found[11].source_text == "The mayor"
     assert found[8].source is None
     assert found[1500].source_text.startswith("Reporters")
 
@@ -559,10 +559,10 @@ def test_it_is_a_country_or_a_body_but_not_a_town(parse) -> None:
     article = parse(
         "Officials in Dolgo said gunmen attacked an army post in the west. Ukraine said 40 "
         "soldiers had been sent there.\n\n"
-        "Twenty-two soldiers made it back to their base, while the rest were missing, it said.\n"
+        "Nineteen soldiers returned to camp, while the rest were missing, it said.\n"
     )
     found = _figures(article)
-    assert found[22].source.label == "Ukraine"
+    assert found[19].source.label == "Ukraine"
 
 
 def test_he_after_a_quotation_is_the_one_just_quoted(parse) -> None:
@@ -578,15 +578,15 @@ def test_he_after_a_quotation_is_the_one_just_quoted(parse) -> None:
 
 def test_a_quotation_after_a_body_s_indirect_speech_is_the_body_s(parse) -> None:
     article = parse(
-        "The Varnian army said there were no civilian casualties in the raid on the depot.\n\n"
-        "“At this time, we assess that no civilians were hurt by this strike.”\n"
+        "The Varnian army said nobody outside the depot was hurt in the raid.\n\n"
+        "“For now, our view is that nobody else was hurt at the depot.”\n"
     )
     (quote,) = find_quotations(article, _resolver(article))
     assert (quote.speaker_text, quote.basis) == ("The Varnian army", "continuation")
 
 
 def test_of_two_subjects_a_parser_gives_a_verb_the_speaker_is_not_the_count(nlp) -> None:
-    # The parse a small model gave a real sentence of this shape: "365" and "ministry" both
+    # The parse a small model gave a real sentence of this shape: a count and "ministry" both
     # hung on "said" as subjects.
     words = ["365", "more", "wounded", ",", "the", "ministry", "said", "."]
     doc = Doc(
@@ -607,3 +607,13 @@ def test_said_to_have_in_a_headline_says_it_of_its_subject(parse) -> None:
     )
     (figure,) = _figures(article).values()
     assert (figure.source, figure.cue) == (None, "said")
+
+
+def test_a_that_x_said_on_the_subject_says_the_clause(parse) -> None:
+    found = _figures(
+        parse(
+            "The fighting that Varnia said left two of its guards dead and nine others captured "
+            "raised fears of a wider war.\n"
+        )
+    )
+    assert found[2].source_text == found[9].source_text == "Varnia"

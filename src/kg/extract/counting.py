@@ -76,8 +76,8 @@ _PART_OF_PREVIOUS = re.compile(
     r"(?:[\w,.]+\s+[\w-]+(?:\s+[\w-]+)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)){0,5}$",
     re.I,
 )
-# A list after "including" ends where a clause goes on: "including 16 minors, have been killed
-# and 365 more wounded" (the 365 is no part of the 16's list).
+# A list after "including" ends where a clause goes on: "including 9 boys, have been killed and
+# 140 more wounded" (the 140 is no part of the 9's list).
 _CLAUSE_WORDS = re.compile(r"\b(?:have|has|had|been|were|was|are|is)\b", re.IGNORECASE)
 _FAMILY_BEFORE = re.compile(  # "a father of four": his children, not a count of victims
     r"\b(?:mother|father|parent|grandmother|grandfather|mum|mom|dad)s?\s+of\s+$", re.IGNORECASE
@@ -126,7 +126,12 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
     """Context rules that make a number something other than a count."""
     before, after = sentence[: n.hedge_start], sentence[n.end :]
     written = sentence[n.start : n.end]
-    if _UNIT_AFTER.match(after) or _MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
+    # "May 15", not "the toll may pass 15": the month right before the number, not its hedge
+    if (
+        _UNIT_AFTER.match(after)
+        or _MONTH_AFTER.match(after)
+        or _MONTH_BEFORE.search(sentence[: n.start])
+    ):
         return True
     if re.fullmatch(r"\d{4}", written) and 1800 <= n.value <= 2100:
         return True  # a year
@@ -144,7 +149,7 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True
     # "one of the largest", "one another": not a count; "one of its pilots died" is one.
     if _OF_THEM_AFTER.match(after):
-        return False  # "One of them had been a cook": one of those just counted
+        return False  # "One of them worked as a cook": one of those just counted
     counted = _ONE_OF_COUNTED.match(after)
     nouns = PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS | _VICTIM_WORDS
     if counted and any((w or "").lower() in nouns for w in counted.groups()):
@@ -279,13 +284,13 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     while top.dep_ == "conj" and top.head is not top:
         top = top.head
     if top.dep_ == "ROOT" and top.pos_ in ("NOUN", "PROPN"):
-        # "Six civilians and two peacekeepers killed in attack": a headline's participle
+        # "Four farmers and two medics killed in drone strike": a headline's participle
         # hangs on the last of the list, and says what befell every item of it.
         for item in (c for c in anchor.conjuncts if c.i > anchor.i):
             out += [c for c in item.children if c.dep_ == "acl"]
     base = anchor
     while base.dep_ == "conj" and base.head is not base:
-        base = base.head  # "the deaths of five civilians and one policeman"
+        base = base.head  # "the deaths of seven herders and one guard"
     if base.dep_ == "pobj" and (
         base.head.lower_ == "of" or (base.head.lower_ == "to" and base.head.head.pos_ == "NOUN")
     ):
@@ -297,7 +302,7 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     if verb is not None:
         out.append(verb)
         if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
-            # "the death toll could pass 20": a count subject says what is counted, before
+            # "the toll may pass 15": a count subject says what is counted, before
             # any clause beside it ("With soldiers still missing, …")
             for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
                 if arg.lemma_.lower() in COUNT_WORDS and arg.i not in {t.i for t in anchor.subtree}:
@@ -374,7 +379,7 @@ def categorise(
         and noun.head.lower_ == "of"
         and noun.head.head.lemma_.lower() in _REMAINS
     ):
-        return "killed", noun, noun.head.head  # "the bodies of 11 missing soldiers"
+        return "killed", noun, noun.head.head  # "the bodies of nine missing sailors"
     if noun is not None and _hardware(noun, noun_words):
         if noun.lemma_.lower() in _CARRIERS and not _military(noun) and not _befell(noun):
             return None, noun, None  # "they drove back to base in three vehicles"
@@ -429,7 +434,7 @@ def categorise(
             continue  # "two gunmen opened fire, killing a guard": they did it
         if cat := _outcome(cand, people_ok):
             if cat == "displaced" and fighters:
-                got_away = True  # "left one of its soldiers dead": a later word may still say
+                got_away = True  # "left one of its guards dead": a later word may still say
                 continue
             return cat, noun, cand
     if got_away:

@@ -105,7 +105,7 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     # "the raid, which a rights group said killed 23": the group said it, not the raid.
     named = [c for c in subjects if c.lower_ not in _RELATIVE]
     if len(named) > 1:
-        # "…, 365 more wounded since Monday, the health ministry said": the parser gave the
+        # "…, 140 more hurt since Friday, the ministry said": the parser gave the
         # verb two subjects; the one nearest it that is not a count is the speaker.
         named.sort(key=lambda c: (c.like_num, abs(verb.i - c.i)))
     for child in named[:1] or subjects[:1]:
@@ -181,7 +181,7 @@ def _claims_lives(verb: Token) -> bool:
     following = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
     if verb.lemma_.lower() == "report" and following in ("among", "dead", "killed", "missing"):
         return True
-    # "claimed the lives of", and "No one has claimed the attack": responsibility, not a report
+    # "claimed the lives of", and "No group has claimed the bombing": responsibility, not a report
     return verb.lemma_.lower() == "claim" and any(
         c.dep_ == "dobj" and c.lemma_.lower() in _CLAIMED_DEEDS for c in verb.children
     )
@@ -205,7 +205,7 @@ def _reduced_passive(verb: Token) -> bool:
         return False
     if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return False
-    # "the gunmen, believed to number …"; a headline's "Russia said to have suffered …"
+    # "the gunmen, believed to number …"; a headline's "Varnia said to have lost …"
     return doc[verb.i - 1].text == "," or doc[verb.i + 2].lower_ in ("have", "be", "number")
 
 
@@ -290,7 +290,7 @@ def _says(tok: Token, verbs: frozenset[str]) -> bool:
     """A reporting verb, or one of the phrasal verbs that report ("pointed out")."""
     lemma = tok.lemma_.lower()
     if lemma == "continue":
-        # '"…," he continued.' says; "operations continue in the area" does not
+        # '"…," he continued.' says; "searches continue near the river" does not
         return lemma in verbs and not any(
             c.dep_ in ("prep", "dobj", "xcomp", "advcl", "acomp", "advmod") for c in tok.children
         )
@@ -506,6 +506,9 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     governing = sorted(
         (c for c in usable if c.token in ancestors), key=lambda c: ancestors.index(c.token)
     )
+    # "The clashes that Varnia said left 12 dead": a "that X said" on the subject of the
+    # number's clause says the whole clause.
+    governing += [c for c in usable if _said_of_subject(c.token, ancestors) and c not in governing]
     # A named source above a passive one wins: "The UN says 212 have been confirmed killed";
     # and above a pronoun that stands for it: "A neighbour said he had counted 35 bodies".
     named = [c for c in governing if c.subject is not None]
@@ -528,6 +531,17 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
     # A headline's closing "— MoD" or opening "Army Command:" covers the whole line.
     return next((c for c in usable if c.token.text in (*_DASHES, ":")), None)
+
+
+def _said_of_subject(verb: Token, ancestors: list[Token]) -> bool:
+    """Whether `verb` heads a 'that X said' clause on the subject of one of `ancestors`."""
+    noun = verb.head
+    return (
+        verb.dep_ == "relcl"
+        and noun.dep_ in ("nsubj", "nsubjpass")
+        and noun.head in ancestors
+        and any(c.dep_ == "nsubj" and c.lower_ in _RELATIVE for c in verb.children)
+    )
 
 
 def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
