@@ -244,10 +244,8 @@ def _new_topic(sent: Span) -> bool:
     camp …"), starts a topic of its own: it does not go on with the statistics before it."""
     if sent[0].lower_ in _NEW_TOPIC:
         return True  # "Separately, …", "Elsewhere, …", "Meanwhile, …"
-    if sent[0].lower_ == "in" and len(sent) > 2 and sent[2].lower_ in _OTHER_ONE:
+    if sent[0].lower_ == "in" and any(t.lower_ in _OTHER_ONE for t in sent[1:3]):
         return True  # "In a separate incident, …", "In another attack, …"
-    if sent[0].lower_ == "in" and sent[1].lower_ in _OTHER_ONE:
-        return True
     subject = first_child(sent.root, "nsubj", "nsubjpass")
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS | COUNT_WORDS:
         return False  # "A total of 83 women died …" goes on with the count
