@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import subprocess
@@ -12,9 +13,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import HTTPException
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
+
+from api.pool import WorkerPool
+from api.routers.export import export
+from kg.settings import Settings
 
 from .conftest import CLAIMS, EXAMPLES, build_store, serve
 
@@ -201,10 +207,6 @@ def test_query_workers_load_only_what_a_query_needs() -> None:
 
 
 def test_a_worker_that_cannot_open_the_store_says_why(tmp_path: Path) -> None:
-    import asyncio
-
-    from api.pool import WorkerPool
-
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     (damaged / "CURRENT").write_text("not a manifest\n")
@@ -462,3 +464,20 @@ def test_queries_are_served_while_posted_documents_are_read(writable: str) -> No
         answered += 1
     assert outcome["r"].status_code == 201 and answered >= 3
     assert httpx.delete(f"{writable}/documents/long-read", headers=auth).status_code == 204
+
+
+def test_an_export_that_finds_the_service_stopping_gets_503(sample_store_path: Path) -> None:
+    """An export waiting for a worker when the service stops is told so (503), like every other
+    route, not given a 500."""
+
+    async def attempt() -> HTTPException:
+        pool = WorkerPool(sample_store_path, 1)
+        await pool.start()
+        await pool.close()
+        with pytest.raises(HTTPException) as caught:
+            await export("nquads", pool, Settings(store=sample_store_path))
+        return caught.value
+
+    refused = asyncio.run(attempt())
+    assert refused.status_code == 503
+    assert refused.detail == {"error": 503, "message": "the service is stopping"}

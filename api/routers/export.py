@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from api.common import deadline, timed_out
+from api.common import deadline, error_body, timed_out
 from api.deps import PoolDep, SettingsDep
-from api.pool import QueryTimeout
+from api.pool import QueryFailed, QueryTimeout
 from kg.export import (
     FORMATS,
     GRAPH_FORMATS,
@@ -76,6 +76,8 @@ async def export(
             body = await asyncio.get_running_loop().run_in_executor(None, dump)
     except QueryTimeout:
         raise timed_out(settings.query_timeout) from None
+    except QueryFailed as exc:  # "the service is stopping": 503, as every other route says
+        raise HTTPException(exc.status, error_body(exc.status, exc.message)) from None
     media = GRAPH_FORMATS.get(fmt) or RDF_FORMATS[fmt][1]
     name = f"kg-{chosen}.{SUFFIXES.get(fmt, fmt)}" if chosen else f"kg.{SUFFIXES.get(fmt, fmt)}"
     return Response(body, media_type=media,
