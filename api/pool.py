@@ -120,7 +120,7 @@ class WorkerPool:
         return failed
 
     async def _new(self, write: bool = False) -> Worker:
-        worker = Worker(self.path, self._lost, write, self.env)
+        worker = Worker(self.path, self._write_lost if write else self._lost, write, self.env)
         self.starting.add(worker)
         try:
             ready = await worker.ready()
@@ -185,6 +185,12 @@ class WorkerPool:
         self.counts.deaths += 1
         log.warning("query worker %d died; starting another", worker.pid)
         self._retire(worker)
+
+    def _write_lost(self, worker: Worker) -> None:
+        """A write worker's socket ended. `update` tells its caller what that means; it is no
+        query worker's death, and no query worker is to be started for it."""
+        if not worker.retired:
+            log.warning("write worker %d ended before its write was done", worker.pid)
 
     def _retire(self, worker: Worker) -> None:
         """Take a worker out of service, kill it, and start another."""

@@ -481,3 +481,23 @@ def test_an_export_that_finds_the_service_stopping_gets_503(sample_store_path: P
     refused = asyncio.run(attempt())
     assert refused.status_code == 503
     assert refused.detail == {"error": 503, "message": "the service is stopping"}
+
+
+def test_a_write_worker_that_dies_is_no_query_worker_death(sample_store_path: Path) -> None:
+    """/health counts the deaths of query workers; a write worker ending early is reported to
+    the update that started it, not counted among them."""
+
+    async def attempt() -> tuple[int, int]:
+        pool = WorkerPool(sample_store_path, 1)
+        await pool.start()
+        try:
+            writer = await pool._new(write=True)
+            writer.process.kill()
+            with pytest.raises(EOFError):  # its socket has ended, and the pool has heard
+                await writer.channel.next(time.monotonic() + 60)
+            await asyncio.to_thread(writer.process.wait)
+            return pool.counts.deaths, pool.alive
+        finally:
+            await pool.close()
+
+    assert asyncio.run(attempt()) == (0, 1)
