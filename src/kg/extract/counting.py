@@ -280,33 +280,39 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     out: list[Token] = []
     anchor = noun or tok
     out += [c for c in anchor.children if c.dep_ in ("acl", "relcl", "amod", "appos")]
-    top = anchor
-    while top.dep_ == "conj" and top.head is not top:
-        top = top.head
-    if top.dep_ == "ROOT" and top.pos_ in ("NOUN", "PROPN"):
+    first = anchor
+    while first.dep_ == "conj" and first.head is not first:
+        first = first.head  # the list's first item: "the deaths of seven herders and one guard"
+    if first.dep_ == "ROOT" and first.pos_ in ("NOUN", "PROPN"):
         # "Four farmers and two medics killed in drone strike": a headline's participle
         # hangs on the last of the list, and says what befell every item of it.
         for item in (c for c in anchor.conjuncts if c.i > anchor.i):
             out += [c for c in item.children if c.dep_ == "acl"]
-    base = anchor
-    while base.dep_ == "conj" and base.head is not base:
-        base = base.head  # "the deaths of seven herders and one guard"
-    if base.dep_ == "pobj" and (
-        base.head.lower_ == "of" or (base.head.lower_ == "to" and base.head.head.pos_ == "NOUN")
+    if first.dep_ == "pobj" and (
+        first.head.lower_ == "of" or (first.head.lower_ == "to" and first.head.head.pos_ == "NOUN")
     ):
         # "the murder of 30 civilians", "the evacuation of 200", "injuries to four others"
-        out.append(base.head.head)
+        out.append(first.head.head)
     if tok is not anchor and tok.dep_ == "pobj" and tok.head.lower_ == "of":
         out.append(tok.head.head)  # "the bodies of four of their comrades"
     verb = _head_verb(anchor)
     if verb is not None:
         out.append(verb)
+        # "The death toll rose to 218", "the exodus will reach half a million", "put the
+        # number of displaced at 4.8 million": what is counted is the verb's subject or object.
+        args: list[Token] = []
         if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
-            # "the toll may pass 15": a count subject says what is counted, before
-            # any clause beside it ("With soldiers still missing, …")
-            for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
-                if arg.lemma_.lower() in COUNT_WORDS and arg.i not in {t.i for t in anchor.subtree}:
+            own = {t.i for t in anchor.subtree}
+            for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
+                # "the count of soldiers killed has climbed to 48": all of a count's phrase says
+                # what it counts; of another phrase, its core.
+                count = arg.lemma_.lower() in COUNT_WORDS
+                if count and arg.dep_ != "dobj" and arg.i not in own:
+                    # "the toll may pass 15": a count subject says what is counted before any
+                    # clause beside it ("With soldiers still missing, …")
                     out += [t for t in arg.subtree if t.pos_ in ("NOUN", "ADJ", "VERB")]
+                words = list(arg.subtree) if count else _core(arg)
+                args += [t for t in words if t.pos_ in ("NOUN", "ADJ", "VERB") and t.i not in own]
         out += [
             c
             for c in verb.children
@@ -317,15 +323,7 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                 # "Three children were among 15 people killed": what befell the 15.
                 out += [pobj, *(c for c in pobj.children if c.dep_ in ("acl", "relcl", "amod"))]
-        # "The death toll rose to 218", "the exodus will reach half a million", "put the
-        # number of displaced at 4.8 million": what is counted is the verb's subject or object.
-        if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.dep_ == "prep":
-            own = {t.i for t in anchor.subtree}
-            for arg in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
-                # "the count of soldiers killed has climbed to 48": all of a count's phrase says
-                # what it counts; of another phrase, its core.
-                words = list(arg.subtree) if arg.lemma_.lower() in COUNT_WORDS else _core(arg)
-                out += [t for t in words if t.pos_ in ("NOUN", "ADJ", "VERB") and t.i not in own]
+        out += args
     return out
 
 
