@@ -315,13 +315,14 @@ def _statement(
     source = resolver.resolve(cue.subject)
     if source is None:
         return _NONE
-    if of_counts:
-        return Attribution(source, cue.subject.text, None, "continuation")
-    if going.source is not None and not going.narrow and going.source.key == source.key:
-        return Attribution(source, cue.subject.text, None, "continuation")
-    if _reports_content(cue.token):
-        return Attribution(source, cue.subject.text, None, "continuation", narrow=True)
-    return _NONE
+    # Open to any statistics after it when it speaks of counts or goes on with the source of
+    # those before it; else, when it reports what happened, open narrowly.
+    full = of_counts or (
+        going.source is not None and not going.narrow and going.source.key == source.key
+    )
+    if not full and not _reports_content(cue.token):
+        return _NONE
+    return Attribution(source, cue.subject.text, None, "continuation", narrow=not full)
 
 
 def _reports_content(verb: Token) -> bool:

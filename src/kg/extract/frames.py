@@ -234,16 +234,14 @@ def find_cues(
         elif (
             tok.pos_ == "VERB"
             and tok.lemma_.lower() in EVIDENCE_VERBS
-            and _is_info(first_child(tok, "nsubj"))
+            and _is_info(data := first_child(tok, "nsubj"))
         ):
             # "Figures from the ministry show …": the figures' author; "Estimates suggest …":
             # a hedge, no one named. (A person who "indicated that …" reports, below.)
-            subject = first_child(tok, "nsubj")
-            if subject is not None:
-                maker = author(subject)
-                named = maker is not subject
-                cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
-                                impersonal=not named))  # fmt: skip
+            maker = author(data)
+            named = maker is not data
+            cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
+                            impersonal=not named))  # fmt: skip
         elif lower == "learned" and (source := _learned_from(tok)) is not None:
             # "…, we learned from security sources": whom the reporter learned it from
             cues.append(Cue(tok, f"{tok.text} from", noun_phrase(source)))
@@ -591,6 +589,6 @@ def main_clause(tok: Token) -> bool:
         return (
             left.text == ","
             or (left.i > 0 and tok.doc[left.i - 1].text == ",")
-            or (_closes_sentence(tok))
+            or _closes_sentence(tok)
         )
     return tok.head.dep_ == "ROOT" and tok.dep_ in ("ccomp", "conj")
