@@ -43,6 +43,7 @@ _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 _DEFINITE = ("the", "this", "that")
 _SALIENT_BLOCKS = 2  # how many paragraphs back a body heard from is still "it"
 _FORCE_ROLES = frozenset({"army", "military"})  # role words for an armed force only
+_PRONOUN_GENDER = {"she": "f", "her": "f", "he": "m", "him": "m"}
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,12 @@ class Resolver:
                     return found
         return None
 
+    def may_mean(self, key: str, pronoun: str) -> bool:
+        """Whether 'he' or 'she' may stand for the person `key`: an unknown gender, or one only
+        guessed from a name's ending, fits either."""
+        known = self.mentions.gender.get(key, "")
+        return not known or known.endswith("?") or known == _PRONOUN_GENDER.get(pronoun.lower())
+
     def last_person(self, pos: int, pronoun: str = "") -> Person | None:
         """The person a pronoun at `pos` refers to: the latest one its gender allows."""
         i = bisect.bisect_left(self._people_at, pos)
@@ -246,7 +253,7 @@ class Resolver:
         order = sorted(range(i), key=lambda j: (-people[j].sentence, not people[j].subject, -j))
         candidates = [people[j] for j in order]
         gender = self.mentions.gender
-        wanted = {"she": "f", "her": "f", "he": "m", "him": "m"}.get(pronoun.lower())
+        wanted = _PRONOUN_GENDER.get(pronoun.lower())
         if wanted == "f":
             # Women are marked in text more often than men: a marked woman nearby wins.
             exact = next(

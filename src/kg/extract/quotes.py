@@ -13,6 +13,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from kg.blocks import Block
+from kg.entities import Entity
 from kg.extract.article import Article
 from kg.extract.coref import Resolver
 from kg.extract.frames import Cue, find_cues, first_child, main_clause, reporting_above
@@ -77,28 +78,21 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
                     and previous.speaker is not None
                     and previous.speaker.type == "Person"
                     and article.block_at(previous.start) == at
-                    and _gender_fits(resolver, previous.speaker.key, subject.text)
+                    and resolver.may_mean(previous.speaker.key, subject.text)
                 ):
                     # '"…," Musa Garba told reporters. "…," he added.': the one just quoted
                     speaker = previous.speaker
                 if basis == "sentence" and resolver.refers_back(subject, speaker):
                     basis = "coreference"
-                quote = replace(
-                    quote, speaker=speaker, speaker_text=subject.text, cue=cue.text,
-                    basis=basis if speaker is not None else None,
-                )  # fmt: skip
+                quote = _said_by(quote, cue, speaker, basis)
             elif left_open is not None and _resumes(article, speech, resolver, q, at, *left_open):
                 quote = _continuing(quote, left_open[1])
             elif (before := last_in.get(at - 1)) is not None and _goes_on(
                 article, speech, resolver, at, before
             ):
                 quote = _continuing(quote, before)
-            elif left_open is None and (said := _reported_before(article, q, at)) is not None:
-                speaker = resolver.resolve(said.subject)
-                quote = replace(
-                    quote, speaker=speaker, speaker_text=said.subject.text, cue=said.text,
-                    basis="continuation" if speaker is not None else None,
-                )  # fmt: skip
+            elif left_open is None and (said := _reported_before(article, speech, q, at)):
+                quote = _said_by(quote, said, resolver.resolve(said.subject), "continuation")
         out.append(quote)
         last_in[at] = quote
         previous = quote
@@ -106,13 +100,12 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
     return out
 
 
-def _gender_fits(resolver: Resolver, key: str, pronoun: str) -> bool:
-    """Whether 'he' or 'she' may stand for the person `key`: an unknown gender, or one only
-    guessed from a name's ending, fits either."""
-    known = resolver.mentions.gender.get(key, "")
-    known = "" if known.endswith("?") else known
-    wanted = "f" if pronoun.lower() in ("she", "her") else "m"
-    return not known or known == wanted
+def _said_by(quote: Quote, cue: Cue, speaker: Entity | None, basis: str) -> Quote:
+    """The quotation with the speaker its cue names (`basis`: how it was found)."""
+    return replace(
+        quote, speaker=speaker, speaker_text=cue.subject.text if cue.subject else None,
+        cue=cue.text, basis=basis if speaker is not None else None,
+    )  # fmt: skip
 
 
 def _continuing(quote: Quote, before: Quote) -> Quote:
@@ -317,7 +310,7 @@ def _introduced(article: Article, mentions: Mentions, block: Block, sdoc: Doc) -
     return None
 
 
-def _reported_before(article: Article, q: QuoteSpan, at: int) -> Cue | None:
+def _reported_before(article: Article, speech: _SpeechCues, q: QuoteSpan, at: int) -> Cue | None:
     """'The army said nobody was hurt.' then a paragraph that is only '"Our view is …"': the
     quotation goes on with the statement the paragraph before reported (CONVENTIONS 18), when
     that paragraph quotes no one."""
@@ -326,9 +319,16 @@ def _reported_before(article: Article, q: QuoteSpan, at: int) -> Cue | None:
     block, sdoc = article.parsed[at - 1]
     if article.quotes_in(block):
         return None
-    last = list(sdoc.sents)[-1]
-    said = [c for c in find_cues(last, SPEECH_VERBS) if c.subject is not None and not c.tag]
-    said = [c for c in said if main_clause(c.token) and c.text != "according to"]
+    last = list(sdoc.sents)[-1].start
+    said = [
+        c
+        for c in speech(block, sdoc)
+        if c.token.sent.start == last
+        and c.subject is not None
+        and not c.tag
+        and main_clause(c.token)
+        and c.text != "according to"
+    ]
     return said[0] if said else None
 
 
