@@ -20,6 +20,22 @@ CASES = [
         {30: "killed", 12: "killed", 8: "killed"},
     ),
     ("Two wounded soldiers later succumbed to their injuries.", {2: "killed"}),
+    # A part of those counted before, whose own verb says they died.
+    ("Four of the wounded later died in hospital.", {4: "killed"}),
+    (
+        "Doctors said 16 people were hurt, with three of them dying in the ambulance.",
+        {16: "injured", 3: "killed"},
+    ),
+    # What people were left, and the states of the wounded and the missing.
+    ("Nine others were left wounded by the blast.", {9: "injured"}),
+    ("Five of the victims are in critical condition.", {5: "injured"}),
+    ("Rights groups say 61 activists were forcibly disappeared.", {61: "captured"}),
+    ("Eleven fishermen have disappeared since the raid.", {11: "other"}),
+    ("Monitors documented that 14 women were raped.", {14: "other"}),
+    # What a compound says a noun does or is for is not what befell it.
+    ("The drone strike killed five rescue workers.", {5: "killed"}),
+    ("Two evacuation buses have left the village.", {}),
+    ("We lost three members of our unit, the commander said.", {3: "killed"}),
     ("About 2,300 families are seeking refuge in churches.", {2300: "displaced"}),
     ("The two sides fought two separate gunfights near the border.", {}),
     ("The count of soldiers killed has climbed to 48.", {48: "killed"}),

@@ -785,3 +785,13 @@ def test_a_title_case_headline_is_counted_as_a_sentence(read) -> None:
     )
     headline = [f for f in ex.figures if f.start < 60]
     assert [(f.value, f.category) for f in headline] == [(9, "killed")]
+
+
+def test_a_headline_in_capitals_is_counted_as_a_sentence(read) -> None:
+    ex = read(
+        "MORE THAN 900 DEAD AFTER A WEEK OF FIGHTING IN DOLGARIA, RIGHTS GROUP SAYS\n\n"
+        "A rights group in Dolgaria said on Sunday that over 900 people had died.\n"
+    )
+    headline = [f for f in ex.figures if f.start < 75]
+    assert [(f.value, f.category, f.qualifier) for f in headline] == [(900, "killed", "more_than")]
+    assert headline[0].source_text == "RIGHTS GROUP"

@@ -617,3 +617,71 @@ def test_a_that_x_said_on_the_subject_says_the_clause(parse) -> None:
         )
     )
     assert found[2].source_text == found[9].source_text == "Varnia"
+
+
+def test_per_quoted_as_saying_a_count_s_owner_and_who_changed_a_toll(parse) -> None:
+    article = parse(
+        "Some 40 people per day are fleeing the district.\n\n"
+        "Nine people were killed in the raid, per the regional police.\n\n"
+        "Eleven guards were killed, the commander was quoted as saying.\n\n"
+        "The Varnian health ministry's toll stood at 37 dead on Monday.\n\n"
+        "The district governor raised the death toll to 52.\n\n"
+        "The news of two more deaths raised the toll to 14, according to the health ministry.\n\n"
+        "Police fear 17 miners were killed.\n\n"
+        "A report by the monitors found that 31 civilians were killed.\n"
+    )
+    found = _figures(article)
+    assert (found[9].source_text, found[9].cue) == ("the regional police", "per")
+    assert found[11].source_text == "the commander"
+    assert found[37].source_text == "The Varnian health ministry"
+    assert found[52].source_text == "The district governor"
+    assert found[14].source_text == found[2].source_text == "the health ministry"
+    assert found[17].source_text == "Police"
+    assert found[31].source_text == "the monitors"
+    assert found[40].source is None
+
+
+def test_who_claims_to_have_done_it_unless_someone_reports_the_claim(parse) -> None:
+    article = parse(
+        "The army claimed to have killed 23 militants.\n\n"
+        "Dolgaria claims to have downed 8 drones, Varnian officials said.\n"
+    )
+    found = _figures(article)
+    assert found[23].source_text == "The army"
+    assert found[8].source_text == "Varnian officials"
+
+
+def test_last_year_is_background_not_the_statement_s_statistics(parse) -> None:
+    article = parse(
+        "Police chief Ilko Varnik said 20 people were killed in the attack.\n\n"
+        "Last year, gunmen raided a market in the district, killing 12.\n"
+    )
+    found = _figures(article)
+    assert found[20].source.label == "Ilko Varnik"
+    assert found[12].source is None
+
+
+def test_speakers_before_an_aside_right_before_a_quotation_and_describing(parse) -> None:
+    article = parse(
+        'The siege of the post went on all night and "left every one of us exhausted", a local '
+        "leader, also speaking on condition of anonymity, said.\n\n"
+        'A nurse said the militiamen screamed "nobody leaves this ward alive" as they came in.\n\n'
+        'Governor Ilse Varga described the raid as a "crime against every family here," vowing to '
+        "hunt the attackers.\n"
+    )
+    quotes = find_quotations(article, _resolver(article))
+    assert [q.speaker_text for q in quotes] == [
+        "a local leader",
+        "the militiamen",
+        "Governor Ilse Varga",
+    ]
+
+
+def test_a_paragraph_may_open_its_quotation_with_a_space_after_the_mark(parse) -> None:
+    article = parse(
+        "A member of the militia, Musa Ali, said the raiders outnumbered the guards.\n\n"
+        '" They looted our food and made away with goats and rams," said Musa.\n'
+    )
+    (quote,) = find_quotations(article, _resolver(article))
+    assert article.doc.text[quote.start : quote.end].startswith("They looted")
+    assert quote.speaker_text == "Musa"

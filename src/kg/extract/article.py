@@ -65,7 +65,7 @@ class Article:
                 for _, sdoc in parsed
                 if id(sdoc) not in titled_ids
                 for t in sdoc
-                if t.is_title and not t.is_sent_start
+                if (t.is_title and not t.is_sent_start) or (t.is_upper and len(t) > 1)
             }
             recased = {id(s): reparse(sentence_case(s, capitalised)) for s in titled}
         return cls(
@@ -244,12 +244,18 @@ def _titled_names(sdoc: Doc) -> list[Span]:
 
 
 def sentence_case(sdoc: Doc, capitalised: set[str]) -> str:
-    """A Title Case headline, the same length, with every word in lower case but the first and
-    those the article capitalises in its running text (`capitalised`: names): "Varnia Army
-    Shelling Kills 9 Farmers Near Dolgo" → "Varnia army shelling kills 9 farmers near Dolgo"."""
+    """A Title Case or capitals headline, the same length, with every word in lower case but the
+    first and those the article capitalises in its running text (`capitalised`: names and
+    acronyms): "Varnia Army Shelling Kills 9 Farmers Near Dolgo" → "Varnia army shelling kills 9
+    farmers near Dolgo"."""
     chars = list(sdoc.text)
     for tok in sdoc:
-        if tok.i > 0 and tok.is_title and tok.text not in capitalised:
+        if tok.is_upper and len(tok) > 1 and tok.text not in capitalised:
+            # "DEATH TOLL RISES TO 30 IN SYRIA": as the article writes the word, else lower
+            # case ("Syria", "UN"; the first word "Death")
+            word = tok.text.title() if tok.i == 0 or tok.text.title() in capitalised else tok.lower_
+            chars[tok.idx : tok.idx + len(tok)] = word
+        elif tok.i > 0 and tok.is_title and tok.text not in capitalised:
             chars[tok.idx] = tok.text[0].lower()
     return "".join(chars)
 

@@ -82,7 +82,8 @@ _CLAUSE_WORDS = re.compile(r"\b(?:have|has|had|been|were|was|are|is)\b", re.IGNO
 _FAMILY_BEFORE = re.compile(  # "a father of four": his children, not a count of victims
     r"\b(?:mother|father|parent|grandmother|grandfather|mum|mom|dad)s?\s+of\s+$", re.IGNORECASE
 )
-_BACK = r"(?:them|those|these|whom)"  # the people a count before has counted
+_BACK_WORDS = ("them", "those", "these", "whom")  # the people a count before has counted
+_BACK = "(?:" + "|".join(_BACK_WORDS) + ")"
 _OF_THEM_FIRST = re.compile(r"\s*(?:of|among)\s+" + _BACK + r"\b", re.IGNORECASE)
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # The people a toll counts, named by what befell them: "one of the dead", "among the victims".
@@ -237,6 +238,17 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         for c in token.children
     ):
         return "displaced" if people_ok else None  # "forced from their homes"
+    if lemma == "disappear":
+        # "forcibly disappeared": taken (CONVENTIONS 2); "have disappeared": missing
+        forced = any(c.lower_ in ("forcibly", "forcefully") for c in token.children)
+        return ("captured" if forced else "other") if people_ok else None
+    if lemma == "condition" and any(
+        c.lower_ in ("critical", "serious", "stable", "grave") for c in token.children
+    ):
+        return "injured" if people_ok else None  # "in critical condition"
+    state = first_child(token, "oprd", "acomp", "xcomp") if lemma == "leave" else None
+    if state is not None and (state_category := _outcome(state, people_ok)):
+        return state_category  # "left wounded", "left dead": what they were left
     if lemma in ("remain", "stay"):
         # "73,000 people remain displaced": what they remain, if it says; else still there.
         for state in (c for c in token.children if c.dep_ in ("acomp", "xcomp")):
@@ -382,6 +394,8 @@ def categorise(
         if noun.lemma_.lower() in _CARRIERS and not _military(noun) and not _befell(noun):
             return None, noun, None  # "they drove back to base in three vehicles"
         return "equipment", noun, None  # also in a list after people: "…, including one tank"
+    if _died_of_them(tok, noun):
+        return "killed", noun, _head_verb(tok)  # "Two of the wounded later died"
     if inherits and previous:
         return previous, noun, None
     if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
@@ -416,7 +430,8 @@ def categorise(
     for t in window[:3]:  # up to the next conjunct: "killed 17 people and wounded 52 others"
         if t.dep_ == "cc" or t.text in (",", ";"):
             break
-        near.append(t)
+        if noun is None or t.dep_ != "compound" or t.head.i != noun.i:
+            near.append(t)  # not "rescue workers", "evacuation buses": what they do or are for
     # Then the word right before the number: "… kills at least 16" (a headline's "kills" may be
     # tagged a noun), "wounding 12"; not across a comma ("two died, five others were hurt").
     start = tok.sent.start_char + n.hedge_start
@@ -446,6 +461,19 @@ def categorise(
     if previous and _part_of_count(tok):
         return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
+
+
+def _died_of_them(tok: Token, noun: Token | None) -> bool:
+    """'Two of the wounded later died', 'three of the hostages were killed': a part of those
+    counted before, of whom the number's own verb says they died."""
+    if noun is None or tok.dep_ not in ("nsubj", "nsubjpass") or noun.head.head.i != tok.i:
+        return False
+    if noun.head.lower_ != "of" or (
+        _outcome(noun, True) is None and noun.lower_ not in _BACK_WORDS
+    ):
+        return False  # "of the wounded", "of them"
+    verb = _head_verb(tok)
+    return verb is not None and _outcome(verb, True) == "killed"
 
 
 def _done_by(noun: Token, word: Token) -> bool:

@@ -23,11 +23,13 @@ from kg.extract.counting import FigureCandidate, counts_on, figures_in_sentence
 from kg.extract.frames import (
     TAG_ROLES,
     Cue,
+    by_preposition,
     cue_for,
     find_cues,
     first_child,
     main_clause,
     noun_phrase,
+    of_counts,
 )
 from kg.lexicon import (
     ATTACK_NOUNS,
@@ -65,6 +67,8 @@ _NONE = Attribution()
 _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
 _OTHER_ONE = frozenset("separate another different unrelated".split())
+# Words for a stretch of time that "last" makes past: "Last year, …", "Last month, …".
+_PERIODS = frozenset("week weekend month year summer winter spring autumn fall decade".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
 
 
@@ -246,10 +250,19 @@ def _new_topic(sent: Span) -> bool:
         return True  # "Separately, …", "Elsewhere, …", "Meanwhile, …"
     if sent[0].lower_ == "in" and any(t.lower_ in _OTHER_ONE for t in sent[1:3]):
         return True  # "In a separate incident, …", "In another attack, …"
+    if _back_then(sent):
+        return True  # "Last year, gunmen raided a market in the district, killing 12."
     subject = first_child(sent.root, "nsubj", "nsubjpass")
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS | COUNT_WORDS:
         return False  # "A total of 83 women died …" goes on with the count
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+
+
+def _back_then(sent: Span) -> bool:
+    """A sentence that opens on a stretch of time gone by, "Last year, …": background the reporter
+    gives, not the statistics of the statement before it. (A year alone does not say it: "In
+    2024, 39 cases were opened" may go on with a statement's statistics.)"""
+    return len(sent) > 1 and sent[0].lower_ == "last" and sent[1].lower_ in _PERIODS
 
 
 def _goes_on(sent: Span) -> bool:
@@ -292,10 +305,10 @@ def _statement(
     none after the reporter's own narration. `announced` is the sentence's `_announcement`."""
     if announced.found:  # "This was reported by the emergency service." before the figures
         return replace(announced, cue=None)
-    of_counts = any(_of_counts(t) for t in sent)
+    counts = any(of_counts(t) for t in sent)
     # Found first: most sentences are narration, and cues cost a parse walk.
     if (
-        not of_counts
+        not counts
         and (going.source is None or going.narrow)
         and not any(t.lemma_.lower() in REPORTING_VERBS and _reports_content(t) for t in sent)
     ):
@@ -307,7 +320,7 @@ def _statement(
         and not c.impersonal
         and not c.tag
         and not article.in_quote(article.at(c.token))
-        and (c.text.startswith("according to") or main_clause(c.token))
+        and (by_preposition(c) or main_clause(c.token))
     ]
     if not cues:
         return _NONE
@@ -317,7 +330,7 @@ def _statement(
         return _NONE
     # Open to any statistics after it when it speaks of counts or goes on with the source of
     # those before it; else, when it reports what happened, open narrowly.
-    full = of_counts or (
+    full = counts or (
         going.source is not None and not going.narrow and going.source.key == source.key
     )
     if not full and not _reports_content(cue.token):
@@ -329,11 +342,6 @@ def _reports_content(verb: Token) -> bool:
     """'The army reported that three raids were carried out': indirect speech, a statement whose
     figures may follow in the next sentence ("As a result, five fighters were killed.")."""
     return any(c.dep_ == "ccomp" for c in verb.children)
-
-
-def _of_counts(tok: Token) -> bool:
-    """A word that speaks of tolls and counts: "the number of abductions", "deadliest"."""
-    return tok.lemma_.lower() in COUNT_WORDS or tok.lower_ in COUNT_WORDS
 
 
 def _announced_after(found: Attribution, before: list[Figure]) -> None:

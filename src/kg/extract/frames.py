@@ -28,7 +28,7 @@ from kg.lexicon import (
 )
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
-_CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis", "prep"}
+_CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis", "prep", "case"}
 _KEEP_PREP_HEADS = {"head", "chief", "director", "director-general", "office", "ministry", "mayor"}
 _RELATIVE = {"who", "which", "that", "whom"}
 _DASHES = ("—", "–", "-")
@@ -89,9 +89,10 @@ def author(head: Token) -> Token:
             objs = [c for c in prep.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
-    # "ministry figures", "UN data", "a monitor tally": a maker written before the noun.
+    # "ministry figures", "UN data", "a monitor tally", "the ministry's figures": a maker
+    # written before the noun.
     makers = ORG_ROLES | PERSON_ROLES
-    before = [c for c in head.children if c.dep_ == "compound" and c.i < head.i]
+    before = [c for c in head.children if c.dep_ in ("compound", "poss") and c.i < head.i]
     return next((c for c in before if c.pos_ == "PROPN" or c.lemma_.lower() in makers), head)
 
 
@@ -205,6 +206,8 @@ def _reduced_passive(verb: Token) -> bool:
         return False
     if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return False
+    if verb.lemma_.lower() == "claim" and first_child(verb, "nsubj") is not None:
+        return False  # "The army claimed to have killed 12": the army claims it
     # "the gunmen, believed to number …"; a headline's "Varnia said to have lost …"
     return doc[verb.i - 1].text == "," or doc[verb.i + 2].lower_ in ("have", "be", "number")
 
@@ -242,6 +245,13 @@ def find_cues(
             named = maker is not data
             cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
                             impersonal=not named))  # fmt: skip
+        elif lower == "per" and (source := _per(tok)) is not None:
+            cues.append(Cue(tok, "per", noun_phrase(source)))  # "…, per the health ministry"
+        elif (source := _quoted_as_saying(tok)) is not None:
+            cues.append(Cue(tok, "quoted as saying", noun_phrase(source)))
+        elif (owner := _count_owner(tok, verbs)) is not None:
+            # "The ministry's toll stood at 12": the count's owner gives what it counts
+            cues.append(Cue(tok.head, tok.text, noun_phrase(owner)))
         elif lower == "learned" and (source := _learned_from(tok)) is not None:
             # "…, we learned from security sources": whom the reporter learned it from
             cues.append(Cue(tok, f"{tok.text} from", noun_phrase(source)))
@@ -284,8 +294,16 @@ def _extraposed(verb: Token, subject: Span | None) -> bool:
     )
 
 
+# Verbs that give or change a count as their object: "The ministry raised the toll to 12",
+# "Police gave a toll of 12 dead".
+_TOLL_VERBS = frozenset({"give", "raise", "update", "revise", "lower", "increase", "bring"})
+# Verbs of belief that report a clause: "Police fear 12 people were killed".
+_BELIEF_VERBS = frozenset({"fear"})
+
+
 def _says(tok: Token, verbs: frozenset[str]) -> bool:
-    """A reporting verb, or one of the phrasal verbs that report ("pointed out")."""
+    """A reporting verb, a verb that gives a count ("raised the toll to 12"), a verb of belief
+    with a clause, or one of the phrasal verbs that report ("pointed out")."""
     lemma = tok.lemma_.lower()
     if lemma == "continue":
         # '"…," he continued.' says; "searches continue near the river" does not
@@ -294,9 +312,61 @@ def _says(tok: Token, verbs: frozenset[str]) -> bool:
         )
     if lemma in verbs:
         return True
-    if lemma == "indicate":  # "The governor indicated that …" (data that indicate: above)
+    if lemma == "indicate" or lemma in _BELIEF_VERBS:
+        # "The governor indicated that …" (data that indicate: above); "Police fear …"
         return any(c.dep_ == "ccomp" for c in tok.children)
+    if lemma in _TOLL_VERBS:
+        # by someone who keeps counts, not "The news of two more deaths raised the toll to 5"
+        subject = first_child(tok, "nsubj")
+        return (
+            subject is not None
+            and _keeps_counts(subject)
+            and any(c.dep_ == "dobj" and c.lemma_.lower() in COUNT_WORDS for c in tok.children)
+        )
     return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
+
+
+def _per(prep: Token) -> Token | None:
+    """The body of "…, per the health ministry" (not a rate: "per day", "per cent", "per 1,000")."""
+    obj = first_child(prep, "pobj")
+    if obj is None or prep.dep_ != "prep" or any(c.like_num for c in obj.subtree):
+        return None
+    role = obj.lemma_.lower() in ORG_ROLES | PERSON_ROLES | TAG_ROLES
+    return obj if role or obj.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") else None
+
+
+def _quoted_as_saying(verb: Token) -> Token | None:
+    """'X was quoted as saying …': X, whom a passive names as the speaker."""
+    if verb.lemma_.lower() != "quote" or verb.pos_ != "VERB":
+        return None
+    as_ = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if as_ is None or not any(c.lemma_.lower() == "say" for c in as_.children):
+        return None
+    return first_child(verb, "nsubjpass")
+
+
+def _count_owner(noun: Token, verbs: frozenset[str]) -> Token | None:
+    """The owner of a count that is its clause's subject: "the ministry's toll stood at 12"
+    (a possessive on a reporting noun, "the ministry's statement said", is `author`'s)."""
+    if noun.dep_ != "nsubj" or not of_counts(noun) or noun.pos_ != "NOUN":
+        return None
+    verb = noun.head
+    if verb.lemma_.lower() in verbs | EVIDENCE_VERBS:
+        return None
+    owner = first_child(noun, "poss")
+    return owner if owner is not None and owner.pos_ in ("NOUN", "PROPN") else None
+
+
+def of_counts(tok: Token) -> bool:
+    """A word that speaks of tolls and counts: "the number of abductions", "deadliest"."""
+    return tok.lemma_.lower() in COUNT_WORDS or tok.lower_ in COUNT_WORDS
+
+
+def _keeps_counts(noun: Token) -> bool:
+    """A body or person, who can give or change a count: "the ministry", "officials", "Kyiv"."""
+    if noun.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
+        return True
+    return noun.lemma_.lower() in ORG_ROLES | PERSON_ROLES | TAG_ROLES
 
 
 def _learned_from(verb: Token) -> Token | None:
@@ -380,7 +450,7 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
         return None
     phrase = _after_comma(verb.sent, verb)
     if phrase is None and parsed is None:
-        phrase = _name_in_commas(verb)
+        phrase = _name_in_commas(verb) or _before_aside(verb)
     if phrase is None:
         return None
     if parsed is not None and phrase.start - 1 < parsed.start:
@@ -405,6 +475,21 @@ def _name_in_commas(verb: Token) -> Span | None:
     if start == verb.sent.start or not 1 <= len(words) <= 4:
         return None
     if not all(t.pos_ == "PROPN" or t.text[:1].isupper() for t in words):
+        return None
+    return words
+
+
+def _before_aside(verb: Token) -> Span | None:
+    """'…, a local leader, also speaking on condition of anonymity, said.': the words in commas
+    before an aside in commas (one with a verb of its own) right before the verb."""
+    doc, start = verb.doc, verb.sent.start
+    if verb.i < 3 or doc[verb.i - 1].text != ",":
+        return None
+    commas = [t.i for t in doc[max(start, verb.i - 16) : verb.i - 1] if t.text == ","]
+    if len(commas) < 2:
+        return None
+    aside, words = doc[commas[-1] + 1 : verb.i - 1], doc[commas[-2] + 1 : commas[-1]]
+    if not any(t.pos_ == "VERB" for t in aside) or not 1 <= len(words) <= 6:
         return None
     return words
 
@@ -517,8 +602,10 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
             return outer[0]
         if inner.token.lemma_.lower() in EVIDENCE_VERBS and outer:
             return outer[0]  # "Journalists report that comments by X indicate …": theirs
+        if first_child(inner.token, "xcomp") is not None and outer:
+            return outer[0]  # "X claims to have downed 10 drones, officials said": theirs
         return reporting_above(inner, above) or inner
-    according = [c for c in usable if c.text.startswith("according to")]
+    according = [c for c in usable if by_preposition(c)]
     if according:
         return according[0]
     if governing:
@@ -529,6 +616,11 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
     # A headline's closing "— MoD" or opening "Army Command:" covers the whole line.
     return next((c for c in usable if c.token.text in (*_DASHES, ":")), None)
+
+
+def by_preposition(cue: Cue) -> bool:
+    """A cue that is a preposition over the clause: "according to X", "per X"."""
+    return cue.text.startswith("according to") or cue.text == "per"
 
 
 def _said_of_subject(verb: Token, ancestors: list[Token]) -> bool:

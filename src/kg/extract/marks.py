@@ -29,12 +29,9 @@ def _opens_double(s: str, i: int) -> bool:
         return True
     if s[i] == "”" and 0 < i < len(s) - 1 and s[i - 1] in ",:" and s[i + 1].isupper():
         return True  # a closing mark set to open, glued after a comma: (saying,”It is …)
-    return (
-        s[i] == '"'
-        and (i == 0 or s[i - 1] in _OPEN_CONTEXT)
-        and i + 1 < len(s)
-        and not s[i + 1].isspace()
-    )
+    if s[i] == '"' and i == 0:
+        return bool(s[1:].strip())  # also '" They came …', with a stray space after it
+    return s[i] == '"' and s[i - 1] in _OPEN_CONTEXT and i + 1 < len(s) and not s[i + 1].isspace()
 
 
 def _closes_double(s: str, j: int) -> bool:
@@ -75,7 +72,10 @@ def scan_block(text: str, start: int, end: int, previous_open: bool) -> list[Quo
             j += 1
         closed = j < len(s)
         continues = previous_open and not out and not s[:i].strip()
-        out.append(QuoteSpan(start + i + 1, start + j, closed, continues))
+        first = i + 1
+        while first < j and s[first] == " ":
+            first += 1  # the quoted words, not the space a page left after the mark
+        out.append(QuoteSpan(start + first, start + j, closed, continues))
         i = j + 1
     return out
 

@@ -217,7 +217,9 @@ def _speech_cue(
             return not own, c.token.i not in above, near
 
         best = min(cues, key=distance)
-        return reporting_above(best, cues) or best, "headline" if best.tag else "sentence"
+        if not _right_before(article, block, best, q):
+            best = reporting_above(best, cues) or best
+        return best, "headline" if best.tag else "sentence"
     if (headline := _headline_speaker(article, q, block, sdoc)) is not None:
         return headline, "headline"
     if at > 0 and (labelled := _source_label(article, *article.parsed[at - 1])) is not None:
@@ -238,6 +240,13 @@ _SOURCE_LABEL = re.compile(
     r"^\s*(?:Sources?\s*:|(?:Statement|Remarks|Comments?|Message)\s+(?:by|from)\b)\s*\S",
     re.IGNORECASE,
 )
+
+
+def _right_before(article: Article, block: Block, cue: Cue, q: QuoteSpan) -> bool:
+    """'The boy said the soldiers shouted "…"': a verb the quotation follows right after
+    (punctuation between at most) introduces it, whatever reporting verb is above it."""
+    end = block.start + cue.token.idx + len(cue.token)
+    return end <= q.start and not article.doc.text[end : q.start].strip(" ,:\"“‘'")
 
 
 def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
