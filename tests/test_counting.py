@@ -36,6 +36,13 @@ CASES = [
     ("The drone strike killed five rescue workers.", {5: "killed"}),
     ("Two evacuation buses have left the village.", {}),
     ("We lost three members of our unit, the commander said.", {3: "killed"}),
+    # Who speaks is no count, nor is "one" before a name ("a certain").
+    ("They fired from helicopters, one villager who fled told reporters.", {}),
+    ("They also killed one Ilkovan, a nurse who had come to the village.", {}),
+    (
+        "Monitors verified 12 cases of sexual violence and 30 cases of torture.",
+        {12: "other", 30: "other"},
+    ),
     ("About 2,300 families are seeking refuge in churches.", {2300: "displaced"}),
     ("The two sides fought two separate gunfights near the border.", {}),
     ("The count of soldiers killed has climbed to 48.", {48: "killed"}),

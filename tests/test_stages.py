@@ -685,3 +685,57 @@ def test_a_paragraph_may_open_its_quotation_with_a_space_after_the_mark(parse) -
     (quote,) = find_quotations(article, _resolver(article))
     assert article.doc.text[quote.start : quote.end].startswith("They looted")
     assert quote.speaker_text == "Musa"
+
+
+def test_quoted_as_saying_reported_by_a_list_after_per_and_a_long_trailing_subject(parse) -> None:
+    article = parse(
+        "Local radio quoted Ilko Varnik, a member of the district council, as saying that the "
+        "raid had killed 8 guards.\n\n"
+        "The assault was first reported by the UN to have left more than 100 dead.\n\n"
+        "Nine of the bodies had been identified by relatives.\n\n"
+        "A shell killed one child, per the Blue Helmets, the Civil Defence and the Dolgo "
+        "Observatory.\n\n"
+        "Drones killed 4 farmers, state radio and a source close to the militia said.\n"
+    )
+    found = _figures(article)
+    assert found[8].source.label == "Ilko Varnik"
+    assert found[100].source.label == "United Nations"
+    assert found[9].source is None
+    assert found[1].source_text == "the Blue Helmets"
+    assert found[4].source_text == "state radio and a source close to the militia"
+
+
+def test_a_wire_reports_who_gives_the_figure_and_a_surname_is_the_person(parse) -> None:
+    article = parse(
+        "City officials revised the death toll to 23, the Dolgino Post reported on Sunday.\n\n"
+        "Ilko Varnik, an army spokesman, said the troops had held the line.\n\n"
+        "Varnik said 14 attackers were killed.\n"
+    )
+    found = _figures(article)
+    assert found[23].source_text == "City officials"
+    assert found[14].source.label == "Ilko Varnik"
+
+
+def test_the_report_the_group_and_the_colonel_are_who_was_named_before(parse) -> None:
+    article = parse(
+        "In a report released on Monday, Dolgo Rights Watch said 12 people were killed.\n\n"
+        "The report found 30 people were tortured.\n\n"
+        "The group also recorded 19 cases of sexual violence.\n\n"
+        "Army spokesman Colonel Tomas Brekel said the troops had repelled the raid.\n\n"
+        "The colonel said 41 attackers were killed.\n"
+    )
+    found = _figures(article)
+    assert found[30].source.label == found[19].source.label == "Dolgo Rights Watch"
+    assert (found[30].category, found[19].category) == ("other", "other")
+    assert found[41].source.label == "Tomas Brekel"
+
+
+def test_most_of_them_and_the_figure_includes_go_on_with_the_count(parse) -> None:
+    article = parse(
+        "The refugee agency said more than 12,000 people had fled.\n\n"
+        "Most of them, some 8,000, were women and children.\n\n"
+        "The ministry said 70 people were killed. The figure includes 15 women.\n"
+    )
+    found = _figures(article)
+    assert (found[8000].source_text, found[8000].category) == ("The refugee agency", "displaced")
+    assert (found[15].source_text, found[15].category) == ("The ministry", "killed")

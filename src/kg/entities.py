@@ -152,12 +152,18 @@ class PersonIndex:
 
     def __init__(self) -> None:
         self.full_by_part: dict[str, str] = {}
+        self.surnames: set[str] = set()
 
     def register(self, name: str) -> None:
         parts = name.split()
         if len(parts) >= 2:
             self.full_by_part.setdefault(fold(parts[-1]), name)
             self.full_by_part.setdefault(fold(parts[0]), name)
+            self.surnames.add(fold(parts[-1]))
+
+    def is_surname(self, word: str) -> bool:
+        """Whether a lone word is the last name of a person named in full in the document."""
+        return fold(word) in self.surnames
 
     def canonical(self, name: str) -> str:
         if len(name.split()) == 1:

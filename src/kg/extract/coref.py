@@ -125,8 +125,10 @@ class Resolver:
             return unnamed_source(article.doc.id, people.text) if people is not None else None
         if low in PLURAL_PRONOUNS or low in ("i", "this", "that", "there"):
             return None
-        if phrase.root.lemma_.lower() in STATEMENT_NOUNS and not any(
-            c.dep_ in ("poss", "prep") for c in phrase.root.children
+        if (
+            phrase.root.lemma_.lower() in STATEMENT_NOUNS
+            and phrase.root.tag_ != "NNS"  # "reports said": unnamed reports
+            and not any(c.dep_ in ("poss", "prep") for c in phrase.root.children)
         ):
             # "'…,' a statement read.": a statement of the body heard from lately.
             speaking = self._last_reporter(pos, person=False)

@@ -84,7 +84,10 @@ _FAMILY_BEFORE = re.compile(  # "a father of four": his children, not a count of
 )
 _BACK_WORDS = ("them", "those", "these", "whom")  # the people a count before has counted
 _BACK = "(?:" + "|".join(_BACK_WORDS) + ")"
-_OF_THEM_FIRST = re.compile(r"\s*(?:of|among)\s+" + _BACK + r"\b", re.IGNORECASE)
+_OF_THEM_FIRST = re.compile(
+    r"\s*(?:(?:most|many|all|some|half|several|none)\s+)?(?:of|among)\s+" + _BACK + r"\b",
+    re.IGNORECASE,
+)
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # The people a toll counts, named by what befell them: "one of the dead", "among the victims".
 _VICTIM_WORDS = frozenset("dead killed wounded injured victims casualties".split())
@@ -242,6 +245,8 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         # "forcibly disappeared": taken (CONVENTIONS 2); "have disappeared": missing
         forced = any(c.lower_ in ("forcibly", "forcefully") for c in token.children)
         return ("captured" if forced else "other") if people_ok else None
+    if lemma == "violence" and any(c.lower_ == "sexual" for c in token.children):
+        return "other"  # "cases of sexual violence" (CONVENTIONS 2)
     if lemma == "condition" and any(
         c.lower_ in ("critical", "serious", "stable", "grave") for c in token.children
     ):
@@ -357,10 +362,16 @@ def categorise(
     if (
         noun is not None
         and noun.dep_ == "nsubj"
-        and noun.head.i == noun.i + 1
         and noun.head.lemma_.lower() in REPORTING_VERBS
+        # "three police sources told …", "one villager who fled told …", not "the attackers,
+        # believed to number 60"
+        and noun.head.i == noun.right_edge.i + 1
+        and not noun.doc[noun.head.i - 1].is_punct
+        and not _outcome(noun, True)
     ):
-        return None, noun, None  # "three police sources told …": who speaks, not a count
+        return None, noun, None  # who speaks, not a count
+    if _a_certain(tok, noun):
+        return None, noun, None  # "they killed one Ilko, a nurse": a certain Ilko
     if noun is not None and noun.lower_ in NOT_COUNTED_NOUNS:
         return None, noun, None  # "six inquiries were opened", "12 strikes hit the city"
     if n.is_percent:
@@ -420,6 +431,12 @@ def categorise(
         return "killed", noun, verb  # "Two wounded soldiers later died": the last word wins
     if noun is not None and (cat := _outcome(noun, people_ok)):
         return cat, noun, None
+    if noun is not None and noun.lemma_.lower() == "case":
+        # "30 cases of torture", "12 cases of sexual violence": what befell someone 30 times
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        what = first_child(of, "pobj") if of is not None else None
+        if what is not None and (cat := _outcome(what, True)):
+            return cat, noun, what
     if _group_size(tok) and noun is not None and noun_words & TROOP_NOUNS:
         return "troops", noun, None  # "gunmen numbering about 20": the force's size
     if _lacks_needs(window) and (noun is None or people_ok):
@@ -461,6 +478,17 @@ def categorise(
     if previous and _part_of_count(tok):
         return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
+
+
+def _a_certain(tok: Token, noun: Token | None) -> bool:
+    """'one Ilko': "one" before a person's name is "a certain", not a count."""
+    return (
+        tok.lower_ == "one"
+        and noun is not None
+        and noun.i == tok.i + 1
+        and noun.pos_ == "PROPN"
+        and noun.ent_type_ in ("PERSON", "")
+    )
 
 
 def _died_of_them(tok: Token, noun: Token | None) -> bool:
@@ -582,11 +610,21 @@ def _part_of_count(tok: Token) -> bool:
     others = tok.dep_ == "nummod" and tok.head.lower_ == "others"
     if others:
         tok = tok.head  # "others" names the people counted before, whatever they were
+    elif tok.dep_ == "appos" and _of_them(tok.head):
+        tok = tok.head  # "Most of them, some 8,000, were women and children"
     verb = tok.head
     if tok.dep_ != "nsubj" or verb.lemma_.lower() != "be":
         return False
     attr = first_child(verb, "attr")
     return attr is not None and (others or attr.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS)
+
+
+def _of_them(tok: Token) -> bool:
+    """'most of them', 'many of those': a part of the people counted before."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in _BACK_WORDS for g in c.children)
+        for c in tok.children
+    )
 
 
 def _victims_include(tok: Token) -> bool:
@@ -595,7 +633,7 @@ def _victims_include(tok: Token) -> bool:
     verb = _head_verb(tok)
     if verb is None:
         return False
-    toll = ("victim", "dead", "casualty", "body")
+    toll = ("victim", "dead", "casualty", "body", *COUNT_WORDS)
     if verb.lemma_.lower() == "be":
         among = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "among"]
         return any(o.lemma_.lower() in toll for p in among for o in p.children if o.dep_ == "pobj")

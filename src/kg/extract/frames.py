@@ -80,8 +80,8 @@ def noun_phrase(head: Token) -> Span:
 
 def author(head: Token) -> Token:
     """'a study by EU experts', 'figures from the ministry': who made the document is the source."""
-    if not _is_info(head):
-        return head
+    if not _is_info(head) or head.pos_ == "PROPN":
+        return head  # "The Dolgino Post reported": a name, not a post
     # "figures from the ministry", and "images reviewed by the monitors"
     preps = [*head.children, *(g for c in head.children if c.dep_ == "acl" for g in c.children)]
     for prep in preps:
@@ -96,12 +96,23 @@ def author(head: Token) -> Token:
     return next((c for c in before if c.pos_ == "PROPN" or c.lemma_.lower() in makers), head)
 
 
+def _issued(noun: Token) -> bool:
+    """'the report', 'the statement': a definite document a body issued, which names it."""
+    return noun.lemma_.lower() in STATEMENT_NOUNS and any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children
+    )
+
+
 def _is_info(tok: Token | None) -> bool:
     return tok is not None and (tok.lemma_.lower() in INFO_NOUNS or tok.lower_ in INFO_NOUNS)
 
 
 def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     """(subject phrase, passive?) of a verb, climbing to the governing verb for participles."""
+    by = first_child(verb, "agent") if verb.lemma_.lower() in _SAID_BY else None
+    agent = first_child(by, "pobj") if by is not None else None
+    if agent is not None and any(c.dep_ == "auxpass" for c in verb.children):
+        return noun_phrase(agent), False  # "It was reported by the UN to have …"
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
     # "the raid, which a rights group said killed 23": the group said it, not the raid.
     named = [c for c in subjects if c.lower_ not in _RELATIVE]
@@ -242,13 +253,16 @@ def find_cues(
             # "Figures from the ministry show …": the figures' author; "Estimates suggest …":
             # a hedge, no one named. (A person who "indicated that …" reports, below.)
             maker = author(data)
-            named = maker is not data
+            # "The report found …": a statement of the body heard from lately (coref)
+            named = maker is not data or _issued(data)
             cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
                             impersonal=not named))  # fmt: skip
         elif lower == "per" and (source := _per(tok)) is not None:
             cues.append(Cue(tok, "per", noun_phrase(source)))  # "…, per the health ministry"
         elif (source := _quoted_as_saying(tok)) is not None:
             cues.append(Cue(tok, "quoted as saying", noun_phrase(source)))
+        elif tok.dep_ == "pcomp" and _quoted_as_saying(tok.head.head) is not None:
+            continue  # the "saying" of "quoted X as saying": the cue above names X
         elif (owner := _count_owner(tok, verbs)) is not None:
             # "The ministry's toll stood at 12": the count's owner gives what it counts
             cues.append(Cue(tok.head, tok.text, noun_phrase(owner)))
@@ -332,17 +346,17 @@ def _per(prep: Token) -> Token | None:
     if obj is None or prep.dep_ != "prep" or any(c.like_num for c in obj.subtree):
         return None
     role = obj.lemma_.lower() in ORG_ROLES | PERSON_ROLES | TAG_ROLES
-    return obj if role or obj.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") else None
+    return obj if role or obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "PERSON") else None
 
 
 def _quoted_as_saying(verb: Token) -> Token | None:
-    """'X was quoted as saying …': X, whom a passive names as the speaker."""
+    """'X was quoted as saying …', 'the radio quoted X as saying …': X, the one quoted."""
     if verb.lemma_.lower() != "quote" or verb.pos_ != "VERB":
         return None
     as_ = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
     if as_ is None or not any(c.lemma_.lower() == "say" for c in as_.children):
         return None
-    return first_child(verb, "nsubjpass")
+    return first_child(verb, "nsubjpass", "dobj")
 
 
 def _count_owner(noun: Token, verbs: frozenset[str]) -> Token | None:
@@ -392,9 +406,10 @@ def _headline_words(sent: Span) -> list[Token] | None:
 
 
 def _after_comma(sent: Span, verb: Token) -> Span | None:
-    """The 1–6 words between the last comma before `verb` and `verb`: a closing cue's subject."""
+    """The 1–10 words between the last comma before `verb` and `verb`: a closing cue's subject
+    ("…, state radio and a source close to the militia said.")."""
     comma = next((t for t in reversed(sent.doc[sent.start : verb.i]) if t.text == ","), None)
-    if comma is None or not 1 <= verb.i - comma.i - 1 <= 6:
+    if comma is None or not 1 <= verb.i - comma.i - 1 <= 10:
         return None
     return sent.doc[comma.i + 1 : verb.i]
 
@@ -585,6 +600,10 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         and c.token.i != tok.i
         and not (c.subject is not None and _in_clause_of(tok, c.subject.root, c.token))
     ]
+    if any(c.subject is not None and not _outlet(c.subject) for c in usable):
+        # "…, the emergency service reported, the Associated Press reported": the wire
+        # reports who gives the figure
+        usable = [c for c in usable if c.subject is None or not _outlet(c.subject)]
     ancestors = list(tok.ancestors)
     governing = sorted(
         (c for c in usable if c.token in ancestors), key=lambda c: ancestors.index(c.token)
@@ -623,6 +642,11 @@ def by_preposition(cue: Cue) -> bool:
     return cue.text.startswith("according to") or cue.text == "per"
 
 
+def _outlet(subject: Span) -> bool:
+    """A news outlet's name ("The Associated Press", "Dolgino News"), not "state media"."""
+    return subject.root.pos_ == "PROPN" and any(t.lower_ in OUTLET_WORDS for t in subject)
+
+
 def _said_of_subject(verb: Token, ancestors: list[Token]) -> bool:
     """Whether `verb` heads a 'that X said' clause on the subject of one of `ancestors`."""
     noun = verb.head
@@ -645,6 +669,9 @@ def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
 
 
 _TOLD_VERBS = frozenset({"tell", "inform", "brief"})
+# Verbs of saying whose passive names the speaker as its agent: "was reported by the UN" (not
+# "identified by relatives", "recorded by cameras").
+_SAID_BY = frozenset({"announce", "claim", "confirm", "estimate", "report", "say", "state"})
 
 
 def _closes_sentence(verb: Token) -> bool:

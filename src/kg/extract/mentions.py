@@ -187,6 +187,8 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
         kind = "Person"  # "Gen. Dolgan" tagged as an organisation
     if kind == "Organisation" and _named_role(ent):
         kind = "Person"  # "the director of the group, Ilse Varga, said"
+    if kind in ("Organisation", "Place") and " " not in text and index.is_surname(text):
+        kind = "Person"  # "Varnik said" after "Ilko Varnik": the tagger took it for a body
     if kind == "Person" and len(text.split()) <= 2 and is_well_known_place(text):
         kind = "Place"  # the small model tags some cities as people ("Kyiv")
     if kind in ("Person", "Organisation") and _placed(ent, after_in=kind == "Person"):
