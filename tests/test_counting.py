@@ -39,6 +39,10 @@ CASES = [
     # Who speaks is no count, nor is "one" before a name ("a certain").
     ("They fired from helicopters, one villager who fled told reporters.", {}),
     ("They also killed one Ilkovan, a nurse who had come to the village.", {}),
+    ("Two of the survivors told reporters that 30 people died.", {30: "killed"}),
+    ("Varnia reported one dead and 13 captured.", {1: "killed", 13: "captured"}),
+    # Animals and ambushes are not counted.
+    ("The herder said 16 donkeys and 40 goats were killed in two ambushes.", {}),
     (
         "Monitors verified 12 cases of sexual violence and 30 cases of torture.",
         {12: "other", 30: "other"},

@@ -739,3 +739,29 @@ def test_most_of_them_and_the_figure_includes_go_on_with_the_count(parse) -> Non
     found = _figures(article)
     assert (found[8000].source_text, found[8000].category) == ("The refugee agency", "displaced")
     assert (found[15].source_text, found[15].category) == ("The ministry", "killed")
+
+
+def test_reported_killed_and_a_war_s_toll_so_far_do_not_go_on_with_a_statement(parse) -> None:
+    article = parse(
+        "The army said 12 militants were killed in the raid. Later, four more were reported "
+        "killed when a drone hit a truck.\n\n"
+        "The health ministry said 31 people died in the strike. The war has killed at least "
+        "4,000 people in Dolgaria, most of them civilians.\n"
+    )
+    found = _figures(article)
+    assert (found[4].source, found[4].cue) == (None, "were reported")
+    assert found[31].source_text == "The health ministry"
+    assert found[4000].source is None
+
+
+def test_a_source_the_parser_took_for_a_noun_and_unnamed_reports(parse) -> None:
+    article = parse(
+        "A security source revealed on Wednesday evening that three guards were wounded.\n\n"
+        "Preliminary reports indicate that 14 soldiers were hurt.\n\n"
+        "Seventeen people lost their lives, said one of the aid workers.\n"
+    )
+    found = _figures(article)
+    assert found[3].source_text == "A security source"
+    assert found[14].source_text == "Preliminary reports"
+    assert found[17].source_text == "one of the aid workers"
+    assert 1 not in found

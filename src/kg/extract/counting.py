@@ -370,6 +370,8 @@ def categorise(
         and not _outcome(noun, True)
     ):
         return None, noun, None  # who speaks, not a count
+    if _speaks(tok):
+        return None, noun, None  # "…, said one of the aid workers": the one who speaks
     if _a_certain(tok, noun):
         return None, noun, None  # "they killed one Ilko, a nurse": a certain Ilko
     if noun is not None and noun.lower_ in NOT_COUNTED_NOUNS:
@@ -478,6 +480,17 @@ def categorise(
     if previous and _part_of_count(tok):
         return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
+
+
+def _speaks(tok: Token) -> bool:
+    """'Two of the survivors told reporters …', '…, said one of the aid workers': a part of some
+    people that a speech verb has as its speaker (not "The ministry reported one dead")."""
+    verb = tok.head
+    if verb.lemma_.lower() not in REPORTING_VERBS or not any(
+        c.lower_ == "of" for c in tok.children
+    ):
+        return False
+    return tok.dep_ == "nsubj" or (tok.dep_ == "dobj" and tok.i > verb.i)
 
 
 def _a_certain(tok: Token, noun: Token | None) -> bool:

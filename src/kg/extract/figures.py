@@ -67,6 +67,8 @@ _NONE = Attribution()
 _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
 _OTHER_ONE = frozenset("separate another different unrelated".split())
+# Words for a whole conflict, whose toll so far is background ("The fighting has killed …").
+_WARS = frozenset("war fighting conflict violence hostilities insurgency offensive".split())
 # Words for a stretch of time that "last" makes past: "Last year, …", "Last month, …".
 _PERIODS = frozenset("week weekend month year summer winter spring autumn fall decade".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
@@ -252,6 +254,13 @@ def _new_topic(sent: Span) -> bool:
         return True  # "In a separate incident, …", "In another attack, …"
     if _back_then(sent):
         return True  # "Last year, gunmen raided a market in the district, killing 12."
+    subject = first_child(sent.root, "nsubj", "nsubjpass")
+    if (
+        subject is not None
+        and subject.lemma_.lower() in _WARS
+        and any(c.dep_ == "aux" and c.lemma_ == "have" for c in sent.root.children)
+    ):
+        return True  # "The war has killed at least 400 people": the reporter's background
     subject = first_child(sent.root, "nsubj", "nsubjpass")
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS | COUNT_WORDS:
         return False  # "A total of 83 women died …" goes on with the count

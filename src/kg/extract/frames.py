@@ -58,7 +58,7 @@ def noun_phrase(head: Token) -> Span:
     def walk(tok: Token) -> None:
         for child in tok.children:
             keep_prep = child.dep_ == "prep" and (
-                (child.lower_ == "of" and tok.lower_ in _KEEP_PREP_HEADS)
+                (child.lower_ == "of" and (tok.lower_ in _KEEP_PREP_HEADS or _part(tok, head)))
                 # "a source close to rebel commanders", "officials familiar with the talks"
                 or (tok.dep_ == "amod" and tok.pos_ == "ADJ" and tok.head.i == head.i)
             )
@@ -76,6 +76,11 @@ def noun_phrase(head: Token) -> Span:
     walk(head)
     start, end = min(keep), max(keep) + 1
     return head.doc[start:end]
+
+
+def _part(tok: Token, head: Token) -> bool:
+    """'one of the aid workers', 'some of the survivors': a phrase that is a part of a group."""
+    return tok.i == head.i and (tok.like_num or tok.lower_ in ("some", "many", "most", "several"))
 
 
 def author(head: Token) -> Token:
@@ -138,6 +143,14 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         return contrasted, False
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         return subject_of(verb.head, depth + 1)
+    if (
+        verb.dep_ == "acl"
+        and verb.head.dep_ == "ROOT"
+        and verb.head.pos_ in ("NOUN", "PROPN")
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    ):
+        # "A security source revealed that …" parsed as a noun with a participle on it
+        return noun_phrase(verb.head), False
     # A broken parse ("Council chief Brekel … said"): the name written right before the verb.
     for ent in verb.doc.ents:
         if ent.label_ in ("PERSON", "ORG") and verb.i - 2 <= ent.end <= verb.i:
@@ -253,8 +266,9 @@ def find_cues(
             # "Figures from the ministry show …": the figures' author; "Estimates suggest …":
             # a hedge, no one named. (A person who "indicated that …" reports, below.)
             maker = author(data)
-            # "The report found …": a statement of the body heard from lately (coref)
-            named = maker is not data or _issued(data)
+            # "The report found …": a statement of the body heard from lately (coref);
+            # "Reports indicate …": unnamed reports (CONVENTIONS 14)
+            named = maker is not data or _issued(data) or data.lower_ in NOUN_CUES
             cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
                             impersonal=not named))  # fmt: skip
         elif lower == "per" and (source := _per(tok)) is not None:
@@ -272,6 +286,9 @@ def find_cues(
         elif (read := _statement_read(tok, verbs)) is not None:
             # "'…,' the post read.": taggers take "post read" for one noun
             cues.append(Cue(tok, tok.text, noun_phrase(read)))
+        elif _claims_lives(tok) and any(c.dep_ == "auxpass" for c in tok.children):
+            # "nine more were reported killed": a passive hedge that names no one
+            cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
         elif _verbal(tok) and _says(tok, verbs) and not _claims_lives(tok):
             subject, passive = subject_of(tok)
             passive = passive or _reduced_passive(tok)
