@@ -41,6 +41,22 @@ CASES = [
     ("They also killed one Ilkovan, a nurse who had come to the village.", {}),
     ("Two of the survivors told reporters that 30 people died.", {30: "killed"}),
     ("Varnia reported one dead and 13 captured.", {1: "killed", 13: "captured"}),
+    # A range's second number counts what the first does; what threatens people; a force
+    # by which something was done, which may move on.
+    ("Every battalion there has between 400 and 600 troops.", {400: "troops", 600: "troops"}),
+    (
+        "Food ran out in May, leaving some 900,000 people in the valley on the brink of starvation.",
+        {900_000: "other"},
+    ),
+    ("Some 20,000 people are at risk of flooding.", {20_000: "other"}),
+    (
+        "The farmers were shot by a unit of about 100 troops which later left the area.",
+        {100: "troops"},
+    ),
+    # Taken, unless caught in something or unawares; ages before a dash are no counts.
+    ("Four herders were caught while sheltering in a barn.", {4: "captured"}),
+    ("Two children were caught in the crossfire and killed.", {2: "killed"}),
+    ("Three of them, Ilko Varn, 45, and Tomas Brek, 22—were abducted.", {3: "captured"}),
     # Animals and ambushes are not counted.
     ("The herder said 16 donkeys and 40 goats were killed in two ambushes.", {}),
     (

@@ -765,3 +765,18 @@ def test_a_source_the_parser_took_for_a_noun_and_unnamed_reports(parse) -> None:
     assert found[14].source_text == "Preliminary reports"
     assert found[17].source_text == "one of the aid workers"
     assert 1 not in found
+
+
+def test_a_second_opening_mark_closes_and_investigators_who_found_that(parse) -> None:
+    article = parse(
+        "Fighting went on near the depot until dawn.\n\n"
+        "“Two soldiers from the unit died and two others were injured. An officer was badly "
+        "hurt, “Ilko Varnik, the region’s spokesman, told reporters. He later said one of the "
+        "wounded had died.\n\n"
+        "Rights monitors have found that over 180 villagers were killed during the siege, the "
+        "wire service reports.\n"
+    )
+    quotes = find_quotations(article, _resolver(article))
+    assert [q.speaker.label for q in quotes] == ["Ilko Varnik"]
+    found = _figures(article)
+    assert found[180].source_text == "Rights monitors"

@@ -57,7 +57,7 @@ _STREET_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:" + "|".join(STREET_WORDS) + r")\b", re.IGNORECASE
 )
 _AGE_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # "Ivan Petrenko, 45, said"
-_AGE_AFTER = re.compile(r"^\s*(?:,|\)|$|;)")
+_AGE_AFTER = re.compile(r"^\s*(?:,|\)|$|;|—|–)")
 # "two girls aged four and nine", "aged about 70 and 40": ages, whatever follows.
 _AGED_BEFORE = re.compile(
     r"\b(?:aged|ages?|age of|ages of)\s+" + _HEDGE_WORDS + r"(?:[\w.]+\s*(?:,|and|to|or|-)\s*)?$",
@@ -198,6 +198,8 @@ def _counted_noun(tok: Token) -> Token | None:
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.head == tok:
         return nxt
+    if tok.dep_ == "conj" and tok.head.like_num and tok.head.i < tok.i:
+        return _counted_noun(tok.head)  # "between 70 and 100 troops": what 70 counts
     if tok.dep_ == "conj":  # "1,320 tanks destroyed and 310 abandoned": tanks
         head = tok.head.head if tok.head.dep_ == "acl" else tok.head
         if head.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in head.children):
@@ -241,10 +243,21 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         for c in token.children
     ):
         return "displaced" if people_ok else None  # "forced from their homes"
+    if lemma == "catch":
+        # "caught while hiding": taken; not "caught in the crossfire", "caught unawares"
+        caught_in = any(c.lower_ in ("in", "up", "unawares", "off") for c in token.children)
+        return "captured" if people_ok and not caught_in else None
     if lemma == "disappear":
         # "forcibly disappeared": taken (CONVENTIONS 2); "have disappeared": missing
         forced = any(c.lower_ in ("forcibly", "forcefully") for c in token.children)
         return ("captured" if forced else "other") if people_ok else None
+    if lemma in ("brink", "verge", "risk", "danger"):
+        # "on the brink of starvation", "at risk of famine": what threatens them; "at risk"
+        # alone is other (CONVENTIONS 2)
+        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        what = first_child(of, "pobj") if of is not None else None
+        found = _outcome(what, people_ok) if what is not None else None
+        return found or ("other" if people_ok and lemma in ("risk", "danger") else None)
     if lemma == "violence" and any(c.lower_ == "sexual" for c in token.children):
         return "other"  # "cases of sexual violence" (CONVENTIONS 2)
     if lemma == "condition" and any(
@@ -461,15 +474,17 @@ def categorise(
         return "killed", noun, None  # "killed and injured 29": a combined total (CONVENTIONS 2)
     fighters = noun is not None and bool(noun_words & TROOP_NOUNS)
     got_away = False  # "two fighters escaped": no toll, nor a force's size
+    acted = False  # "killed by 100 troops that had left the village": a force, which moves
     for cand in candidates:
         if noun is not None and _done_by(noun, cand):
+            acted = True
             continue  # "two gunmen opened fire, killing a guard": they did it
         if cat := _outcome(cand, people_ok):
             if cat == "displaced" and fighters:
                 got_away = True  # "left one of its guards dead": a later word may still say
                 continue
             return cat, noun, cand
-    if got_away:
+    if got_away and not acted:
         return None, noun, None
     if fighters:
         return "troops", noun, None
@@ -524,6 +539,8 @@ def _done_by(noun: Token, word: Token) -> bool:
     or leave their homes are the ones it befell."""
     if word.pos_ != "VERB":
         return False
+    if any(a.dep_ == "agent" and a.head.i == word.i for a in noun.ancestors):
+        return True  # "killed by a column of 100 troops": they did it
     objects = [c for c in word.children if c.dep_ == "dobj"]
     if not objects:
         return False

@@ -328,8 +328,9 @@ def _extraposed(verb: Token, subject: Span | None) -> bool:
 # Verbs that give or change a count as their object: "The ministry raised the toll to 12",
 # "Police gave a toll of 12 dead".
 _TOLL_VERBS = frozenset({"give", "raise", "update", "revise", "lower", "increase", "bring"})
-# Verbs of belief that report a clause: "Police fear 12 people were killed".
-_BELIEF_VERBS = frozenset({"fear"})
+# Verbs that report only with a clause: "Police fear 12 people were killed", "investigators
+# found that 180 people died", "the governor indicated that …".
+_CLAUSE_VERBS = frozenset({"fear", "find", "indicate"})
 
 
 def _says(tok: Token, verbs: frozenset[str]) -> bool:
@@ -343,8 +344,9 @@ def _says(tok: Token, verbs: frozenset[str]) -> bool:
         )
     if lemma in verbs:
         return True
-    if lemma == "indicate" or lemma in _BELIEF_VERBS:
-        # "The governor indicated that …" (data that indicate: above); "Police fear …"
+    if lemma in _CLAUSE_VERBS:
+        # "The governor indicated that …", "investigators found that …" (data that indicate
+        # or a report that finds: above); "Police fear …"
         return any(c.dep_ == "ccomp" for c in tok.children)
     if lemma in _TOLL_VERBS:
         # by someone who keeps counts, not "The news of two more deaths raised the toll to 5"
@@ -636,7 +638,8 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         outer = [c for c in above if c.subject.root.pos_ != "PRON"]
         if inner.subject.root.pos_ == "PRON" and outer:
             return outer[0]
-        if inner.token.lemma_.lower() in EVIDENCE_VERBS and outer:
+        evidence = inner.token.lemma_.lower() in EVIDENCE_VERBS
+        if evidence and _is_info(first_child(inner.token, "nsubj")) and outer:
             return outer[0]  # "Journalists report that comments by X indicate …": theirs
         if first_child(inner.token, "xcomp") is not None and outer:
             return outer[0]  # "X claims to have downed 10 drones, officials said": theirs
@@ -678,7 +681,7 @@ def _said_of_subject(verb: Token, ancestors: list[Token]) -> bool:
 def reporting_above(cue: Cue, cues: list[Cue]) -> Cue | None:
     """The nearest reporting verb above a cue whose verb only sometimes frames speech: "Varnak
     said the militia would continue its raids 'until …'" is Varnak's, not the militia's."""
-    if cue.token.lemma_.lower() in REPORTING_VERBS:
+    if cue.token.lemma_.lower() in REPORTING_VERBS | _CLAUSE_VERBS:
         return None
     ancestors = list(cue.token.ancestors)
     above = [c for c in cues if c.token in ancestors and c.token.lemma_.lower() in REPORTING_VERBS]

@@ -40,6 +40,10 @@ def _closes_double(s: str, j: int) -> bool:
     return s[j] == '"' and (j + 1 == len(s) or not s[j + 1].isalnum())
 
 
+def _closes_curly(s: str, j: int) -> bool:
+    return s[j] in "”“"
+
+
 def _opens_single(s: str, i: int) -> bool:
     if s[i] not in "‘'":
         return False
@@ -61,7 +65,9 @@ def scan_block(text: str, start: int, end: int, previous_open: bool) -> list[Quo
     i = 0
     while i < len(s):
         if _opens_double(s, i):
-            closer = _closes_double
+            # Double marks do not nest: a second opening mark before any closing one is a
+            # closing mark set the wrong way ('“… was injured, “X told Reuters.')
+            closer = _closes_double if s[i] != "“" else _closes_curly
         elif _opens_single(s, i):
             closer = _closes_single
         else:
