@@ -286,7 +286,11 @@ def find_cues(
         elif (read := _statement_read(tok, verbs)) is not None:
             # "'…,' the post read.": taggers take "post read" for one noun
             cues.append(Cue(tok, tok.text, noun_phrase(read)))
-        elif _claims_lives(tok) and any(c.dep_ == "auxpass" for c in tok.children):
+        elif (
+            tok.pos_ == "VERB"
+            and _claims_lives(tok)
+            and any(c.dep_ == "auxpass" for c in tok.children)
+        ):
             # "nine more were reported killed": a passive hedge that names no one
             cues.append(Cue(tok, _cue_text(tok), None, impersonal=True))
         elif _verbal(tok) and _says(tok, verbs) and not _claims_lives(tok):
@@ -334,8 +338,8 @@ _CLAUSE_VERBS = frozenset({"fear", "find", "indicate"})
 
 
 def _says(tok: Token, verbs: frozenset[str]) -> bool:
-    """A reporting verb, a verb that gives a count ("raised the toll to 12"), a verb of belief
-    with a clause, or one of the phrasal verbs that report ("pointed out")."""
+    """A reporting verb, a verb that gives a count ("raised the toll to 12"), one that reports
+    only with a clause ("found that …"), or a phrasal verb that reports ("pointed out")."""
     lemma = tok.lemma_.lower()
     if lemma == "continue":
         # '"…," he continued.' says; "searches continue near the river" does not
@@ -370,7 +374,7 @@ def _per(prep: Token) -> Token | None:
 
 def _quoted_as_saying(verb: Token) -> Token | None:
     """'X was quoted as saying …', 'the radio quoted X as saying …': X, the one quoted."""
-    if verb.lemma_.lower() != "quote" or verb.pos_ != "VERB":
+    if verb.pos_ != "VERB" or verb.lemma_.lower() != "quote":
         return None
     as_ = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
     if as_ is None or not any(c.lemma_.lower() == "say" for c in as_.children):

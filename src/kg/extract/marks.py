@@ -66,7 +66,7 @@ def scan_block(text: str, start: int, end: int, previous_open: bool) -> list[Quo
     while i < len(s):
         if _opens_double(s, i):
             # Double marks do not nest: a second opening mark before any closing one is a
-            # closing mark set the wrong way ('“… was injured, “X told Reuters.')
+            # closing mark set the wrong way ('“… two were hurt, “X told reporters.')
             closer = _closes_double if s[i] != "“" else _closes_curly
         elif _opens_single(s, i):
             closer = _closes_single

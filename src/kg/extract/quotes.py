@@ -243,7 +243,7 @@ _SOURCE_LABEL = re.compile(
 
 
 def _right_before(article: Article, block: Block, cue: Cue, q: QuoteSpan) -> bool:
-    """'The boy said the soldiers shouted "…"': a verb the quotation follows right after
+    """'A nurse said the militiamen screamed "…"': a verb the quotation follows right after
     (punctuation between at most) introduces it, whatever reporting verb is above it."""
     end = block.start + cue.token.idx + len(cue.token)
     return end <= q.start and not article.doc.text[end : q.start].strip(" ,:\"“‘'")
