@@ -57,6 +57,14 @@ CASES = [
     ("Four herders were caught while sheltering in a barn.", {4: "captured"}),
     ("Two children were caught in the crossfire and killed.", {2: "killed"}),
     ("Three of them, Ilko Varn, 45, and Tomas Brek, 22—were abducted.", {3: "captured"}),
+    # Suicide bombers are people; remains are the dead; attackers by whom it was done are a
+    # force (not those by whom it was merely helped); factions and one named are no counts.
+    ("Police said three suicide bombers hit the market.", {3: "troops"}),
+    ("The troops found three remains in a shallow grave.", {3: "killed"}),
+    ("The convoy was ambushed by more than 30 armed men.", {30: "troops"}),
+    ("The raid was helped by two guards who opened the gate.", {}),
+    ("Fifteen rebels were killed in a clash between two factions.", {15: "killed"}),
+    ("Sources named one of the dead as Ilko Varn, a commander.", {}),
     # Animals and ambushes are not counted.
     ("The herder said 16 donkeys and 40 goats were killed in two ambushes.", {}),
     (

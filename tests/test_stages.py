@@ -780,3 +780,44 @@ def test_a_second_opening_mark_closes_and_investigators_who_found_that(parse) ->
     assert [q.speaker.label for q in quotes] == ["Ilko Varnik"]
     found = _figures(article)
     assert found[180].source_text == "Rights monitors"
+
+
+def test_speakers_named_after_a_quotation_a_participle_and_a_clause(parse) -> None:
+    article = parse(
+        "Two raids hit a ferry and an army post with “a first toll of 49 civilians and 15 "
+        "soldiers dead”, according to a government statement, noting that about 50 raiders "
+        "were also killed.\n\n"
+        "“I counted nine bodies behind the school”, confirmed a police officer, requesting "
+        "anonymity.\n\n"
+        "Officials said at least 262 fighters died last year, but noted that “the ease of "
+        "finding new recruits keeps their ranks full.”\n\n"
+        "“We have no security here,” said Ilse Varga, who provided the same toll of 46.\n"
+    )
+    quotes = find_quotations(article, _resolver(article))
+    assert [q.speaker_text for q in quotes] == [
+        "government",
+        "a police officer",
+        "Officials",
+        "Ilse Varga",
+    ]
+    found = _figures(article)
+    assert found[50].source_text == "government"
+    assert found[46].source.label == "Ilse Varga"
+
+
+def test_a_statement_read_about_the_dead_goes_on_to_the_next_figures(parse) -> None:
+    article = parse(
+        "The city council said 35 people were killed in the strike. A schoolgirl and her "
+        "grandmother are among the dead, the statement read. Another 100 people, including 15 "
+        "children, sought medical help.\n"
+    )
+    found = _figures(article)
+    assert found[100].source_text == found[15].source_text == "the statement"
+
+
+def test_a_name_after_an_area_called_is_a_place_not_who_speaks(parse) -> None:
+    article = parse(
+        "Dr Tomas Brekel spoke to reporters.\n\n"
+        "Another five died at the scene in an area called Kumo Sata, he said.\n"
+    )
+    assert _figures(article)[5].source.label == "Tomas Brekel"

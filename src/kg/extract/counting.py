@@ -110,6 +110,8 @@ _CARE = frozenset({"hospital", "clinic", "infirmary"})
 _REMAINS = frozenset({"body", "corpse", "remains"})
 # Vehicles count as hardware only when something befell them (CONVENTIONS 2: "vehicles
 # destroyed"); words that say so.
+# Verbs of attacking: those who did it are a force ("ambushed by more than 30 armed men").
+_ATTACKS = frozenset({"ambush", "attack", "raid", "storm", "shoot", "strike", "target"})
 _CARRIERS = frozenset({"vehicle", "car", "truck", "boat", "device"})
 _HARDWARE_FATES = frozenset(
     "destroy damage seize capture confiscate lose down shoot intercept hit burn abandon torch "
@@ -243,6 +245,8 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         for c in token.children
     ):
         return "displaced" if people_ok else None  # "forced from their homes"
+    if token.lower_ == "remains" and token.pos_ == "NOUN":
+        return "killed"  # "recovered the remains of five fighters"
     if lemma == "catch":
         # "caught while hiding": taken; not "caught in the crossfire", "caught unawares"
         caught_in = any(c.lower_ in ("in", "up", "unawares", "off") for c in token.children)
@@ -383,7 +387,7 @@ def categorise(
         and not _outcome(noun, True)
     ):
         return None, noun, None  # who speaks, not a count
-    if _speaks(tok):
+    if _speaks(tok) or _named_as(tok):
         return None, noun, None  # "…, said one of the aid workers": the one who speaks
     if _a_certain(tok, noun):
         return None, noun, None  # "they killed one Ilko, a nurse": a certain Ilko
@@ -401,6 +405,9 @@ def categorise(
         noun_words = {noun.lower_, noun.lemma_.lower()} | {
             c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
         }
+    suicide = noun is not None and noun.lemma_.lower() == "bomber" and "suicide" in noun_words
+    if suicide:
+        noun_words = {"attackers"}  # "three suicide bombers": people, not planes
     people_ok = (
         noun is None
         # "two more locations": "more" is people only as the head ("20 more are missing")
@@ -416,7 +423,7 @@ def categorise(
         and noun.head.head.lemma_.lower() in _REMAINS
     ):
         return "killed", noun, noun.head.head  # "the bodies of nine missing sailors"
-    if noun is not None and _hardware(noun, noun_words):
+    if noun is not None and not suicide and _hardware(noun, noun_words):
         if noun.lemma_.lower() in _CARRIERS and not _military(noun) and not _befell(noun):
             return None, noun, None  # "they drove back to base in three vehicles"
         return "equipment", noun, None  # also in a list after people: "…, including one tank"
@@ -477,7 +484,10 @@ def categorise(
     acted = False  # "killed by 100 troops that had left the village": a force, which moves
     for cand in candidates:
         if noun is not None and _done_by(noun, cand):
-            acted = True
+            # a force that acted: "shot by a unit of 100 troops", "ambushed by 30 armed men"
+            acted = acted or (
+                _by(noun, cand) and (bool(_outcome(cand, True)) or cand.lemma_.lower() in _ATTACKS)
+            )
             continue  # "two gunmen opened fire, killing a guard": they did it
         if cat := _outcome(cand, people_ok):
             if cat == "displaced" and fighters:
@@ -486,8 +496,8 @@ def categorise(
             return cat, noun, cand
     if got_away and not acted:
         return None, noun, None
-    if fighters:
-        return "troops", noun, None
+    if fighters or (acted and people_ok and noun is not None):
+        return "troops", noun, None  # also "ambushed by more than 30 armed men": a force
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
     if _victims_include(tok):
@@ -506,6 +516,16 @@ def _speaks(tok: Token) -> bool:
     ):
         return False
     return tok.dep_ == "nsubj" or (tok.dep_ == "dobj" and tok.i > verb.i)
+
+
+def _named_as(tok: Token) -> bool:
+    """'Sources named one of the dead as Ilko Varn': who one of them was, not a count."""
+    verb = tok.head
+    return (
+        tok.dep_ == "dobj"
+        and verb.lemma_.lower() in ("name", "identify")
+        and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
+    )
 
 
 def _a_certain(tok: Token, noun: Token | None) -> bool:
@@ -532,6 +552,11 @@ def _died_of_them(tok: Token, noun: Token | None) -> bool:
     return verb is not None and _outcome(verb, True) == "killed"
 
 
+def _by(noun: Token, word: Token) -> bool:
+    """Whether `noun` is in the agent of the passive `word` ("killed by 100 troops")."""
+    return any(a.dep_ == "agent" and a.head.i == word.i for a in noun.ancestors)
+
+
 def _done_by(noun: Token, word: Token) -> bool:
     """Whether what `word` says was done by the people counted, not to them: "20 soldiers
     killed 5 rebels", "two gunmen opened fire, killing a guard", "100 militants surrounded the
@@ -539,7 +564,7 @@ def _done_by(noun: Token, word: Token) -> bool:
     or leave their homes are the ones it befell."""
     if word.pos_ != "VERB":
         return False
-    if any(a.dep_ == "agent" and a.head.i == word.i for a in noun.ancestors):
+    if _by(noun, word):
         return True  # "killed by a column of 100 troops": they did it
     objects = [c for c in word.children if c.dep_ == "dobj"]
     if not objects:

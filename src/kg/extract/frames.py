@@ -32,6 +32,7 @@ _CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis
 _KEEP_PREP_HEADS = {"head", "chief", "director", "director-general", "office", "ministry", "mayor"}
 _RELATIVE = {"who", "which", "that", "whom"}
 _DASHES = ("—", "–", "-")
+_CLOSING = ("”", '"', "’", "'")  # marks that close a quotation
 # Words for who gives figures that a headline's tag may be ("– spokesman", "Officials: …")
 # besides the role words of the lexicon.
 TAG_ROLES = frozenset({"official", "source", "witness", "spokesperson", "monitor"})
@@ -141,8 +142,18 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         return None, True
     if verb.dep_ == "conj" and (contrasted := _after_contrast(verb)) is not None:
         return contrasted, False
+    if (according := _according_before(verb)) is not None:
+        return according, False  # "…, according to a statement, noting that …"
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
-        return subject_of(verb.head, depth + 1)
+        head = verb.head
+        if (
+            verb.dep_ == "conj"
+            and head.dep_ == "ccomp"
+            and head.lemma_.lower() not in REPORTING_VERBS
+            and head.head.lemma_.lower() in REPORTING_VERBS
+        ):
+            head = head.head  # "X said 20 died, but noted …": X noted it, not the 20
+        return subject_of(head, depth + 1)
     if (
         verb.dep_ == "acl"
         and verb.head.dep_ == "ROOT"
@@ -169,6 +180,21 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
 
 _CONTRAST = frozenset({"but", "while", "whereas", "although", "though"})
 _NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
+
+
+def _according_before(verb: Token) -> Span | None:
+    """'…, according to a government statement, noting that …': a participle right after an
+    "according to" phrase is said by its object."""
+    doc = verb.doc
+    if verb.tag_ != "VBG" or verb.i < 4 or doc[verb.i - 1].text != ",":
+        return None
+    for tok in reversed(doc[verb.sent.start : verb.i - 1]):
+        if tok.text in (",", ";") or (tok.pos_ == "VERB" and tok.lower_ != "according"):
+            return None
+        if tok.lower_ == "according" and tok.i + 1 < verb.i and doc[tok.i + 1].lower_ == "to":
+            obj = first_child(doc[tok.i + 1], "pobj")
+            return noun_phrase(author(obj)) if obj is not None else None
+    return None
 
 
 def _after_contrast(verb: Token) -> Span | None:
@@ -297,8 +323,9 @@ def find_cues(
             subject, passive = subject_of(tok)
             passive = passive or _reduced_passive(tok)
             subject = _trailing_subject(tok, subject) or subject
-            if subject is None and not passive:
-                subject = _inverted_subject(tok)
+            if (subject is None and not passive) or _after_quotation(tok):
+                # '"…", confirmed a police officer': the subject after the verb
+                subject = _inverted_subject(tok) or subject
             if subject is not None and (maker := author(subject.root)) != subject.root:
                 subject = noun_phrase(maker)  # "a study by EU experts said"
             if _extraposed(tok, subject):
@@ -331,7 +358,9 @@ def _extraposed(verb: Token, subject: Span | None) -> bool:
 
 # Verbs that give or change a count as their object: "The ministry raised the toll to 12",
 # "Police gave a toll of 12 dead".
-_TOLL_VERBS = frozenset({"give", "raise", "update", "revise", "lower", "increase", "bring"})
+_TOLL_VERBS = frozenset(
+    {"give", "raise", "update", "revise", "lower", "increase", "bring", "provide"}
+)
 # Verbs that report only with a clause: "Police fear 12 people were killed", "investigators
 # found that 180 people died", "the governor indicated that …".
 _CLAUSE_VERBS = frozenset({"fear", "find", "indicate"})
@@ -348,6 +377,9 @@ def _says(tok: Token, verbs: frozenset[str]) -> bool:
         )
     if lemma in verbs:
         return True
+    if lemma == "read":  # "…, the report read.": a document speaks
+        subject = first_child(tok, "nsubj")
+        return subject is not None and subject.lemma_.lower() in STATEMENT_NOUNS
     if lemma in _CLAUSE_VERBS:
         # "The governor indicated that …", "investigators found that …" (data that indicate
         # or a report that finds: above); "Police fear …"
@@ -400,7 +432,10 @@ def of_counts(tok: Token) -> bool:
 
 
 def _keeps_counts(noun: Token) -> bool:
-    """A body or person, who can give or change a count: "the ministry", "officials", "Kyiv"."""
+    """A body or person, who can give or change a count: "the ministry", "officials", "Kyiv"
+    (or "X, who provided a toll of 46")."""
+    if noun.lower_ in _RELATIVE and noun.head.dep_ == "relcl":
+        noun = noun.head.head
     if noun.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
         return True
     return noun.lemma_.lower() in ORG_ROLES | PERSON_ROLES | TAG_ROLES
@@ -454,6 +489,12 @@ def _colon_source(sent: Span) -> Cue | None:
     return Cue(colon, colon.text, head, tag=True)
 
 
+def _after_quotation(verb: Token) -> bool:
+    """A verb right after a closing quotation mark and a comma ('"…", confirmed X')."""
+    doc = verb.doc
+    return verb.i >= 2 and doc[verb.i - 1].text == "," and doc[verb.i - 2].text in _CLOSING
+
+
 def _inverted_subject(verb: Token) -> Span | None:
     """'…, reported Dolgaria Watch.': a closing cue with its subject after the verb, which
     the parser reads as an object; only a name, ending the sentence."""
@@ -464,7 +505,9 @@ def _inverted_subject(verb: Token) -> Span | None:
     role = obj is not None and obj.lemma_.lower() in PERSON_ROLES | ORG_ROLES  # "…, said the mayor"
     if obj is not None and (obj.pos_ == "PROPN" or role):
         phrase = noun_phrase(obj)
-        if not any(not t.is_punct for t in doc[phrase.end : sent.end]):
+        rest = [t for t in doc[phrase.end : sent.end] if not t.is_punct]
+        # ending the sentence, or before a participle: "…, requesting anonymity"
+        if not rest or (doc[phrase.end].text == "," and rest[0].tag_ == "VBG"):
             return phrase
     # '…," declared to reporters in the evening Ilko Varnik, head of the district.': the first
     # name after the verb, with only phrases of place and time between.

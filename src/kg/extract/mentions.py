@@ -218,6 +218,10 @@ def _named_role(ent: Span) -> bool:
     )
 
 
+# Words for a place without a settlement: "an area called X".
+_AREAS = frozenset({"area", "neighbourhood", "neighborhood", "locality", "place", "quarter"})
+
+
 def _placed(ent: Span, after_in: bool) -> bool:
     """A name written where places are: "the village of X", "X town" or, with `after_in`,
     "in X"."""
@@ -229,6 +233,10 @@ def _placed(ent: Span, after_in: bool) -> bool:
         return False
     if before.lower_ in ("in", "near"):
         return after_in
+    if before.lower_ in ("called", "named", "known") and ent.start > 1:
+        # "an area called X", "a village named X", "the town known as X"
+        head = doc[ent.start - 2] if before.lower_ != "known" else doc[ent.start - 3]
+        return head.lemma_.lower() in SETTLEMENT_WORDS | _AREAS
     return (
         before.lower_ == "of"
         and ent.start > 1

@@ -193,13 +193,14 @@ def _speech_cue(
         and not _says_something_else(article, block, c, q)
     ]
     if not cues:
-        # 'According to Oleh Varnak, "The shelling will not stop …"': only before the quotation.
+        # 'According to Oleh Varnak, "The shelling will not stop …"', and '… "a toll of 49",
+        # according to a statement': before the quotation, or after it in its sentence.
         cues = [
             c
             for c in found
             if c.text == "according to"
             and c.subject is not None
-            and block.start + c.token.idx < q.start
+            and (block.start + c.token.idx < q.start or _same_sentence(block, c.token, q))
         ]
     if cues:
         quoted = next((t for t in sdoc if block.start + t.idx >= q.start), None)
@@ -240,6 +241,12 @@ _SOURCE_LABEL = re.compile(
     r"^\s*(?:Sources?\s*:|(?:Statement|Remarks|Comments?|Message)\s+(?:by|from)\b)\s*\S",
     re.IGNORECASE,
 )
+
+
+def _same_sentence(block: Block, tok: Token, q: QuoteSpan) -> bool:
+    """Whether `tok` is in the sentence in which the quotation ends."""
+    sent = tok.sent
+    return block.start + sent.start_char < q.end <= block.start + sent.end_char
 
 
 def _right_before(article: Article, block: Block, cue: Cue, q: QuoteSpan) -> bool:
