@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
+
+from kg.extract.counting import figures_in_sentence
 
 CASES = [
     # People held: what became of them decides, not what they are.
@@ -270,3 +273,19 @@ def test_combined_tolls_dozens_beyond_and_numbers_in_names(read, text: str, expe
 def test_reported_among_the_dead_names_no_source(read) -> None:
     (f,) = read("Village Elder Reported among 13 Killed in Airstrike on Market").figures
     assert (f.value, f.source) == (13, None)
+
+
+def test_a_toll_before_the_verb_it_rises_by_whatever_the_parser_made_its_subject(nlp) -> None:
+    # The parse a small model gave a real headline of this shape: split into two sentences,
+    # "strike" the subject of "rises", "toll" an apposition in the first.
+    words = ["Dolgaria", "war", ":", "toll", "in", "Varno", "due", "to"]
+    words += ["Varnian", "missile", "strike", "rises", "to", "21"]
+    heads = [1, 1, 1, 1, 3, 4, 3, 6, 10, 10, 11, 11, 11, 12]
+    deps = ["compound", "ROOT", "punct", "appos", "prep", "pobj", "prep", "pcomp"]
+    deps += ["amod", "compound", "nsubj", "ROOT", "prep", "pobj"]
+    pos = ["PROPN", "NOUN", "PUNCT", "NOUN", "ADP", "PROPN", "ADP", "ADP"]
+    pos += ["ADJ", "NOUN", "NOUN", "VERB", "ADP", "NUM"]
+    lemmas = [w.lower() for w in words[:-3]] + ["rise", "to", "21"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    second = list(doc.sents)[-1]
+    assert [(c.number.value, c.category) for c in figures_in_sentence(second)] == [(21, "killed")]

@@ -498,6 +498,8 @@ def categorise(
         return None, noun, None
     if fighters or (acted and people_ok and noun is not None):
         return "troops", noun, None  # also "ambushed by more than 30 armed men": a force
+    if _toll_rises(tok):
+        return "killed", noun, None  # "… toll in the town … rises to 21", however parsed
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
     if _victims_include(tok):
@@ -699,6 +701,22 @@ def _victims_include(tok: Token) -> bool:
         verb = verb.head  # "Bodies recovered from the village included …"
         subject = first_child(verb, "nsubj")
     return subject is not None and subject.lemma_.lower() in toll
+
+
+# Verbs by which a toll reaches a number: "the toll rose to 21", "climbs to 96".
+_RISES = frozenset({"rise", "climb", "reach", "jump", "increase", "grow", "mount", "soar"})
+
+
+def _toll_rises(tok: Token) -> bool:
+    """'… toll in Varno due to a missile strike rises to 21': a toll named before a verb by
+    which it reaches the number, whatever subject the parser gave the verb."""
+    if tok.dep_ != "pobj" or tok.head.lower_ != "to" or tok.head.head.lemma_.lower() not in _RISES:
+        return False
+    verb = tok.head.head
+    # A headline (no closing stop) is one statement however the parser splits it.
+    headline = tok.doc[-1].text not in (".", "!", "?", '"', "”")
+    start = 0 if headline else tok.sent.start
+    return any(t.lemma_.lower() == "toll" for t in tok.doc[start : verb.i])
 
 
 def _refers_back(tok: Token) -> bool:

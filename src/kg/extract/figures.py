@@ -155,14 +155,23 @@ def _counted(article: Article, sent: Span, previous: str | None) -> list[FigureC
     sentence case (`Article.recased`), each tied back to the token of the parse the other
     stages use."""
     recased = article.recased.get(id(sent.doc))
-    if recased is None or len(list(sent.doc.sents)) != 1 or len(list(recased.sents)) != 1:
+    if recased is None or len(list(sent.doc.sents)) != 1:
         return figures_in_sentence(sent, previous)
     out = []
-    for cand in figures_in_sentence(recased[:], previous):
-        tok = sent.doc.char_span(cand.token.idx, cand.token.idx + len(cand.token))
-        if tok is None or len(tok) != 1:
-            return figures_in_sentence(sent, previous)  # tokenised apart: keep the first parse
-        out.append(replace(cand, token=tok[0]))
+    # The recased parse may split the headline at a colon ("Dolgaria war: toll rises to 21"):
+    # each of its sentences is read, and its offsets moved to the headline's.
+    for part in recased.sents:
+        shift = part.start_char - sent.start_char
+        for cand in figures_in_sentence(part, previous):
+            tok = sent.doc.char_span(cand.token.idx, cand.token.idx + len(cand.token))
+            if tok is None or len(tok) != 1:
+                return figures_in_sentence(sent, previous)  # tokenised apart: the first parse
+            n = cand.number
+            number = replace(
+                n, start=n.start + shift, end=n.end + shift, hedge_start=n.hedge_start + shift
+            )
+            out.append(replace(cand, token=tok[0], number=number))
+            previous = cand.category
     return out
 
 
