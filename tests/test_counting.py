@@ -68,6 +68,9 @@ CASES = [
     ("The raid was helped by two guards who opened the gate.", {}),
     ("Fifteen rebels were killed in a clash between two factions.", {15: "killed"}),
     ("Sources named one of the dead as Ilko Varn, a commander.", {}),
+    # Unit names with numbers are names.
+    ("Jets bombed Battalions 31 and 26 of Brigade 9 near the border.", {}),
+    ("Some 26 battalions were deployed.", {26: "troops"}),
     # Animals and ambushes are not counted.
     ("The herder said 16 donkeys and 40 goats were killed in two ambushes.", {}),
     (

@@ -821,3 +821,15 @@ def test_a_name_after_an_area_called_is_a_place_not_who_speaks(parse) -> None:
         "Another five died at the scene in an area called Kumo Sata, he said.\n"
     )
     assert _figures(article)[5].source.label == "Tomas Brekel"
+
+
+def test_a_headline_s_role_after_a_comma_a_declaration_of_and_declaring_war(parse) -> None:
+    article = parse(
+        "173 rebel fighters killed by the army in the hill country, officials\n\n"
+        "Varnia declared war after gunmen crossed the border, killing some 1,200 people.\n\n"
+        "The raid came a day after the coalition's declaration of killing 95 fighters.\n"
+    )
+    found = _figures(article)
+    assert (found[173].source_text, found[173].basis) == ("officials", "headline")
+    assert found[95].source_text == "the coalition"
+    assert found[1200].source is None

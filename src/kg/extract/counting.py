@@ -63,6 +63,12 @@ _AGED_BEFORE = re.compile(
     r"\b(?:aged|ages?|age of|ages of)\s+" + _HEDGE_WORDS + r"(?:[\w.]+\s*(?:,|and|to|or|-)\s*)?$",
     re.IGNORECASE,
 )
+# Unit names with a number: "Battalion 26", "Brigades 8 and 9", "Route 7" (a name, not a count).
+_UNIT_BEFORE = re.compile(
+    r"\b(?:battalion|brigade|division|regiment|squadron|platoon|corps|sector|route|highway|"
+    r"phase|article|resolution|gate|block|ward|bay)s?\s+(?:\d+\s*(?:,|and|&)\s*)*$",
+    re.IGNORECASE,
+)
 _POPULATION_BEFORE = re.compile(
     r"\b(?:(?:" + "|".join(SETTLEMENT_WORDS) + r")\s+of\s+" + _HEDGE_WORDS + r"|"
     r"(?:represents|representing|home to|population of|population is|population was|"
@@ -141,6 +147,8 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True
     if re.fullmatch(r"\d{4}", written) and 1800 <= n.value <= 2100:
         return True  # a year
+    if _UNIT_BEFORE.search(before):
+        return True  # "Battalion 26", "Brigades 8 and 9"
     if _STREET_AFTER.match(after) or re.search(r"\b[A-Z]{2}\s+$", before):
         return True  # street number, US state + ZIP
     if _AGE_BEFORE.search(before) and _AGE_AFTER.match(after) and n.value < 120:

@@ -226,6 +226,11 @@ _CLAIMED_DEEDS = frozenset(
 )
 
 
+# Nouns for a statement that can carry what it states after "of".
+_DECLARATIONS = frozenset({"announcement", "claim", "declaration", "report", "statement"})
+_DECLARED = frozenset({"war", "emergency", "ceasefire", "truce", "independence", "mourning"})
+
+
 def _claims_lives(verb: Token) -> bool:
     """'The fire claimed the lives of 7 people': a toll, not a claim; 'X reported among 13
     killed', 'reported dead': what is said of X, by no one named."""
@@ -233,8 +238,13 @@ def _claims_lives(verb: Token) -> bool:
     if verb.lemma_.lower() == "report" and following in ("among", "dead", "killed", "missing"):
         return True
     # "claimed the lives of", and "No group has claimed the bombing": responsibility, not a report
-    return verb.lemma_.lower() == "claim" and any(
+    if verb.lemma_.lower() == "claim" and any(
         c.dep_ == "dobj" and c.lemma_.lower() in _CLAIMED_DEEDS for c in verb.children
+    ):
+        return True
+    # "Varnia declared war after …": an act, not a statement of what happened
+    return verb.lemma_.lower() == "declare" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _DECLARED for c in verb.children
     )
 
 
@@ -303,6 +313,9 @@ def find_cues(
             cues.append(Cue(tok, "quoted as saying", noun_phrase(source)))
         elif tok.dep_ == "pcomp" and _quoted_as_saying(tok.head.head) is not None:
             continue  # the "saying" of "quoted X as saying": the cue above names X
+        elif (owner := _declared_by(tok)) is not None:
+            # "the coalition's declaration of killing 95 fighters": the coalition declares it
+            cues.append(Cue(tok, tok.text, noun_phrase(owner)))
         elif (owner := _count_owner(tok, verbs)) is not None:
             # "The ministry's toll stood at 12": the count's owner gives what it counts
             cues.append(Cue(tok.head, tok.text, noun_phrase(owner)))
@@ -421,6 +434,17 @@ def _count_owner(noun: Token, verbs: frozenset[str]) -> Token | None:
         return None
     verb = noun.head
     if verb.lemma_.lower() in verbs | EVIDENCE_VERBS:
+        return None
+    owner = first_child(noun, "poss")
+    return owner if owner is not None and owner.pos_ in ("NOUN", "PROPN") else None
+
+
+def _declared_by(noun: Token) -> Token | None:
+    """The owner of a statement noun with what it says after "of": "the coalition's
+    declaration of killing 95 fighters", "the army's claim of 40 dead"."""
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _DECLARATIONS:
+        return None
+    if not any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
         return None
     owner = first_child(noun, "poss")
     return owner if owner is not None and owner.pos_ in ("NOUN", "PROPN") else None
@@ -579,6 +603,19 @@ def _acronym(word: str) -> bool:
     return any(c.isupper() for c in word[1:])
 
 
+def _comma_tag(sent: Span, words: list[Token]) -> Cue | None:
+    """'… killed in Nugal region, officials': a headline closing on a role in lower case after a
+    comma, with no verb, names who gave its figures."""
+    comma = next((t for t in reversed(words[:-1]) if t.text == ","), None)
+    if comma is None:
+        return None
+    tail = sent.doc[comma.i + 1 : words[-1].i + 1]
+    if not 1 <= len(tail) <= 3 or not all(t.is_lower for t in tail):
+        return None
+    roles = PERSON_ROLES | ORG_ROLES | TAG_ROLES
+    return Cue(comma, comma.text, tail, tag=True) if tail.root.lemma_.lower() in roles else None
+
+
 def _dash_source(sent: Span) -> Cue | None:
     """'… down 18 drones overnight — MoD', '… 41 hurt in shelling: FM': a headline's
     source after a closing dash or colon. A page title's '- Outlet Name' has the same shape, so
@@ -587,7 +624,9 @@ def _dash_source(sent: Span) -> Cue | None:
     if words is None:
         return None
     dash = next((t for t in reversed(words[:-1]) if t.text in (*_DASHES, ":")), None)
-    if dash is None or dash.whitespace_ == "":
+    if dash is None:
+        return _comma_tag(sent, words)
+    if dash.whitespace_ == "":
         return None
     if dash.text != ":" and sent.doc[dash.i - 1].whitespace_ == "":
         return None  # "pro-Russian", not a dash between words
@@ -700,8 +739,8 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     verbal = [c for c in usable if not c.text.endswith(" of") and main_clause(c.token)]
     if verbal:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
-    # A headline's closing "— MoD" or opening "Army Command:" covers the whole line.
-    return next((c for c in usable if c.token.text in (*_DASHES, ":")), None)
+    # A headline's closing "— MoD", "…, officials" or opening "Army Command:" covers the line.
+    return next((c for c in usable if c.token.text in (*_DASHES, ":") or c.tag), None)
 
 
 def by_preposition(cue: Cue) -> bool:
