@@ -833,3 +833,11 @@ def test_a_headline_s_role_after_a_comma_a_declaration_of_and_declaring_war(pars
     assert (found[173].source_text, found[173].basis) == ("officials", "headline")
     assert found[95].source_text == "the coalition"
     assert found[1200].source is None
+
+
+def test_a_further_count_goes_on_with_the_statement_before_it(parse) -> None:
+    article = parse(
+        "The defence ministry said 23 soldiers died in the ambush. Besides the 23 soldiers who "
+        "died, a further 17 were wounded.\n"
+    )
+    assert _figures(article)[17].source_text == "The defence ministry"
