@@ -40,7 +40,7 @@ CASES = [
     ("Two evacuation buses have left the village.", {}),
     ("We lost three members of our unit, the commander said.", {3: "killed"}),
     # Who speaks is no count, nor is "one" before a name ("a certain").
-    ("They fired from helicopters, one villager who fled told reporters.", {}),
+    ("The gunmen wore uniforms, one farmer who escaped told reporters.", {}),
     ("They also killed one Ilkovan, a nurse who had come to the village.", {}),
     ("Two of the survivors told reporters that 30 people died.", {30: "killed"}),
     ("Varnia reported one dead and 13 captured.", {1: "killed", 13: "captured"}),
@@ -48,7 +48,7 @@ CASES = [
     # by which something was done, which may move on.
     ("Every battalion there has between 400 and 600 troops.", {400: "troops", 600: "troops"}),
     (
-        "Food ran out in May, leaving some 900,000 people in the valley on the brink of starvation.",
+        "Food ran out in May, leaving some 900,000 people in the valley on the verge of famine.",
         {900_000: "other"},
     ),
     ("Some 20,000 people are at risk of flooding.", {20_000: "other"}),
@@ -62,14 +62,14 @@ CASES = [
     ("Three of them, Ilko Varn, 45, and Tomas Brek, 22—were abducted.", {3: "captured"}),
     # Suicide bombers are people; remains are the dead; attackers by whom it was done are a
     # force (not those by whom it was merely helped); factions and one named are no counts.
-    ("Police said three suicide bombers hit the market.", {3: "troops"}),
+    ("Police said two suicide bombers struck the bus station.", {2: "troops"}),
     ("The troops found three remains in a shallow grave.", {3: "killed"}),
-    ("The convoy was ambushed by more than 30 armed men.", {30: "troops"}),
+    ("The patrol was attacked by some 40 armed men.", {40: "troops"}),
     ("The raid was helped by two guards who opened the gate.", {}),
     ("Fifteen rebels were killed in a clash between two factions.", {15: "killed"}),
-    ("Sources named one of the dead as Ilko Varn, a commander.", {}),
+    ("Relatives identified one of the victims as Ilko Varn, a teacher.", {}),
     # Unit names with numbers are names.
-    ("Jets bombed Battalions 31 and 26 of Brigade 9 near the border.", {}),
+    ("Drones hit Battalions 12 and 44 of Brigade 3 in the hills.", {}),
     ("Some 26 battalions were deployed.", {26: "troops"}),
     # Animals and ambushes are not counted.
     ("The herder said 16 donkeys and 40 goats were killed in two ambushes.", {}),
@@ -280,15 +280,15 @@ def test_reported_among_the_dead_names_no_source(read) -> None:
 
 def test_a_toll_before_the_verb_it_rises_by_whatever_the_parser_made_its_subject(nlp) -> None:
     # The parse a small model gave a real headline of this shape: split into two sentences,
-    # "strike" the subject of "rises", "toll" an apposition in the first.
+    # "attack" the subject of "climbs", "toll" an apposition in the first.
     words = ["Dolgaria", "war", ":", "toll", "in", "Varno", "due", "to"]
-    words += ["Varnian", "missile", "strike", "rises", "to", "21"]
+    words += ["Varnian", "drone", "attack", "climbs", "to", "37"]
     heads = [1, 1, 1, 1, 3, 4, 3, 6, 10, 10, 11, 11, 11, 12]
     deps = ["compound", "ROOT", "punct", "appos", "prep", "pobj", "prep", "pcomp"]
     deps += ["amod", "compound", "nsubj", "ROOT", "prep", "pobj"]
     pos = ["PROPN", "NOUN", "PUNCT", "NOUN", "ADP", "PROPN", "ADP", "ADP"]
     pos += ["ADJ", "NOUN", "NOUN", "VERB", "ADP", "NUM"]
-    lemmas = [w.lower() for w in words[:-3]] + ["rise", "to", "21"]
+    lemmas = [w.lower() for w in words[:-3]] + ["climb", "to", "37"]
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
     second = list(doc.sents)[-1]
-    assert [(c.number.value, c.category) for c in figures_in_sentence(second)] == [(21, "killed")]
+    assert [(c.number.value, c.category) for c in figures_in_sentence(second)] == [(37, "killed")]

@@ -689,17 +689,17 @@ def test_a_paragraph_may_open_its_quotation_with_a_space_after_the_mark(parse) -
 
 def test_quoted_as_saying_reported_by_a_list_after_per_and_a_long_trailing_subject(parse) -> None:
     article = parse(
-        "Local radio quoted Ilko Varnik, a member of the district council, as saying that the "
-        "raid had killed 8 guards.\n\n"
-        "The assault was first reported by the UN to have left more than 100 dead.\n\n"
+        "State television quoted Ilko Varnik, the district's deputy head, as saying the raid "
+        "had killed 8 guards.\n\n"
+        "The raid was first reported by the monitors to have killed over 100 villagers.\n\n"
         "Nine of the bodies had been identified by relatives.\n\n"
-        "A shell killed one child, per the Blue Helmets, the Civil Defence and the Dolgo "
+        "A mortar round wounded one boy, per the Blue Helmets, the Civil Defence and the Dolgo "
         "Observatory.\n\n"
         "Drones killed 4 farmers, state radio and a source close to the militia said.\n"
     )
     found = _figures(article)
     assert found[8].source.label == "Ilko Varnik"
-    assert found[100].source.label == "United Nations"
+    assert found[100].source_text == "the monitors"
     assert found[9].source is None
     assert found[1].source_text == "the Blue Helmets"
     assert found[4].source_text == "state radio and a source close to the militia"
@@ -707,18 +707,18 @@ def test_quoted_as_saying_reported_by_a_list_after_per_and_a_long_trailing_subje
 
 def test_a_wire_reports_who_gives_the_figure_and_a_surname_is_the_person(parse) -> None:
     article = parse(
-        "City officials revised the death toll to 23, the Dolgino Post reported on Sunday.\n\n"
+        "Regional officials revised their count of the dead to 23, the Dolgino Post reported.\n\n"
         "Ilko Varnik, an army spokesman, said the troops had held the line.\n\n"
         "Varnik said 14 attackers were killed.\n"
     )
     found = _figures(article)
-    assert found[23].source_text == "City officials"
+    assert found[23].source_text == "Regional officials"
     assert found[14].source.label == "Ilko Varnik"
 
 
 def test_the_report_the_group_and_the_colonel_are_who_was_named_before(parse) -> None:
     article = parse(
-        "In a report released on Monday, Dolgo Rights Watch said 12 people were killed.\n\n"
+        "In a report published on Friday, Dolgo Rights Watch said 12 villagers died.\n\n"
         "The report found 30 people were tortured.\n\n"
         "The group also recorded 19 cases of sexual violence.\n\n"
         "Army spokesman Colonel Tomas Brekel said the troops had repelled the raid.\n\n"
@@ -756,21 +756,21 @@ def test_reported_killed_and_a_war_s_toll_so_far_do_not_go_on_with_a_statement(p
 
 def test_a_source_the_parser_took_for_a_noun_and_unnamed_reports(parse) -> None:
     article = parse(
-        "A security source revealed on Wednesday evening that three guards were wounded.\n\n"
+        "A military source revealed late on Friday that three guards were wounded.\n\n"
         "Preliminary reports indicate that 14 soldiers were hurt.\n\n"
-        "Seventeen people lost their lives, said one of the aid workers.\n"
+        "Seventeen villagers were killed in the raid, said one of the nurses.\n"
     )
     found = _figures(article)
-    assert found[3].source_text == "A security source"
+    assert found[3].source_text == "A military source"
     assert found[14].source_text == "Preliminary reports"
-    assert found[17].source_text == "one of the aid workers"
+    assert found[17].source_text == "one of the nurses"
     assert 1 not in found
 
 
 def test_a_second_opening_mark_closes_and_investigators_who_found_that(parse) -> None:
     article = parse(
         "Fighting went on near the depot until dawn.\n\n"
-        "“Two soldiers from the unit died and two others were injured. An officer was badly "
+        "“Three guards from the post were killed and one more is missing. A driver was badly "
         "hurt, “Ilko Varnik, the region’s spokesman, told reporters. He later said one of the "
         "wounded had died.\n\n"
         "Rights monitors have found that over 180 villagers were killed during the siege, the "
@@ -784,24 +784,24 @@ def test_a_second_opening_mark_closes_and_investigators_who_found_that(parse) ->
 
 def test_speakers_named_after_a_quotation_a_participle_and_a_clause(parse) -> None:
     article = parse(
-        "Two raids hit a ferry and an army post with “a first toll of 49 civilians and 15 "
-        "soldiers dead”, according to a government statement, noting that about 50 raiders "
+        "Twin raids struck a market and a police post with “an early count of 31 shoppers and "
+        "12 officers dead”, according to a ministry communique, adding that about 20 raiders "
         "were also killed.\n\n"
         "“I counted nine bodies behind the school”, confirmed a police officer, requesting "
         "anonymity.\n\n"
-        "Officials said at least 262 fighters died last year, but noted that “the ease of "
-        "finding new recruits keeps their ranks full.”\n\n"
+        "Officials said at least 180 gunmen were killed this spring, but noted that “new "
+        "recruits replace the dead within weeks.”\n\n"
         "“We have no security here,” said Ilse Varga, who provided the same toll of 46.\n"
     )
     quotes = find_quotations(article, _resolver(article))
     assert [q.speaker_text for q in quotes] == [
-        "government",
+        "a ministry communique",
         "a police officer",
         "Officials",
         "Ilse Varga",
     ]
     found = _figures(article)
-    assert found[50].source_text == "government"
+    assert found[20].source_text == "a ministry communique"
     assert found[46].source.label == "Ilse Varga"
 
 
@@ -818,26 +818,26 @@ def test_a_statement_read_about_the_dead_goes_on_to_the_next_figures(parse) -> N
 def test_a_name_after_an_area_called_is_a_place_not_who_speaks(parse) -> None:
     article = parse(
         "Dr Tomas Brekel spoke to reporters.\n\n"
-        "Another five died at the scene in an area called Kumo Sata, he said.\n"
+        "Four more were found dead near a place called Kumo Sata, he said.\n"
     )
-    assert _figures(article)[5].source.label == "Tomas Brekel"
+    assert _figures(article)[4].source.label == "Tomas Brekel"
 
 
 def test_a_headline_s_role_after_a_comma_a_declaration_of_and_declaring_war(parse) -> None:
     article = parse(
         "173 rebel fighters killed by the army in the hill country, officials\n\n"
-        "Varnia declared war after gunmen crossed the border, killing some 1,200 people.\n\n"
-        "The raid came a day after the coalition's declaration of killing 95 fighters.\n"
+        "Varnia declared war after raiders crossed the river, killing about 300 villagers.\n\n"
+        "The shelling followed the alliance's announcement of killing 60 rebels.\n"
     )
     found = _figures(article)
     assert (found[173].source_text, found[173].basis) == ("officials", "headline")
-    assert found[95].source_text == "the coalition"
-    assert found[1200].source is None
+    assert found[60].source_text == "the alliance"
+    assert found[300].source is None
 
 
 def test_a_further_count_goes_on_with_the_statement_before_it(parse) -> None:
     article = parse(
-        "The defence ministry said 23 soldiers died in the ambush. Besides the 23 soldiers who "
-        "died, a further 17 were wounded.\n"
+        "The interior ministry said 14 police officers died in the raid. Besides those who "
+        "died, a further nine were hurt.\n"
     )
-    assert _figures(article)[17].source_text == "The defence ministry"
+    assert _figures(article)[9].source_text == "The interior ministry"

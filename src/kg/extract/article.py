@@ -251,8 +251,8 @@ def sentence_case(sdoc: Doc, capitalised: set[str]) -> str:
     chars = list(sdoc.text)
     for tok in sdoc:
         if tok.is_upper and len(tok) > 1 and tok.text not in capitalised:
-            # "DEATH TOLL RISES TO 30 IN SYRIA": as the article writes the word, else lower
-            # case ("Syria", "UN"; the first word "Death")
+            # "SHELLING TOLL IN VARNO CLIMBS TO 40": as the article writes the word, else
+            # lower case ("Varno", "UN"; the first word "Shelling")
             word = tok.text.title() if tok.i == 0 or tok.text.title() in capitalised else tok.lower_
             chars[tok.idx : tok.idx + len(tok)] = word
         elif tok.i > 0 and tok.is_title and tok.text not in capitalised:

@@ -116,7 +116,7 @@ _CARE = frozenset({"hospital", "clinic", "infirmary"})
 _REMAINS = frozenset({"body", "corpse", "remains"})
 # Vehicles count as hardware only when something befell them (CONVENTIONS 2: "vehicles
 # destroyed"); words that say so.
-# Verbs of attacking: those who did it are a force ("ambushed by more than 30 armed men").
+# Verbs of attacking: those who did it are a force ("attacked by some 40 gunmen on motorbikes").
 _ATTACKS = frozenset({"ambush", "attack", "raid", "storm", "shoot", "strike", "target"})
 _CARRIERS = frozenset({"vehicle", "car", "truck", "boat", "device"})
 _HARDWARE_FATES = frozenset(
@@ -209,7 +209,7 @@ def _counted_noun(tok: Token) -> Token | None:
     if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.head == tok:
         return nxt
     if tok.dep_ == "conj" and tok.head.like_num and tok.head.i < tok.i:
-        return _counted_noun(tok.head)  # "between 70 and 100 troops": what 70 counts
+        return _counted_noun(tok.head)  # "between 400 and 600 troops": what 400 counts
     if tok.dep_ == "conj":  # "1,320 tanks destroyed and 310 abandoned": tanks
         head = tok.head.head if tok.head.dep_ == "acl" else tok.head
         if head.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in head.children):
@@ -264,7 +264,7 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         forced = any(c.lower_ in ("forcibly", "forcefully") for c in token.children)
         return ("captured" if forced else "other") if people_ok else None
     if lemma in ("brink", "verge", "risk", "danger"):
-        # "on the brink of starvation", "at risk of famine": what threatens them; "at risk"
+        # "on the verge of famine", "at risk of flooding": what threatens them; "at risk"
         # alone is other (CONVENTIONS 2)
         of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         what = first_child(of, "pobj") if of is not None else None
@@ -388,7 +388,7 @@ def categorise(
         noun is not None
         and noun.dep_ == "nsubj"
         and noun.head.lemma_.lower() in REPORTING_VERBS
-        # "three police sources told …", "one villager who fled told …", not "the attackers,
+        # "three police sources told …", "one farmer who escaped told …", not "the attackers,
         # believed to number 60"
         and noun.head.i == noun.right_edge.i + 1
         and not noun.doc[noun.head.i - 1].is_punct
@@ -489,7 +489,7 @@ def categorise(
         return "killed", noun, None  # "killed and injured 29": a combined total (CONVENTIONS 2)
     fighters = noun is not None and bool(noun_words & TROOP_NOUNS)
     got_away = False  # "two fighters escaped": no toll, nor a force's size
-    acted = False  # "killed by 100 troops that had left the village": a force, which moves
+    acted = False  # "shot by 200 soldiers who later withdrew": a force, which moves
     for cand in candidates:
         if noun is not None and _done_by(noun, cand):
             # a force that acted: "shot by a unit of 100 troops", "ambushed by 30 armed men"
@@ -505,7 +505,7 @@ def categorise(
     if got_away and not acted:
         return None, noun, None
     if fighters or (acted and people_ok and noun is not None):
-        return "troops", noun, None  # also "ambushed by more than 30 armed men": a force
+        return "troops", noun, None  # also "attacked by some 40 gunmen": a force
     if _toll_rises(tok):
         return "killed", noun, None  # "… toll in the town … rises to 21", however parsed
     if previous and _refers_back(tok):
@@ -529,7 +529,7 @@ def _speaks(tok: Token) -> bool:
 
 
 def _named_as(tok: Token) -> bool:
-    """'Sources named one of the dead as Ilko Varn': who one of them was, not a count."""
+    """'Relatives identified one of the victims as Ilko Varn': who one of them was, not a count."""
     verb = tok.head
     return (
         tok.dep_ == "dobj"
@@ -575,7 +575,7 @@ def _done_by(noun: Token, word: Token) -> bool:
     if word.pos_ != "VERB":
         return False
     if _by(noun, word):
-        return True  # "killed by a column of 100 troops": they did it
+        return True  # "shot by a unit of 200 soldiers": they did it
     objects = [c for c in word.children if c.dep_ == "dobj"]
     if not objects:
         return False

@@ -274,7 +274,7 @@ def _new_topic(sent: Span) -> bool:
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS | COUNT_WORDS:
         return False  # "A total of 83 women died …" goes on with the count
     if subject.like_num or any(c.lower_ in ("further", "additional") for c in subject.children):
-        return False  # "a further 17 were wounded", "an additional 12": more of the same count
+        return False  # "a further nine were hurt", "an additional 12": more of the same count
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
 
 

@@ -118,7 +118,7 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     by = first_child(verb, "agent") if verb.lemma_.lower() in _SAID_BY else None
     agent = first_child(by, "pobj") if by is not None else None
     if agent is not None and any(c.dep_ == "auxpass" for c in verb.children):
-        return noun_phrase(agent), False  # "It was reported by the UN to have …"
+        return noun_phrase(agent), False  # "The raid was reported by the monitors to have …"
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
     # "the raid, which a rights group said killed 23": the group said it, not the raid.
     named = [c for c in subjects if c.lower_ not in _RELATIVE]
@@ -183,7 +183,7 @@ _NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
 
 
 def _according_before(verb: Token) -> Span | None:
-    """'…, according to a government statement, noting that …': a participle right after an
+    """'…, according to a ministry communique, adding that …': a participle right after an
     "according to" phrase is said by its object."""
     doc = verb.doc
     if verb.tag_ != "VBG" or verb.i < 4 or doc[verb.i - 1].text != ",":
@@ -314,7 +314,7 @@ def find_cues(
         elif tok.dep_ == "pcomp" and _quoted_as_saying(tok.head.head) is not None:
             continue  # the "saying" of "quoted X as saying": the cue above names X
         elif (owner := _declared_by(tok)) is not None:
-            # "the coalition's declaration of killing 95 fighters": the coalition declares it
+            # "the alliance's announcement of killing 60 rebels": the alliance announces it
             cues.append(Cue(tok, tok.text, noun_phrase(owner)))
         elif (owner := _count_owner(tok, verbs)) is not None:
             # "The ministry's toll stood at 12": the count's owner gives what it counts
@@ -440,8 +440,8 @@ def _count_owner(noun: Token, verbs: frozenset[str]) -> Token | None:
 
 
 def _declared_by(noun: Token) -> Token | None:
-    """The owner of a statement noun with what it says after "of": "the coalition's
-    declaration of killing 95 fighters", "the army's claim of 40 dead"."""
+    """The owner of a statement noun with what it says after "of": "the alliance's
+    announcement of killing 60 rebels", "the army's claim of 40 dead"."""
     if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _DECLARATIONS:
         return None
     if not any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
