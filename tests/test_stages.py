@@ -15,7 +15,7 @@ from kg.extract.frames import subject_of
 from kg.extract.mentions import find_mentions
 from kg.extract.quotes import find_quotations
 from kg.ingest import parse_txt
-from kg.model import BASES, Figure
+from kg.model import BASES, Figure, Quote
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,10 @@ def parse(nlp: Language):
 
 def _resolver(article: Article) -> Resolver:
     return Resolver(article, find_mentions(article))
+
+
+def _quotes(article: Article) -> list[Quote]:
+    return find_quotations(article, _resolver(article))
 
 
 def _figures(article: Article) -> dict[float, Figure]:
@@ -167,7 +171,7 @@ def test_a_quoting_paragraph_goes_on_with_the_speaker_before_it(parse) -> None:
         '"And more than 40 families have nowhere to sleep tonight."\n\n'
         'Residents gathered in the square. "We were never told to leave," Ilse Varga said.\n'
     )
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert [(q.speaker.label, q.basis) for q in quotes] == [
         ("Tomas Brekel", "sentence"), ("Tomas Brekel", "continuation"), ("Ilse Varga", "sentence")
     ]  # fmt: skip
@@ -218,7 +222,7 @@ def test_they_and_a_statement_mean_who_was_just_speaking(parse) -> None:
         "One of the survivors spoke of the long walk to the border.\n\n"
         '"We left with nothing but our papers and a bag of bread," they told reporters.\n'
     )
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert [q.speaker.label for q in quotes] == ["regional council", "One of the survivors"]
 
 
@@ -317,7 +321,7 @@ def test_a_singular_they_is_the_person_the_sentence_before_introduced(parse) -> 
         "A resident of the village described the night of the raid.\n\n"
         '"We counted 14 bodies in the square after the gunmen left," they told reporters.\n'
     )
-    (quote,) = find_quotations(article, _resolver(article))
+    (quote,) = _quotes(article)
     assert quote.speaker.label == "resident" and quote.basis == "coreference"
 
 
@@ -338,7 +342,7 @@ def test_a_mark_set_the_wrong_way_and_a_role_named_after_the_verb(parse) -> None
         "The envoy spoke in the capital, saying,”It is time for the guns to fall silent.”\n\n"
         '"The road to the border is closed to every convoy," said the mayor.\n'
     )
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert [q.text[:12] for q in quotes] == ["It is time f", "The road to "]
     assert quotes[1].speaker_text == "the mayor"
 
@@ -380,7 +384,7 @@ def test_quoting_paragraphs_go_on_past_names_inside_the_quotation(parse) -> None
         '"People are fleeing towards the provincial capital, Tomas Belo, and other towns. '
         'They will need shelter."\n'
     )
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert [q.speaker.label if q.speaker else None for q in quotes] == ["Ilse Varga"] * 2
 
 
@@ -423,7 +427,7 @@ def test_an_inverted_speaker_is_not_the_agency_told(parse) -> None:
         '"The count of the dead has reached 41 in the two villages," declared to AFP on Sunday '
         "Tomas Brekel, head of the district.\n"
     )
-    (quote,) = find_quotations(article, _resolver(article))
+    (quote,) = _quotes(article)
     assert quote.speaker.label == "Tomas Brekel"
 
 
@@ -442,7 +446,7 @@ def test_the_army_is_not_the_militia_heard_from_last(parse) -> None:
         "The Varna Liberation Front said its fighters fired 40 rockets at the border towns.\n\n"
         '"Most of the rockets were shot down over open fields," the army said.\n'
     )
-    (quote,) = find_quotations(article, _resolver(article))
+    (quote,) = _quotes(article)
     assert quote.speaker is not None and quote.speaker.label != "Varna Liberation Front"
 
 
@@ -479,7 +483,7 @@ def test_a_speaker_after_the_quotation_beats_the_name_before_it(parse) -> None:
         'Village elder Tomas Brekel "was on his way home when the gunmen opened fire, killing '
         'him and wounding two others," said Ilko Varnik, a local official.\n'
     )
-    (quote,) = find_quotations(article, _resolver(article))
+    (quote,) = _quotes(article)
     assert quote.speaker.label == "Ilko Varnik"
 
 
@@ -529,7 +533,7 @@ def test_the_speech_verb_whose_sentence_and_clause_hold_the_quotation(
     parse, text: str, speaker: str
 ) -> None:
     article = parse(text)
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert quotes[-1].speaker.label == speaker
 
 
@@ -538,7 +542,7 @@ def test_a_later_statement_of_its_own_does_not_introduce_a_quotation(parse) -> N
         "The nurses spoke of the night. “They are pushing all of us back a hundred years.” "
         "A military source said the army would retake the town.\n"
     )
-    (quote,) = find_quotations(article, _resolver(article))
+    (quote,) = _quotes(article)
     assert quote.speaker is None or quote.speaker.label != "military source"
 
 
@@ -572,7 +576,7 @@ def test_he_after_a_quotation_is_the_one_just_quoted(parse) -> None:
         "village, told reporters by phone. “I heard they burnt two other villages too,” he "
         "added.\n"
     )
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert [q.speaker.label for q in quotes] == ["Musa Garba", "Musa Garba"]
 
 
@@ -581,7 +585,7 @@ def test_a_quotation_after_a_body_s_indirect_speech_is_the_body_s(parse) -> None
         "The Varnian army said nobody outside the depot was hurt in the raid.\n\n"
         "“For now, our view is that nobody else was hurt at the depot.”\n"
     )
-    (quote,) = find_quotations(article, _resolver(article))
+    (quote,) = _quotes(article)
     assert (quote.speaker_text, quote.basis) == ("The Varnian army", "continuation")
 
 
@@ -669,7 +673,7 @@ def test_speakers_before_an_aside_right_before_a_quotation_and_describing(parse)
         'Governor Ilse Varga described the raid as a "crime against every family here," vowing to '
         "hunt the attackers.\n"
     )
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert [q.speaker_text for q in quotes] == [
         "a local leader",
         "the militiamen",
@@ -682,7 +686,7 @@ def test_a_paragraph_may_open_its_quotation_with_a_space_after_the_mark(parse) -
         "A member of the militia, Musa Ali, said the raiders outnumbered the guards.\n\n"
         '" They looted our food and made away with goats and rams," said Musa.\n'
     )
-    (quote,) = find_quotations(article, _resolver(article))
+    (quote,) = _quotes(article)
     assert article.doc.text[quote.start : quote.end].startswith("They looted")
     assert quote.speaker_text == "Musa"
 
@@ -776,7 +780,7 @@ def test_a_second_opening_mark_closes_and_investigators_who_found_that(parse) ->
         "Rights monitors have found that over 180 villagers were killed during the siege, the "
         "wire service reports.\n"
     )
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert [q.speaker.label for q in quotes] == ["Ilko Varnik"]
     found = _figures(article)
     assert found[180].source_text == "Rights monitors"
@@ -793,7 +797,7 @@ def test_speakers_named_after_a_quotation_a_participle_and_a_clause(parse) -> No
         "recruits replace the dead within weeks.”\n\n"
         "“We have no security here,” said Ilse Varga, who provided the same toll of 46.\n"
     )
-    quotes = find_quotations(article, _resolver(article))
+    quotes = _quotes(article)
     assert [q.speaker_text for q in quotes] == [
         "a ministry communique",
         "a police officer",

@@ -114,11 +114,11 @@ _ONE_OF_COUNTED = re.compile(
 _LIVE = frozenset({"live", "reside", "inhabit"})
 _CARE = frozenset({"hospital", "clinic", "infirmary"})
 _REMAINS = frozenset({"body", "corpse", "remains"})
-# Vehicles count as hardware only when something befell them (CONVENTIONS 2: "vehicles
-# destroyed"); words that say so.
 # Verbs of attacking: those who did it are a force ("attacked by some 40 gunmen on motorbikes").
 _ATTACKS = frozenset({"ambush", "attack", "raid", "storm", "shoot", "strike", "target"})
 _CARRIERS = frozenset({"vehicle", "car", "truck", "boat", "device"})
+# Vehicles count as hardware only when something befell them (CONVENTIONS 2: "vehicles
+# destroyed"); words that say so.
 _HARDWARE_FATES = frozenset(
     "destroy damage seize capture confiscate lose down shoot intercept hit burn abandon torch "
     "disable blow strike target wreck detonate explode plant".split()
@@ -171,6 +171,12 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
     return bool(_ONE_OF_AFTER.match(after))
 
 
+def _of_object(tok: Token) -> Token | None:
+    """The object of the first "of" on `tok` ("cases of torture", "the brink of famine")."""
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return first_child(of, "pobj") if of is not None else None
+
+
 def _counted_noun(tok: Token) -> Token | None:
     while tok.dep_ == "quantmod" and tok.head.like_num and tok.head is not tok:
         tok = tok.head  # "29 of 31 drones": 29 counts what 31 counts
@@ -182,12 +188,9 @@ def _counted_noun(tok: Token) -> Token | None:
             return subject
     if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
         head = tok.head
-        if head.lemma_.lower() in ("unit", "piece", "item", "type"):
-            # "9 units of artillery": what the units are of.
-            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-            objs = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
-            if objs:
-                return objs[0]
+        units = head.lemma_.lower() in ("unit", "piece", "item", "type")
+        if units and (what := _of_object(head)) is not None:
+            return what  # "9 units of artillery": what the units are of
         return head
     if tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() in ("number", "total"):
         # "the gunmen, believed to number about 60": the verb's subject is what is counted;
@@ -266,8 +269,7 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     if lemma in ("brink", "verge", "risk", "danger"):
         # "on the verge of famine", "at risk of flooding": what threatens them; "at risk"
         # alone is other (CONVENTIONS 2)
-        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        what = first_child(of, "pobj") if of is not None else None
+        what = _of_object(token)
         found = _outcome(what, people_ok) if what is not None else None
         return found or ("other" if people_ok and lemma in ("risk", "danger") else None)
     if lemma == "violence" and any(c.lower_ == "sexual" for c in token.children):
@@ -463,8 +465,7 @@ def categorise(
         return cat, noun, None
     if noun is not None and noun.lemma_.lower() == "case":
         # "30 cases of torture", "12 cases of sexual violence": what befell someone 30 times
-        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        what = first_child(of, "pobj") if of is not None else None
+        what = _of_object(noun)
         if what is not None and (cat := _outcome(what, True)):
             return cat, noun, what
     if _group_size(tok) and noun is not None and noun_words & TROOP_NOUNS:

@@ -21,7 +21,7 @@ from kg.extract.certainty import certainty
 from kg.extract.coref import Resolver
 from kg.extract.counting import FigureCandidate, counts_on, figures_in_sentence
 from kg.extract.frames import (
-    TAG_ROLES,
+    SOURCE_ROLES,
     Cue,
     by_preposition,
     cue_for,
@@ -36,9 +36,7 @@ from kg.lexicon import (
     CONSEQUENCE_OPENERS,
     COUNT_WORDS,
     INFO_NOUNS,
-    ORG_ROLES,
     PEOPLE_NOUNS,
-    PERSON_ROLES,
     REPORTING_VERBS,
     SPEECH_VERBS,
     TROOP_NOUNS,
@@ -204,7 +202,7 @@ def _in_sentence(resolver: Resolver, tok: Token, cues: list[Cue]) -> Attribution
         head = cue.subject.root
         # "Governor:", "Ministry:", and the plural "Iraqi Officials:", "Police Sources:"
         word = fold(head.text)
-        role = bool({word, word.removesuffix("s")} & (ORG_ROLES | PERSON_ROLES | TAG_ROLES))
+        role = bool({word, word.removesuffix("s")} & SOURCE_ROLES)
         if source.type == "Source" and not closing and not role:
             return _NONE
     if cue.subject is None or cue.impersonal:
@@ -270,7 +268,6 @@ def _new_topic(sent: Span) -> bool:
         and any(c.dep_ == "aux" and c.lemma_ == "have" for c in sent.root.children)
     ):
         return True  # "The war has killed at least 400 people": the reporter's background
-    subject = first_child(sent.root, "nsubj", "nsubjpass")
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS | COUNT_WORDS:
         return False  # "A total of 83 women died …" goes on with the count
     if subject.like_num or any(c.lower_ in ("further", "additional") for c in subject.children):

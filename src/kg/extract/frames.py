@@ -36,6 +36,8 @@ _CLOSING = ("”", '"', "’", "'")  # marks that close a quotation
 # Words for who gives figures that a headline's tag may be ("– spokesman", "Officials: …")
 # besides the role words of the lexicon.
 TAG_ROLES = frozenset({"official", "source", "witness", "spokesperson", "monitor"})
+# Every role word that names who gives figures: a body's, a person's, or a tag's.
+SOURCE_ROLES = ORG_ROLES | PERSON_ROLES | TAG_ROLES
 
 
 @dataclass(frozen=True)
@@ -413,7 +415,7 @@ def _per(prep: Token) -> Token | None:
     obj = first_child(prep, "pobj")
     if obj is None or prep.dep_ != "prep" or any(c.like_num for c in obj.subtree):
         return None
-    role = obj.lemma_.lower() in ORG_ROLES | PERSON_ROLES | TAG_ROLES
+    role = obj.lemma_.lower() in SOURCE_ROLES
     return obj if role or obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "PERSON") else None
 
 
@@ -432,11 +434,9 @@ def _count_owner(noun: Token, verbs: frozenset[str]) -> Token | None:
     (a possessive on a reporting noun, "the ministry's statement said", is `author`'s)."""
     if noun.dep_ != "nsubj" or not of_counts(noun) or noun.pos_ != "NOUN":
         return None
-    verb = noun.head
-    if verb.lemma_.lower() in verbs | EVIDENCE_VERBS:
+    if noun.head.lemma_.lower() in verbs | EVIDENCE_VERBS:
         return None
-    owner = first_child(noun, "poss")
-    return owner if owner is not None and owner.pos_ in ("NOUN", "PROPN") else None
+    return _owner(noun)
 
 
 def _declared_by(noun: Token) -> Token | None:
@@ -446,6 +446,11 @@ def _declared_by(noun: Token) -> Token | None:
         return None
     if not any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
         return None
+    return _owner(noun)
+
+
+def _owner(noun: Token) -> Token | None:
+    """The noun or name in the possessive before a noun ("the ministry's", not "its")."""
     owner = first_child(noun, "poss")
     return owner if owner is not None and owner.pos_ in ("NOUN", "PROPN") else None
 
@@ -462,7 +467,7 @@ def _keeps_counts(noun: Token) -> bool:
         noun = noun.head.head
     if noun.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
         return True
-    return noun.lemma_.lower() in ORG_ROLES | PERSON_ROLES | TAG_ROLES
+    return noun.lemma_.lower() in SOURCE_ROLES
 
 
 def _learned_from(verb: Token) -> Token | None:
@@ -523,7 +528,7 @@ def _inverted_subject(verb: Token) -> Span | None:
     """'…, reported Dolgaria Watch.': a closing cue with its subject after the verb, which
     the parser reads as an object; only a name, ending the sentence."""
     doc, sent = verb.doc, verb.sent
-    if verb.i == sent.start or doc[verb.i - 1].text not in (",", "”", '"', "’", "'"):
+    if verb.i == sent.start or doc[verb.i - 1].text not in (",", *_CLOSING):
         return None
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i), None)
     role = obj is not None and obj.lemma_.lower() in PERSON_ROLES | ORG_ROLES  # "…, said the mayor"
@@ -612,8 +617,9 @@ def _comma_tag(sent: Span, words: list[Token]) -> Cue | None:
     tail = sent.doc[comma.i + 1 : words[-1].i + 1]
     if not 1 <= len(tail) <= 3 or not all(t.is_lower for t in tail):
         return None
-    roles = PERSON_ROLES | ORG_ROLES | TAG_ROLES
-    return Cue(comma, comma.text, tail, tag=True) if tail.root.lemma_.lower() in roles else None
+    return (
+        Cue(comma, comma.text, tail, tag=True) if tail.root.lemma_.lower() in SOURCE_ROLES else None
+    )
 
 
 def _dash_source(sent: Span) -> Cue | None:
@@ -637,7 +643,7 @@ def _dash_source(sent: Span) -> Cue | None:
         return None
     if not tail[0].text[:1].isupper():
         # "… – spokesman", "… — police": a role in lower case names who gave it.
-        if tail.root.lemma_.lower() in PERSON_ROLES | ORG_ROLES | TAG_ROLES:
+        if tail.root.lemma_.lower() in SOURCE_ROLES:
             return Cue(dash, dash.text, tail, tag=True)
         # "…: monitor tally", "…, officials": lower case only for who makes figures.
         maker = author(tail.root)
