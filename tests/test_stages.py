@@ -354,9 +354,15 @@ def test_a_statement_of_no_counts_goes_on_only_where_the_next_sentence_says_so(p
         "Witnesses told reporters that a drone circled the school before it struck.\n\n"
         "The strike killed 4 pupils.\n\n"
         "The governor said the roads to the valley were closed. In the capital, 8 people died "
-        "in a fire at a depot.\n"
+        "in a fire at a depot.\n\n"
+        "A police officer said herders drove off bandits who came for their goats. The clash "
+        "left 6 bandits dead.\n\n"
+        "The colonel said rebels fired on a patrol near the bridge. The fighting ended at dawn "
+        "with 7 rebels wounded.\n"
     )
     found = _figures(article)
+    # the clash, the fighting just reported: what followed from it
+    assert (found[6].source_text, found[7].source_text) == ("A police officer", "The colonel")
     assert (found[5].source_text, found[5].basis, found[5].cue) == (
         "The army", "continuation", None,
     )  # fmt: skip
@@ -388,6 +394,19 @@ def test_quoting_paragraphs_go_on_past_names_inside_the_quotation(parse) -> None
     assert [q.speaker.label if q.speaker else None for q in quotes] == ["Ilse Varga"] * 2
 
 
+def test_he_means_the_speaker_not_someone_named_in_what_is_reported(parse) -> None:
+    article = parse(
+        "Colonel Ivan Dorn said a patrol came under fire near the river.\n\n"
+        "The band hides in the hills around Brenov, where President Mirko Stanek grew up, he "
+        "said.\n\n"
+        '"We will find them," he said.\n\n'
+        "Peter Novak, a guard, saw two men fall at the well, according to village head Tomas "
+        "Kral.\n\n"
+        '"They were shot at the well," he said.\n'
+    )
+    assert [q.speaker.label for q in _quotes(article)] == ["Ivan Dorn", "Tomas Kral"]
+
+
 def test_a_counted_role_and_a_town_named_like_a_person_are_no_one_he_means(parse) -> None:
     article = parse(
         "Major General Ivan Sorokin said two marines died in an ambush at dawn.\n\n"
@@ -410,6 +429,18 @@ def test_a_statement_goes_on_into_its_paragraph_until_another_incident(parse) ->
     found = _figures(article)
     assert (found[5].source_text, found[5].basis) == ("The rescue service", "continuation")
     assert found[3].source is None
+
+
+def test_what_a_war_or_a_group_has_done_is_background_not_the_statement(parse) -> None:
+    article = parse(
+        "The health office said 12 patients were moved to the coast. The uprising, which has "
+        "killed 4,000 people since spring, shows no sign of ending.\n\n"
+        "The mayor said 9 shops were looted. The front, which has about 800 fighters, denied "
+        "any part in it.\n"
+    )
+    found = _figures(article)
+    assert found[12].source_text == "The health office"
+    assert found[4000].source is None and found[800].source is None
 
 
 def test_a_singular_they_chains_through_the_sentences_that_repeat_it(parse) -> None:

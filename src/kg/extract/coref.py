@@ -248,11 +248,15 @@ class Resolver:
         return not known or known.endswith("?") or known == _PRONOUN_GENDER.get(pronoun.lower())
 
     def last_person(self, pos: int, pronoun: str = "") -> Person | None:
-        """The person a pronoun at `pos` refers to: the latest one its gender allows."""
+        """The person a pronoun at `pos` refers to: the latest one its gender allows, one named
+        in what someone else is reported to say only when there is no other."""
         i = bisect.bisect_left(self._people_at, pos)
         people = self.mentions.people
         # Latest sentence first; within a sentence its subject before its objects.
-        order = sorted(range(i), key=lambda j: (-people[j].sentence, not people[j].subject, -j))
+        order = sorted(
+            range(i),
+            key=lambda j: (people[j].passing, -people[j].sentence, not people[j].subject, -j),
+        )
         candidates = [people[j] for j in order]
         gender = self.mentions.gender
         wanted = _PRONOUN_GENDER.get(pronoun.lower())

@@ -114,6 +114,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     not who.found
                     and not cues
                     and not _new_topic(sent)
+                    and not _aside(cand.token)
                     and (
                         not statement.narrow
                         or _goes_on(sent)
@@ -273,6 +274,21 @@ def _new_topic(sent: Span) -> bool:
     if subject.like_num or any(c.lower_ in ("further", "additional") for c in subject.children):
         return False  # "a further nine were hurt", "an additional 12": more of the same count
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+
+
+def _aside(tok: Token) -> bool:
+    """A figure in a relative clause that tells what a war or a group has done or has ("The
+    conflict, which has killed 6,000, …", "the militia, which has some 900 fighters, …") is
+    the reporter's background, not the statistics of the statement before it."""
+    for above in tok.ancestors:
+        if above.dep_ != "relcl":
+            continue
+        verbs = [above, *(c for c in above.children if c.dep_ == "conj")]
+        return above.head.lemma_.lower() in _WARS or any(
+            v.lemma_ == "have" or any(c.dep_ == "aux" and c.lemma_ == "have" for c in v.children)
+            for v in verbs
+        )
+    return False
 
 
 def _back_then(sent: Span) -> bool:

@@ -24,13 +24,14 @@ from kg.entities import (
     unnamed_source,
 )
 from kg.extract.article import Article
-from kg.extract.frames import noun_phrase
+from kg.extract.frames import first_child, noun_phrase
 from kg.lexicon import (
     FEMALE_WORDS,
     MALE_A_NAMES,
     MALE_WORDS,
     PERSON_ROLES,
     PERSON_TITLES,
+    REPORTING_VERBS,
     SETTLEMENT_WORDS,
     TITLES,
 )
@@ -51,6 +52,7 @@ class Person:
     entity: Entity
     sentence: int  # the start of its sentence
     subject: bool  # the subject of its clause
+    passing: bool = False  # named in what someone else is reported to say
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def find_mentions(article: Article) -> Mentions:
     mentions: list[Mention] = []
     spans: dict[tuple[int, int], Entity] = {}
     subjects: set[int] = set()
+    passing: set[int] = set()
     roles: dict[str, list[tuple[int, Entity]]] = {}
     gender: dict[str, str] = {}
 
@@ -137,6 +140,8 @@ def find_mentions(article: Article) -> Mentions:
             entity = add(entity, start, end, ent.text, ent.sent)
             if is_subject(ent.root):
                 subjects.add(start)
+            if _in_what_is_reported(ent.root):
+                passing.add(start)
             if entity.type == "Person":
                 for role in _roles_before(ent):
                     roles.setdefault(role, []).append((start, entity))
@@ -150,7 +155,13 @@ def find_mentions(article: Article) -> Mentions:
                 add(entity, start, end, article.doc.text[start:end], tok.sent)
     people = sorted(
         [
-            Person(m.start, entities[m.entity], m.sentence.start, m.start in subjects)
+            Person(
+                m.start,
+                entities[m.entity],
+                m.sentence.start,
+                subject=m.start in subjects,
+                passing=m.start in passing,
+            )
             for m in mentions
             if entities[m.entity].type == "Person" and not article.in_quote(m.start)
         ]
@@ -315,9 +326,26 @@ def _role_subjects(article: Article) -> list[Person]:
 
 
 def is_subject(tok: Token) -> bool:
+    """The subject of its clause, or the one a sentence is "according to": either is who the
+    sentence is about, whom a later "he" or "she" most likely means."""
     while tok.dep_ in ("compound", "appos", "flat") and tok.head is not tok:
         tok = tok.head
+    if tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
+        return True
     return tok.dep_ in ("nsubj", "nsubjpass")
+
+
+def _in_what_is_reported(tok: Token) -> bool:
+    """'The colonel said the band hides near Velka, where Ivan Dorn was born': a name
+    inside the clause someone is reported to say is named in passing, not a speaker."""
+    for above in tok.ancestors:
+        if (
+            above.dep_ == "ccomp"
+            and above.head.lemma_.lower() in REPORTING_VERBS
+            and first_child(above.head, "nsubj") is not None
+        ):
+            return True
+    return False
 
 
 def _roles_before(ent: Span) -> list[str]:
