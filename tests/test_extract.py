@@ -523,11 +523,13 @@ def test_title_case_headlines_name_no_one_and_places_are_not_tolls(read) -> None
         "The surgeon, who did not want to be named, said 18 wounded people had arrived.\n"
         '"We are operating in the corridors," he said.\n'
         "Russian forces shelled 23 towns and villages overnight, killing two civilians, the governor said.\n"
+        "Besides, four guards were hurt in raids at three other places.\n"
     )
     f = {x.value: x for x in ex.figures}
     assert f[18].source.label == "surgeon"
     assert quote_starting(ex, "We are operating").speaker.label == "surgeon"
     assert 23 not in f and f[2].category == "killed"
+    assert 3 not in f and f[4].category == "injured"
     assert not [e for e in ex.entities.values() if e.label.startswith("Shelling")]
 
 
@@ -768,6 +770,14 @@ def test_believed_to_number_counts_its_subject_and_believes_nothing(read) -> Non
     f = figures(ex)
     assert (f[60].category, f[60].qualifier) == ("troops", "approx")
     assert (f[4].category, f[4].source_text) == ("killed", "The governor")
+
+
+def test_a_participle_claiming_to_have_killed_is_said_by_its_subject(read) -> None:
+    ex = read(
+        "The rebel front owned the raid in a message to its followers, claiming to have "
+        "killed eleven guards."
+    )
+    assert figures(ex)[11].source_text == "The rebel front"
 
 
 def test_people_remaining_displaced_and_recruits_trained(read) -> None:

@@ -860,14 +860,24 @@ def test_a_name_after_an_area_called_is_a_place_not_who_speaks(parse) -> None:
 
 def test_a_headline_s_role_after_a_comma_a_declaration_of_and_declaring_war(parse) -> None:
     article = parse(
-        "173 rebel fighters killed by the army in the hill country, officials\n\n"
+        "164 rebel fighters killed by the army in the hill country, officials\n\n"
         "Varnia declared war after raiders crossed the river, killing about 300 villagers.\n\n"
         "The shelling followed the alliance's announcement of killing 60 rebels.\n"
     )
     found = _figures(article)
-    assert (found[173].source_text, found[173].basis) == ("officials", "headline")
+    assert (found[164].source_text, found[164].basis) == ("officials", "headline")
     assert found[60].source_text == "the alliance"
     assert found[300].source is None
+
+
+def test_a_hyphen_inside_a_name_is_no_dash_before_a_headline_tag(parse) -> None:
+    for headline, tag in [
+        ("Nine Al-Dawla gunmen shot dead near the ford at dawn, police", "police"),
+        ("Six die as shells hit a bakery in Upper Varna: medics", "medics"),
+    ]:
+        found = _figures(parse(headline + "\n\nThe army said the road was closed.\n"))
+        (figure,) = found.values()
+        assert (figure.source_text, figure.basis) == (tag, "headline")
 
 
 def test_a_further_count_goes_on_with_the_statement_before_it(parse) -> None:

@@ -35,7 +35,9 @@ _DASHES = ("—", "–", "-")
 _CLOSING = ("”", '"', "’", "'")  # marks that close a quotation
 # Words for who gives figures that a headline's tag may be ("– spokesman", "Officials: …")
 # besides the role words of the lexicon.
-TAG_ROLES = frozenset({"official", "source", "witness", "spokesperson", "monitor"})
+TAG_ROLES = frozenset(
+    {"official", "source", "witness", "spokesperson", "monitor", "medic", "paramedic", "rescuer"}
+)
 # Every role word that names who gives figures: a body's, a person's, or a tag's.
 SOURCE_ROLES = ORG_ROLES | PERSON_ROLES | TAG_ROLES
 
@@ -266,6 +268,8 @@ def _reduced_passive(verb: Token) -> bool:
     doc = verb.doc
     if not 0 < verb.i < len(doc) - 2 or doc[verb.i + 1].lower_ != "to":
         return False
+    if verb.tag_ == "VBG":
+        return False  # "…, claiming to have killed 14": a participle of the one who claims
     if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return False
     if verb.lemma_.lower() == "claim" and first_child(verb, "nsubj") is not None:
@@ -629,13 +633,19 @@ def _dash_source(sent: Span) -> Cue | None:
     words = _headline_words(sent)
     if words is None:
         return None
-    dash = next((t for t in reversed(words[:-1]) if t.text in (*_DASHES, ":")), None)
+    # "pro-Russian", "Al-Mina": a hyphen inside a word is no dash between words.
+    dash = next(
+        (
+            t
+            for t in reversed(words[:-1])
+            if t.text in (*_DASHES, ":")
+            and t.whitespace_ != ""
+            and (t.text == ":" or sent.doc[t.i - 1].whitespace_ != "")
+        ),
+        None,
+    )
     if dash is None:
         return _comma_tag(sent, words)
-    if dash.whitespace_ == "":
-        return None
-    if dash.text != ":" and sent.doc[dash.i - 1].whitespace_ == "":
-        return None  # "pro-Russian", not a dash between words
     if dash.text == ":" and dash.i - sent.start < 4:
         return None  # "Army Command: …" opens the line: `_colon_source`
     tail = sent.doc[dash.i + 1 : words[-1].i + 1]
