@@ -63,6 +63,11 @@ CASES = [
     # Suicide bombers are people; remains are the dead; attackers by whom it was done are a
     # force (not those by whom it was merely helped); factions and one named are no counts.
     ("Police said two suicide bombers struck the bus station.", {2: "troops"}),
+    ("Guards shot dead three of the bombers at the gate.", {3: "killed"}),
+    (
+        "Varnia sent 7 strategic bombers and 5 Tu-22 bombers aloft.",
+        {7: "equipment", 5: "equipment"},
+    ),
     ("The troops found three remains in a shallow grave.", {3: "killed"}),
     ("The patrol was attacked by some 40 armed men.", {40: "troops"}),
     ("The raid was helped by two guards who opened the gate.", {}),

@@ -382,6 +382,23 @@ def test_a_trailing_source_told_someone_or_named_between_commas(parse) -> None:
     assert found[300].source.label == "Ivan Petrenko"
 
 
+def test_adding_that_after_what_someone_said_is_theirs(parse) -> None:
+    article = parse(
+        "The fire chief said crews were searching the ruins of the depot, adding that at least "
+        "nine workers had been rescued.\n"
+    )
+    assert _figures(article)[9].source_text == "The fire chief"
+
+
+def test_a_name_in_commas_closing_on_where_it_was_said(parse) -> None:
+    article = parse(
+        "At least 58 people were hurt, including 11 children, the chair of the district "
+        "council, Marta Kowal, said in a message on the council's messaging channel.\n"
+    )
+    found = _figures(article)
+    assert found[58].source.label == found[11].source.label == "Marta Kowal"
+
+
 def test_quoting_paragraphs_go_on_past_names_inside_the_quotation(parse) -> None:
     article = parse(
         "The director of the aid group, Ilse Varga, said she was horrified by the raid. She "

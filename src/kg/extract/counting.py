@@ -415,9 +415,9 @@ def categorise(
         noun_words = {noun.lower_, noun.lemma_.lower()} | {
             c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
         }
-    suicide = noun is not None and noun.lemma_.lower() == "bomber" and "suicide" in noun_words
+    suicide = noun is not None and noun.lemma_.lower() == "bomber" and not _planes(noun)
     if suicide:
-        noun_words = {"attackers"}  # "three suicide bombers": people, not planes
+        noun_words = {"attackers"}  # "three suicide bombers", "five of the bombers": people
     people_ok = (
         noun is None
         # "two more locations": "more" is people only as the head ("20 more are missing")
@@ -613,6 +613,19 @@ def _befell(noun: Token) -> bool:
 def _group_size(tok: Token) -> bool:
     """'numbering about 20', 'believed to number 60': the size of the group, not what befell it."""
     return tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() == "number"
+
+
+def _planes(bombers: Token) -> bool:
+    """'strategic bombers', 'long-range bombers', 'Tu-95 bombers': aircraft; 'bombers' with no
+    such word are the people who set off bombs ("guards shot two of the bombers")."""
+    return any(
+        t.lower_ in _AIRCRAFT_WORDS or any(c.isdigit() for c in t.text)
+        for t in bombers.subtree
+        if t.i < bombers.i
+    )
+
+
+_AIRCRAFT_WORDS = frozenset("strategic range heavy stealth jet jets nuclear supersonic".split())
 
 
 def _hardware(noun: Token, noun_words: set[str]) -> bool:

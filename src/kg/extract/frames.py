@@ -151,12 +151,14 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         head = verb.head
         if (
-            verb.dep_ == "conj"
+            verb.dep_ in ("conj", "advcl")
             and head.dep_ == "ccomp"
             and head.lemma_.lower() not in REPORTING_VERBS
             and head.head.lemma_.lower() in REPORTING_VERBS
         ):
-            head = head.head  # "X said 20 died, but noted …": X noted it, not the 20
+            # "X said 20 died, but noted …", "X said crews were digging, adding that …": X
+            # noted and added it, not the 20 or the crews
+            head = head.head
         return subject_of(head, depth + 1)
     if (
         verb.dep_ == "acl"
@@ -341,7 +343,10 @@ def find_cues(
         elif _verbal(tok) and _says(tok, verbs) and not _claims_lives(tok):
             subject, passive = subject_of(tok)
             passive = passive or _reduced_passive(tok)
-            subject = _trailing_subject(tok, subject) or subject
+            if (trailing := _trailing_subject(tok, subject)) is not None:
+                # "… were injured, the governor, Ivan Petrenko, said in a post": the parser
+                # joined the verb to the passive before it; the words after the comma say it
+                subject, passive = trailing, False
             if (subject is None and not passive) or _after_quotation(tok):
                 # '"…", confirmed a police officer': the subject after the verb
                 subject = _inverted_subject(tok) or subject
@@ -560,10 +565,13 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
     """'…, residents and local officials said Friday.': a cue closing the sentence after a comma
     whose subject the parser hung elsewhere; the words between the comma and the verb."""
     after = [t for t in verb.doc[verb.i + 1 : verb.sent.end] if not t.is_punct]
-    if len(after) > 3 or any(t.pos_ in ("VERB", "AUX", "NUM") for t in after):
+    if not _only_where_and_when(verb) and (
+        len(after) > 3 or any(t.pos_ in ("VERB", "AUX", "NUM") for t in after)
+    ):
         return None
     phrase = _after_comma(verb.sent, verb)
-    if phrase is None and parsed is None:
+    own = any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+    if phrase is None and (parsed is None or not own):  # none, or one of a verb before it
         phrase = _name_in_commas(verb) or _before_aside(verb)
     if phrase is None:
         return None
@@ -574,6 +582,15 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
     if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in phrase):
         return None
     return phrase
+
+
+def _only_where_and_when(verb: Token) -> bool:
+    """'…, Ivan Petrenko said on Monday in a message to reporters.': all a closing verb has after it
+    is where, when or how it was said."""
+    return all(c.dep_ in _CIRCUMSTANCE for c in verb.rights)
+
+
+_CIRCUMSTANCE = frozenset({"prep", "npadvmod", "advmod", "punct", "agent"})
 
 
 def _name_in_commas(verb: Token) -> Span | None:
