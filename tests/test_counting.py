@@ -78,6 +78,7 @@ CASES = [
     ("Some 26 battalions were deployed.", {26: "troops"}),
     # Animals and ambushes are not counted.
     ("The herder said 16 donkeys and 40 goats were killed in two ambushes.", {}),
+    ("The raid, which opened with three suicide bombings, killed 8 guards.", {8: "killed"}),
     (
         "Monitors verified 12 cases of sexual violence and 30 cases of torture.",
         {12: "other", 30: "other"},

@@ -424,6 +424,17 @@ def test_he_means_the_speaker_not_someone_named_in_what_is_reported(parse) -> No
     assert [q.speaker.label for q in _quotes(article)] == ["Ivan Dorn", "Tomas Kral"]
 
 
+def test_he_may_mean_one_of_the_witnesses_just_heard(parse) -> None:
+    article = parse(
+        "Two witnesses told reporters that gunmen stopped a bus near the ford.\n\n"
+        "One of those witnesses added that the bus carried traders to market.\n\n"
+        'He said: "The first truck hit a mine and the rest were fired on."\n'
+    )
+    (quote,) = _quotes(article)
+    assert quote.speaker is not None and quote.speaker_text == "He"
+    assert quote.speaker.label == "One of those witnesses"
+
+
 def test_a_counted_role_and_a_town_named_like_a_person_are_no_one_he_means(parse) -> None:
     article = parse(
         "Major General Ivan Sorokin said two marines died in an ambush at dawn.\n\n"
@@ -446,6 +457,16 @@ def test_a_statement_goes_on_into_its_paragraph_until_another_incident(parse) ->
     found = _figures(article)
     assert (found[5].source_text, found[5].basis) == ("The rescue service", "continuation")
     assert found[3].source is None
+
+
+def test_hearsay_after_a_statement_is_no_one_s(parse) -> None:
+    article = parse(
+        "The police said 5 guards were killed at the depot. Two drivers were reportedly hurt "
+        "as well.\n"
+    )
+    found = _figures(article)
+    assert found[5].source_text == "The police"
+    assert found[2].source is None
 
 
 def test_what_a_war_or_a_group_has_done_is_background_not_the_statement(parse) -> None:

@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from functools import cached_property
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from kg.entities import (
     Entity,
@@ -308,6 +308,18 @@ def _reporters(article: Article) -> list[Reporter]:
                 found.append(Reporter(block.start + tok.idx, block.start + subject.idx, phrase,
                                       False, False))  # fmt: skip
                 continue
+            if subject is not None and (one := _one_of(subject)) is not None:
+                # "One of those witnesses added …. He said: …": one person, whom "he" may mean
+                found.append(
+                    Reporter(
+                        block.start + tok.idx,
+                        block.start + subject.idx,
+                        sdoc[subject.i : one.right_edge.i + 1],
+                        True,
+                        False,
+                    )
+                )
+                continue  # fmt: skip
             if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
                 continue
             subject = author(subject)
@@ -320,6 +332,15 @@ def _reporters(article: Article) -> list[Reporter]:
                          person, named)
             )  # fmt: skip
     return found
+
+
+def _one_of(subject: Token) -> Token | None:
+    """The people of "One of the sources", "one of the witnesses"; None for any other subject."""
+    of = first_child(subject, "prep") if subject.lower_ == "one" else None
+    people = first_child(of, "pobj") if of is not None and of.lower_ == "of" else None
+    if people is None or people.lemma_.lower() not in PEOPLE_NOUNS | PERSON_ROLES | {"source"}:
+        return None
+    return people
 
 
 def _speaking_for(entry: GazetteerEntry, text: str) -> Entity | None:

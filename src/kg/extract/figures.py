@@ -66,6 +66,9 @@ _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
 _OTHER_ONE = frozenset("separate another different unrelated".split())
 # Words for a whole conflict, whose toll so far is background ("The fighting has killed …").
+# "Two guards were reportedly hurt": hearsay with no one named, which no statement before it
+# vouches for (CONVENTIONS 14).
+_HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
 _WARS = frozenset("war fighting conflict violence hostilities insurgency offensive".split())
 # Words for a stretch of time that "last" makes past: "Last year, …", "Last month, …".
 _PERIODS = frozenset("week weekend month year summer winter spring autumn fall decade".split())
@@ -115,6 +118,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     and not cues
                     and not _new_topic(sent)
                     and not _aside(cand.token)
+                    and not any(t.lower_ in _HEARSAY for t in sent)
                     and (
                         not statement.narrow
                         or _goes_on(sent)
