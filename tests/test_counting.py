@@ -64,6 +64,9 @@ CASES = [
     # force (not those by whom it was merely helped); factions and one named are no counts.
     ("Police said two suicide bombers struck the bus station.", {2: "troops"}),
     ("Guards shot dead three of the bombers at the gate.", {3: "killed"}),
+    # People listed before a count whose own words say what befell them share it.
+    ("Four farmers, two boys among dead after raid on hamlet", {4: "killed", 2: "killed"}),
+    ("The victims included nine soldiers and two militiamen.", {9: "killed", 2: "killed"}),
     (
         "Varnia sent 7 strategic bombers and 5 Tu-22 bombers aloft.",
         {7: "equipment", 5: "equipment"},

@@ -382,6 +382,28 @@ def test_a_trailing_source_told_someone_or_named_between_commas(parse) -> None:
     assert found[300].source.label == "Ivan Petrenko"
 
 
+def test_a_second_with_clause_s_speaker_is_the_noun_before_its_verb(parse) -> None:
+    article = parse(
+        "Drones struck a fuel depot outside Varna on Sunday, with the militia claiming one "
+        "dead guard and state radio saying three workers were killed.\n"
+    )
+    found = _figures(article)
+    assert (found[1].source_text, found[3].source_text) == ("the militia", "state radio")
+
+
+def test_who_saw_the_dead_gives_the_count_but_not_who_saw_a_report(parse) -> None:
+    article = parse(
+        "The valley saw 300 deaths over the winter.\n\n"
+        "A radio reporter saw 14 bodies laid out in the school yard.\n\n"
+        "Six guards died at the gate, according to an army report seen on Monday by a wire "
+        "service.\n"
+    )
+    found = _figures(article)
+    assert (found[14].source_text, found[14].cue) == ("A radio reporter", "saw")
+    assert found[300].source is None
+    assert found[6].source_text == "army"
+
+
 def test_adding_that_after_what_someone_said_is_theirs(parse) -> None:
     article = parse(
         "The fire chief said crews were searching the ruins of the depot, adding that at least "

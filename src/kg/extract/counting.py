@@ -505,6 +505,8 @@ def categorise(
             return cat, noun, cand
     if got_away and not acted:
         return None, noun, None
+    if fighters and not acted and _victims_include(tok):
+        return previous or "killed", noun, None  # "Among the dead were 7 militiamen"
     if fighters or (acted and people_ok and noun is not None):
         return "troops", noun, None  # also "attacked by some 40 gunmen": a force
     if _toll_rises(tok):
@@ -785,6 +787,7 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
     text = sent.text
     numbers = [n for n in find_numbers(text) if not is_excluded(text, n)]
     out: list[FigureCandidate] = []
+    undecided: list[tuple[NumberSpan, Token, Token]] = []
     starts = [n.start for n in numbers]
     for index, n in enumerate(numbers):
         span = sent.char_span(n.start, n.end, alignment_mode="expand")
@@ -805,6 +808,8 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
         )
         category, noun, decider = categorise(tok, n, window, previous, inherits)
         if category is None:
+            if noun is not None and noun.lemma_.lower() in PEOPLE_NOUNS:
+                undecided.append((n, tok, noun))
             continue
         previous = category
         hedged = sent.char_span(n.hedge_start, n.end, alignment_mode="expand") or span
@@ -812,8 +817,25 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
         if not measure:  # "puts the figure at 500": what the figure before it counted
             measure = out[-1].measure if out and out[-1].category == category else category
         out.append(FigureCandidate(n, category, measure, tok))
+    if undecided and out:
+        out = _listed_with(out, undecided)
     _share_hedges(out)
     return out
+
+
+def _listed_with(
+    found: list[FigureCandidate], undecided: list[tuple[NumberSpan, Token, Token]]
+) -> list[FigureCandidate]:
+    """'Three women, two children among dead': people listed with a count whose category its
+    own words gave ("among dead" on the last item) share it."""
+    by_noun = {c.token.head.i: c for c in found if c.token.dep_ == "nummod"}
+    added = []
+    for n, tok, noun in undecided:
+        items = [c for c in noun.children if c.dep_ in ("conj", "appos")]
+        other = next((by_noun[i.i] for i in items if i.i in by_noun), None)
+        if other is not None and tok.dep_ == "nummod" and tok.head.i == noun.i:
+            added.append(FigureCandidate(n, other.category, f"{noun.text} {other.category}", tok))
+    return sorted([*found, *added], key=lambda c: c.number.start)
 
 
 def _share_hedges(found: list[FigureCandidate]) -> None:

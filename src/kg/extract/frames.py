@@ -21,6 +21,7 @@ from kg.lexicon import (
     NOUN_CUES,
     ORG_ROLES,
     OUTLET_WORDS,
+    PEOPLE_NOUNS,
     PERSON_ROLES,
     REPORTING_VERBS,
     SECTION_WORDS,
@@ -92,18 +93,20 @@ def author(head: Token) -> Token:
     """'a study by EU experts', 'figures from the ministry': who made the document is the source."""
     if not _is_info(head) or head.pos_ == "PROPN":
         return head  # "The Dolgino Post reported": a name, not a post
-    # "figures from the ministry", and "images reviewed by the monitors"
-    preps = [*head.children, *(g for c in head.children if c.dep_ == "acl" for g in c.children)]
-    for prep in preps:
-        if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from"):
-            objs = [c for c in prep.children if c.dep_ == "pobj"]
-            if objs:
-                return objs[0]
     # "ministry figures", "UN data", "a monitor tally", "the ministry's figures": a maker
     # written before the noun.
     makers = ORG_ROLES | PERSON_ROLES
     before = [c for c in head.children if c.dep_ in ("compound", "poss") and c.i < head.i]
-    return next((c for c in before if c.pos_ == "PROPN" or c.lemma_.lower() in makers), head)
+    maker = next((c for c in before if c.pos_ == "PROPN" or c.lemma_.lower() in makers), None)
+    # "figures from the ministry", and "images reviewed by the monitors"; but "a police report
+    # seen by a news agency" is the police's: the one who saw it did not make it.
+    preps = [*head.children, *(g for c in head.children if c.dep_ == "acl" for g in c.children)]
+    for prep in preps:
+        if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from"):
+            objs = [c for c in prep.children if c.dep_ == "pobj"]
+            if objs and (maker is None or prep.head is head):
+                return objs[0]
+    return maker if maker is not None else head
 
 
 def _issued(noun: Token) -> bool:
@@ -148,6 +151,16 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         return contrasted, False
     if (according := _according_before(verb)) is not None:
         return according, False  # "…, according to a statement, noting that …"
+    before = verb.doc[verb.i - 1] if verb.i else verb
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ in ("pcomp", "advcl", "ccomp", "xcomp")
+        and before.dep_ == "conj"
+        and before.pos_ in ("NOUN", "PROPN")
+    ):
+        # "…, with the militia naming one dead and state media saying two died": the parser
+        # joined the second subject to the first clause's object; it is the noun right before
+        return verb.doc[before.left_edge.i : before.i + 1], False
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         head = verb.head
         if (
@@ -321,6 +334,8 @@ def find_cues(
             cues.append(Cue(tok, "quoted as saying", noun_phrase(source)))
         elif tok.dep_ == "pcomp" and _quoted_as_saying(tok.head.head) is not None:
             continue  # the "saying" of "quoted X as saying": the cue above names X
+        elif (seer := _eyewitness(tok)) is not None:
+            cues.append(Cue(tok, tok.text, noun_phrase(seer)))  # "a reporter saw 12 bodies"
         elif (owner := _declared_by(tok)) is not None:
             # "the alliance's announcement of killing 60 rebels": the alliance announces it
             cues.append(Cue(tok, tok.text, noun_phrase(owner)))
@@ -446,6 +461,25 @@ def _count_owner(noun: Token, verbs: frozenset[str]) -> Token | None:
     if noun.head.lemma_.lower() in verbs | EVIDENCE_VERBS:
         return None
     return _owner(noun)
+
+
+def _eyewitness(verb: Token) -> Token | None:
+    """'A reporter saw 12 bodies at the morgue', 'Residents counted 30 dead': someone who saw
+    what is counted gives the figure; not 'the region saw 300 deaths'."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _SEEING:
+        return None
+    seen, seer = first_child(verb, "dobj"), first_child(verb, "nsubj")
+    if seen is None and (what := first_child(verb, "ccomp", "xcomp")) is not None:
+        seen = first_child(what, "nsubj", "nsubjpass")  # "saw 14 bodies laid out"
+    if seen is None or seer is None or not any(c.dep_ == "nummod" for c in seen.children):
+        return None
+    if seer.ent_type_ == "PERSON" or seer.lower_ in ("he", "she", "they"):
+        return seer
+    return seer if seer.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES | _REPORTERS else None
+
+
+_SEEING = frozenset({"see", "count", "witness"})
+_REPORTERS = frozenset({"correspondent", "reporter", "photographer", "journalist", "cameraman"})
 
 
 def _declared_by(noun: Token) -> Token | None:
