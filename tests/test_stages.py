@@ -457,6 +457,16 @@ def test_he_may_mean_one_of_the_witnesses_just_heard(parse) -> None:
     assert quote.speaker.label == "One of those witnesses"
 
 
+def test_a_state_is_no_one_he_means_and_maj_is_a_title(parse) -> None:
+    article = parse(
+        "Maj Dren Vasko, who speaks for the rebels, said the army fired on their villages.\n\n"
+        "Artillery hit hamlets across northern Kolo State overnight.\n\n"
+        '"Families ran into the forest," he said.\n'
+    )
+    (quote,) = _quotes(article)
+    assert quote.speaker is not None and quote.speaker.label == "Dren Vasko"
+
+
 def test_a_counted_role_and_a_town_named_like_a_person_are_no_one_he_means(parse) -> None:
     article = parse(
         "Major General Ivan Sorokin said two marines died in an ambush at dawn.\n\n"
@@ -474,9 +484,12 @@ def test_a_statement_goes_on_into_its_paragraph_until_another_incident(parse) ->
         "The rescue service said its depot in the north was shelled overnight. Five volunteers "
         "were slightly wounded.\n\n"
         "The militia said its fighters had ambushed a convoy. In a separate incident, 3 "
-        "farmers were shot dead near the river.\n"
+        "farmers were shot dead near the river.\n\n"
+        "Police said 4 traders were killed on the highway. 7 herders died in a similar raid "
+        "last spring.\n"
     )
     found = _figures(article)
+    assert (found[4].source_text, found[7].source) == ("Police", None)
     assert (found[5].source_text, found[5].basis) == ("The rescue service", "continuation")
     assert found[3].source is None
 

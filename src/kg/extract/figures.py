@@ -64,7 +64,7 @@ class Attribution:
 _NONE = Attribution()
 _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
-_OTHER_ONE = frozenset("separate another different unrelated".split())
+_OTHER_ONE = frozenset("separate another different unrelated similar".split())
 # Words for a whole conflict, whose toll so far is background ("The fighting has killed …").
 # "Two guards were reportedly hurt": hearsay with no one named, which no statement before it
 # vouches for (CONVENTIONS 14).
@@ -262,8 +262,11 @@ def _new_topic(sent: Span) -> bool:
     camp …"), starts a topic of its own: it does not go on with the statistics before it."""
     if sent[0].lower_ in _NEW_TOPIC:
         return True  # "Separately, …", "Elsewhere, …", "Meanwhile, …"
-    if sent[0].lower_ == "in" and any(t.lower_ in _OTHER_ONE for t in sent[1:3]):
-        return True  # "In a separate incident, …", "In another attack, …"
+    if any(
+        t.lower_ in _OTHER_ONE and t.head.dep_ == "pobj" and t.head.head.lower_ == "in"
+        for t in sent
+    ):
+        return True  # "In a separate incident, …", "… were killed in another attack"
     if _back_then(sent):
         return True  # "Last year, gunmen raided a market in the district, killing 12."
     subject = first_child(sent.root, "nsubj", "nsubjpass")

@@ -202,6 +202,8 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
         kind = "Person"  # "Varnik said" after "Ilko Varnik": the tagger took it for a body
     if kind == "Person" and len(text.split()) <= 2 and is_well_known_place(text):
         kind = "Place"  # the small model tags some cities as people ("Kyiv")
+    if kind == "Person" and fold(text.split()[-1]) in SETTLEMENT_WORDS | {"state"}:
+        kind = "Place"  # "Varna State", "Dolgo District": no one's name ends so
     if kind in ("Person", "Organisation") and _placed(ent, after_in=kind == "Person"):
         kind = "Place"  # "the village of Varnovo", "in Dolgino": a place the tagger called a name
     if kind == "Person":
