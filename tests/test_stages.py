@@ -412,6 +412,12 @@ def test_adding_that_after_what_someone_said_is_theirs(parse) -> None:
     assert _figures(article)[9].source_text == "The fire chief"
 
 
+def test_a_release_that_closes_its_own_sentence_is_not_heard_before_itself(parse) -> None:
+    # Resolved through the last body heard from, it found itself, for ever (RecursionError).
+    article = parse("Some 30 guards died at the depot on Monday, said a relief agency release.\n")
+    assert _figures(article)[30].source_text == "a relief agency release"
+
+
 def test_a_name_in_commas_closing_on_where_it_was_said(parse) -> None:
     article = parse(
         "At least 58 people were hurt, including 11 children, the chair of the district "

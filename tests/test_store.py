@@ -108,6 +108,21 @@ def test_a_paragraph_too_long_to_parse_is_refused_and_the_batch_goes_on(tmp_path
     assert [d["id"] for d in store.documents()] == ["after.txt", "before.txt"]
 
 
+def test_a_document_the_stages_fail_on_is_refused_alone(tmp_path: Path) -> None:
+    """A fault of the stages on one text (a pipeline without a parser here: no sentences to
+    read) used to stop the whole build; now each such document is refused in one line naming
+    it, and the build ends with what it could store."""
+    docs = [parse_txt(f"{n}.txt", "The army says 40 soldiers were captured.") for n in "ab"]
+    store = KGStore(tmp_path / "s")
+    report = build_documents(docs, store, "blank:en")
+    assert report.documents == 0
+    assert [str(e).split(": not built: extraction failed (")[0] for e in report.errors] == [
+        "document a.txt",
+        "document b.txt",
+    ]
+    assert list(store.documents()) == []
+
+
 def test_documents_extracted_before_an_interruption_are_kept(tmp_path: Path) -> None:
     def stop(_ex) -> None:
         raise KeyboardInterrupt  # the user stops a long build while it reports progress

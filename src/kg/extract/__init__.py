@@ -16,6 +16,7 @@ noun → category), `numbers`, `marks` (quotation marks), `certainty`.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
@@ -33,6 +34,8 @@ from kg.extract.quotes import find_quotations
 from kg.model import Extraction
 
 __all__ = ["extract", "extract_parsed", "too_long"]
+
+logger = logging.getLogger(__name__)
 
 
 def extract_parsed(
@@ -91,8 +94,9 @@ def extract(
 
     Only block texts cross to spaCy's worker processes (n_process > 1); the documents wait here,
     in order, since `nlp.pipe` answers in the order it was fed. A document that cannot be parsed
-    (`too_long`) is left out and given to `on_refused` with the reason, and the stream goes on;
-    with no `on_refused` it raises ValueError."""
+    (`too_long`), or whose stages fail on it, is left out and given to `on_refused` with the
+    reason, and the stream goes on (its stored graph, if any, is kept as it was); with no
+    `on_refused` it raises."""
     waiting: deque[tuple[Document, list[Block]]] = deque()
 
     def texts() -> Iterator[str]:
@@ -117,5 +121,13 @@ def extract(
             parsed.append((doc_blocks[len(parsed)], sdoc))
         if len(parsed) == len(doc_blocks):
             waiting.popleft()
-            yield extract_parsed(doc, parsed, nlp)
+            try:
+                extraction = extract_parsed(doc, parsed, nlp)
+            except Exception as error:  # a fault of the stages on one text: the others go on
+                if on_refused is None:
+                    raise
+                logger.debug("extraction of %s failed", doc.id, exc_info=True)
+                on_refused(doc, f"not built: extraction failed ({type(error).__name__}: {error})")
+            else:
+                yield extraction
             parsed = []

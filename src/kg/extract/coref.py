@@ -282,7 +282,10 @@ class Resolver:
         found = [
             r
             for r in self.reporters
+            # both before it: "…, said a council statement" is not a statement heard before
+            # itself (which would resolve it through itself for ever)
             if r.verb < pos
+            and r.at < pos
             and r.person == person
             and (named is None or r.named == named)
             and not (singular and r.phrase.root.tag_ in _PLURAL_TAGS)
