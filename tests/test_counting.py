@@ -67,6 +67,8 @@ CASES = [
     # People listed before a count whose own words say what befell them share it.
     ("Four farmers, two boys among dead after raid on hamlet", {4: "killed", 2: "killed"}),
     ("The victims included nine soldiers and two militiamen.", {9: "killed", 2: "killed"}),
+    ("Two of the missing herders were found dead by the river.", {2: "killed"}),
+    ("The uprising has claimed more than 900 victims.", {900: "killed"}),
     (
         "Varnia sent 7 strategic bombers and 5 Tu-22 bombers aloft.",
         {7: "equipment", 5: "equipment"},

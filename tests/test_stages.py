@@ -404,6 +404,15 @@ def test_who_saw_the_dead_gives_the_count_but_not_who_saw_a_report(parse) -> Non
     assert found[6].source_text == "army"
 
 
+def test_saying_after_a_statement_or_a_claimed_raid_is_the_issuer_s(parse) -> None:
+    article = parse(
+        "The navy issued a statement saying 12 sailors had drowned.\n\n"
+        "The front took credit for the ambush saying that its men shot dead 8 guards.\n"
+    )
+    found = _figures(article)
+    assert (found[12].source_text, found[8].source_text) == ("The navy", "The front")
+
+
 def test_adding_that_after_what_someone_said_is_theirs(parse) -> None:
     article = parse(
         "The fire chief said crews were searching the ruins of the depot, adding that at least "

@@ -439,6 +439,13 @@ def categorise(
         return "equipment", noun, None  # also in a list after people: "…, including one tank"
     if _died_of_them(tok, noun):
         return "killed", noun, _head_verb(tok)  # "Two of the wounded later died"
+    if (
+        noun is not None
+        and noun.dep_ == "dobj"
+        and noun.lemma_.lower() in ("victim", "life")
+        and noun.head.lemma_.lower() == "claim"
+    ):
+        return "killed", noun, noun.head  # "The war has claimed 6,000 victims"
     if inherits and previous:
         return previous, noun, None
     if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
@@ -553,16 +560,22 @@ def _a_certain(tok: Token, noun: Token | None) -> bool:
 
 
 def _died_of_them(tok: Token, noun: Token | None) -> bool:
-    """'Two of the wounded later died', 'three of the hostages were killed': a part of those
-    counted before, of whom the number's own verb says they died."""
+    """'Two of the wounded later died', 'three of the hostages were killed', 'two of the
+    missing were found dead': a part of those counted before, of whom the number's own verb
+    says they died."""
     if noun is None or tok.dep_ not in ("nsubj", "nsubjpass") or noun.head.head.i != tok.i:
         return False
+    described = [noun, *(c for c in noun.children if c.dep_ == "amod")]
     if noun.head.lower_ != "of" or (
-        _outcome(noun, True) is None and noun.lower_ not in _BACK_WORDS
+        all(_outcome(w, True) is None for w in described) and noun.lower_ not in _BACK_WORDS
     ):
-        return False  # "of the wounded", "of them"
+        return False  # "of the wounded", "of them", "of the missing guards"
     verb = _head_verb(tok)
-    return verb is not None and _outcome(verb, True) == "killed"
+    if verb is None:
+        return False
+    # "… were later found dead": what they were found is what became of them
+    found = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp")]
+    return any(_outcome(v, True) == "killed" for v in [verb, *found])
 
 
 def _by(noun: Token, word: Token) -> bool:

@@ -161,6 +161,19 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         # "…, with the militia naming one dead and state media saying two died": the parser
         # joined the second subject to the first clause's object; it is the noun right before
         return verb.doc[before.left_edge.i : before.i + 1], False
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and depth < 2:
+        # "The army issued a statement saying …", "X claimed the attack saying …": who issued
+        # or claimed it; "a man saying …", "figures from the UN saying …": the man, the UN.
+        noun = verb.head
+        if noun.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES or noun.pos_ == "PROPN":
+            return noun_phrase(noun), False
+        if (maker := author(noun)) is not noun:
+            return noun_phrase(maker), False
+        above = noun
+        while above.dep_ in ("dobj", "pobj", "prep") and above.head is not above:
+            above = above.head
+        if above.pos_ in ("VERB", "AUX") and above is not noun:
+            return subject_of(above, depth + 1)
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         head = verb.head
         if (
@@ -240,7 +253,7 @@ def _cue_text(tok: Token) -> str:
 
 
 _CLAIMED_DEEDS = frozenset(
-    "life lives toll responsibility credit attack attacks strike bombing killing killings "
+    "life lives victim victims toll responsibility credit attack attacks strike bombing killing killings "
     "assault ambush raid".split()
 )
 
