@@ -64,10 +64,13 @@ CASES = [
     # force (not those by whom it was merely helped); factions and one named are no counts.
     ("Police said two suicide bombers struck the bus station.", {2: "troops"}),
     ("Guards shot dead three of the bombers at the gate.", {3: "killed"}),
+    ("Police said 2 suicide bombers struck the depot.", {2: "troops"}),
     # People listed before a count whose own words say what befell them share it.
     ("Four farmers, two boys among dead after raid on hamlet", {4: "killed", 2: "killed"}),
     ("The victims included nine soldiers and two militiamen.", {9: "killed", 2: "killed"}),
     ("Two of the missing herders were found dead by the river.", {2: "killed"}),
+    ("Two of the wounded guards vowed to kill the raiders.", {2: "injured"}),
+    ("Rebel units now hold roughly 60% of the area.", {60: "territory"}),
     ("The uprising has claimed more than 900 victims.", {900: "killed"}),
     (
         "Varnia sent 7 strategic bombers and 5 Tu-22 bombers aloft.",

@@ -531,6 +531,17 @@ def test_what_a_war_or_a_group_has_done_is_background_not_the_statement(parse) -
     assert found[4000].source is None and found[800].source is None
 
 
+def test_what_the_attack_just_reported_has_done_goes_on_with_the_statement(parse) -> None:
+    article = parse(
+        "Police said 5 guards were killed at the depot. The attack, which has left 3 others "
+        "wounded, began at dawn.\n\n"
+        "Council figures from the district office show 40 homes lost power and 9 people died.\n"
+    )
+    found = _figures(article)
+    assert found[3].source_text == "Police"
+    assert found[9].source_text == "the district office"
+
+
 def test_a_singular_they_chains_through_the_sentences_that_repeat_it(parse) -> None:
     article = parse(
         "Another local, who gave only a first name, said 11 bodies had been found in the woods.\n\n"

@@ -39,6 +39,7 @@ CONSEQUENCE_OPENERS = tuple(
     line.strip() for line in _DATA["consequence_openers"].splitlines() if line.strip()
 )
 ATTACK_NOUNS = _words("attack_nouns")
+HEARSAY_ADVERBS = _words("hearsay_adverbs")
 PEOPLE_NOUNS = _words("people_nouns")
 TROOP_NOUNS = _words("troop_nouns")
 EQUIPMENT_NOUNS = _words("equipment_nouns")

@@ -126,7 +126,7 @@ def extract(
             except Exception as error:  # a fault of the stages on one text: the others go on
                 if on_refused is None:
                     raise
-                logger.debug("extraction of %s failed", doc.id, exc_info=True)
+                logger.warning("extraction of %s failed", doc.id, exc_info=True)
                 on_refused(doc, f"not built: extraction failed ({type(error).__name__}: {error})")
             else:
                 yield extraction

@@ -311,18 +311,12 @@ def _reporters(article: Article) -> list[Reporter]:
                 found.append(Reporter(block.start + tok.idx, block.start + subject.idx, phrase,
                                       False, False))  # fmt: skip
                 continue
-            if subject is not None and (one := _one_of(subject)) is not None:
+            if subject is not None and (people := _one_of(subject)) is not None:
                 # "One of those witnesses added …. He said: …": one person, whom "he" may mean
-                found.append(
-                    Reporter(
-                        block.start + tok.idx,
-                        block.start + subject.idx,
-                        sdoc[subject.i : one.right_edge.i + 1],
-                        True,
-                        False,
-                    )
-                )
-                continue  # fmt: skip
+                phrase = sdoc[subject.i : people.right_edge.i + 1]
+                at = block.start + subject.idx
+                found.append(Reporter(block.start + tok.idx, at, phrase, person=True, named=False))
+                continue
             if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
                 continue
             subject = author(subject)

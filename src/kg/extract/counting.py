@@ -234,9 +234,12 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         verb = token.head
         unknown = any(c.lower_ in ("unknown", "unclear") for c in verb.children)
         return "other" if unknown and people_ok else None
-    if lemma == "life" or token.lower_ == "lives":
-        # "claiming the lives of 20 people", "the attack cost 12 lives"
+    if lemma in ("life", "victim") or token.lower_ == "lives":
+        # "claiming the lives of 20 people", "the attack cost 12 lives", "has claimed 900
+        # victims" (victims of anything else are left to the words around them)
         taken = token.head.lemma_.lower() in ("claim", "take", "cost", "lose", "end")
+        if lemma == "victim" and not taken:
+            return None
         return "killed" if taken else None  # lives are people's, whatever the noun before
     if lemma in ("burn", "bury") and any(c.lower_ == "alive" for c in token.children):
         return "killed" if people_ok else None  # "burned alive"
@@ -415,8 +418,8 @@ def categorise(
         noun_words = {noun.lower_, noun.lemma_.lower()} | {
             c.lower_ for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
         }
-    suicide = noun is not None and noun.lemma_.lower() == "bomber" and not _planes(noun)
-    if suicide:
+    bombers = noun is not None and noun.lemma_.lower() == "bomber" and not _planes(noun)
+    if bombers:
         noun_words = {"attackers"}  # "three suicide bombers", "five of the bombers": people
     people_ok = (
         noun is None
@@ -433,19 +436,12 @@ def categorise(
         and noun.head.head.lemma_.lower() in _REMAINS
     ):
         return "killed", noun, noun.head.head  # "the bodies of nine missing sailors"
-    if noun is not None and not suicide and _hardware(noun, noun_words):
+    if noun is not None and not bombers and _hardware(noun, noun_words):
         if noun.lemma_.lower() in _CARRIERS and not _military(noun) and not _befell(noun):
             return None, noun, None  # "they drove back to base in three vehicles"
         return "equipment", noun, None  # also in a list after people: "…, including one tank"
     if _died_of_them(tok, noun):
         return "killed", noun, _head_verb(tok)  # "Two of the wounded later died"
-    if (
-        noun is not None
-        and noun.dep_ == "dobj"
-        and noun.lemma_.lower() in ("victim", "life")
-        and noun.head.lemma_.lower() == "claim"
-    ):
-        return "killed", noun, noun.head  # "The war has claimed 6,000 victims"
     if inherits and previous:
         return previous, noun, None
     if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
@@ -512,16 +508,14 @@ def categorise(
             return cat, noun, cand
     if got_away and not acted:
         return None, noun, None
-    if fighters and not acted and _victims_include(tok):
-        return previous or "killed", noun, None  # "Among the dead were 7 militiamen"
+    if not acted and _victims_include(tok):
+        return previous or "killed", noun, None  # "The dead included three nurses."
     if fighters or (acted and people_ok and noun is not None):
         return "troops", noun, None  # also "attacked by some 40 gunmen": a force
     if _toll_rises(tok):
         return "killed", noun, None  # "… toll in the town … rises to 21", however parsed
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
-    if _victims_include(tok):
-        return previous or "killed", noun, None  # "The dead included three nurses."
     if previous and _part_of_count(tok):
         return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
@@ -573,8 +567,11 @@ def _died_of_them(tok: Token, noun: Token | None) -> bool:
     verb = _head_verb(tok)
     if verb is None:
         return False
-    # "… were later found dead": what they were found is what became of them
-    found = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "xcomp")]
+    # "… were later found dead", "… was dead": what they were found or were is what became of
+    # them (not "vowed to kill")
+    found = []
+    if verb.lemma_ in ("find", "be"):
+        found = [c for c in verb.children if c.dep_ in ("oprd", "acomp")]
     return any(_outcome(v, True) == "killed" for v in [verb, *found])
 
 
@@ -634,7 +631,7 @@ def _planes(bombers: Token) -> bool:
     """'strategic bombers', 'long-range bombers', 'Tu-95 bombers': aircraft; 'bombers' with no
     such word are the people who set off bombs ("guards shot two of the bombers")."""
     return any(
-        t.lower_ in _AIRCRAFT_WORDS or any(c.isdigit() for c in t.text)
+        t.lower_ in _AIRCRAFT_WORDS or (t.dep_ != "nummod" and any(c.isdigit() for c in t.text))
         for t in bombers.subtree
         if t.i < bombers.i
     )
@@ -847,7 +844,8 @@ def _listed_with(
         items = [c for c in noun.children if c.dep_ in ("conj", "appos")]
         other = next((by_noun[i.i] for i in items if i.i in by_noun), None)
         if other is not None and tok.dep_ == "nummod" and tok.head.i == noun.i:
-            added.append(FigureCandidate(n, other.category, f"{noun.text} {other.category}", tok))
+            measure = f"{_measure(noun, None, {tok.i}) or noun.text} {other.category}"
+            added.append(FigureCandidate(n, other.category, measure, tok))
     return sorted([*found, *added], key=lambda c: c.number.start)
 
 

@@ -35,6 +35,7 @@ from kg.lexicon import (
     ATTACK_NOUNS,
     CONSEQUENCE_OPENERS,
     COUNT_WORDS,
+    HEARSAY_ADVERBS,
     INFO_NOUNS,
     PEOPLE_NOUNS,
     REPORTING_VERBS,
@@ -66,10 +67,11 @@ _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
 _OTHER_ONE = frozenset("separate another different unrelated similar".split())
 # Words for a whole conflict, whose toll so far is background ("The fighting has killed …").
-# "Two guards were reportedly hurt": hearsay with no one named, which no statement before it
-# vouches for (CONVENTIONS 14).
-_HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
-_WARS = frozenset("war fighting conflict violence hostilities insurgency offensive".split())
+_WARS = frozenset(
+    "war fighting conflict violence hostilities insurgency offensive uprising rebellion".split()
+)
+# Nouns for an armed group, whose size or record a relative clause may give as background.
+_GROUPS = frozenset("group militia front movement faction rebels army force forces".split())
 # Words for a stretch of time that "last" makes past: "Last year, …", "Last month, …".
 _PERIODS = frozenset("week weekend month year summer winter spring autumn fall decade".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
@@ -118,7 +120,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     and not cues
                     and not _new_topic(sent)
                     and not _aside(cand.token)
-                    and not any(t.lower_ in _HEARSAY for t in sent)
+                    and not any(t.lower_ in HEARSAY_ADVERBS for t in sent)
                     and (
                         not statement.narrow
                         or _goes_on(sent)
@@ -290,11 +292,16 @@ def _aside(tok: Token) -> bool:
     for above in tok.ancestors:
         if above.dep_ != "relcl":
             continue
+        head = above.head
+        if head.lemma_.lower() in _WARS:
+            return True
         verbs = [above, *(c for c in above.children if c.dep_ == "conj")]
-        return above.head.lemma_.lower() in _WARS or any(
+        has = any(
             v.lemma_ == "have" or any(c.dep_ == "aux" and c.lemma_ == "have" for c in v.children)
             for v in verbs
         )
+        # not "The attack, which has left 3 wounded, …": what the attack did is the news
+        return has and (head.pos_ == "PROPN" or head.lemma_.lower() in _GROUPS)
     return False
 
 

@@ -22,6 +22,7 @@ from kg.lexicon import (
     ORG_ROLES,
     OUTLET_WORDS,
     PEOPLE_NOUNS,
+    PERSON_PRONOUNS,
     PERSON_ROLES,
     REPORTING_VERBS,
     SECTION_WORDS,
@@ -104,7 +105,7 @@ def author(head: Token) -> Token:
     for prep in preps:
         if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from"):
             objs = [c for c in prep.children if c.dep_ == "pobj"]
-            if objs and (maker is None or prep.head is head):
+            if objs and (maker is None or prep.head.i == head.i):
                 return objs[0]
     return maker if maker is not None else head
 
@@ -170,9 +171,9 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         if (maker := author(noun)) is not noun:
             return noun_phrase(maker), False
         above = noun
-        while above.dep_ in ("dobj", "pobj", "prep") and above.head is not above:
+        while above.dep_ in ("dobj", "pobj", "prep") and above.head.i != above.i:
             above = above.head
-        if above.pos_ in ("VERB", "AUX") and above is not noun:
+        if above.pos_ in ("VERB", "AUX") and above.i != noun.i:
             return subject_of(above, depth + 1)
     if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
         head = verb.head
@@ -253,8 +254,8 @@ def _cue_text(tok: Token) -> str:
 
 
 _CLAIMED_DEEDS = frozenset(
-    "life lives victim victims toll responsibility credit attack attacks strike bombing killing killings "
-    "assault ambush raid".split()
+    "life lives victim victims toll responsibility credit attack attacks strike bombing "
+    "killing killings assault ambush raid".split()
 )
 
 
@@ -486,13 +487,12 @@ def _eyewitness(verb: Token) -> Token | None:
         seen = first_child(what, "nsubj", "nsubjpass")  # "saw 14 bodies laid out"
     if seen is None or seer is None or not any(c.dep_ == "nummod" for c in seen.children):
         return None
-    if seer.ent_type_ == "PERSON" or seer.lower_ in ("he", "she", "they"):
+    if seer.ent_type_ == "PERSON" or seer.lower_ in PERSON_PRONOUNS | {"they"}:
         return seer
-    return seer if seer.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES | _REPORTERS else None
+    return seer if seer.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES else None
 
 
 _SEEING = frozenset({"see", "count", "witness"})
-_REPORTERS = frozenset({"correspondent", "reporter", "photographer", "journalist", "cameraman"})
 
 
 def _declared_by(noun: Token) -> Token | None:
@@ -612,8 +612,10 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
     """'…, residents and local officials said Friday.': a cue closing the sentence after a comma
     whose subject the parser hung elsewhere; the words between the comma and the verb."""
     after = [t for t in verb.doc[verb.i + 1 : verb.sent.end] if not t.is_punct]
+    if any(t.pos_ == "NUM" and t.ent_type_ not in ("DATE", "TIME") for t in after):
+        return None  # "…, said on Monday after 12 bodies were found": not a closing cue
     if not _only_where_and_when(verb) and (
-        len(after) > 3 or any(t.pos_ in ("VERB", "AUX", "NUM") for t in after)
+        len(after) > 3 or any(t.pos_ in ("VERB", "AUX") for t in after)
     ):
         return None
     phrase = _after_comma(verb.sent, verb)
@@ -632,8 +634,8 @@ def _trailing_subject(verb: Token, parsed: Span | None) -> Span | None:
 
 
 def _only_where_and_when(verb: Token) -> bool:
-    """'…, Ivan Petrenko said on Monday in a message to reporters.': all a closing verb has after it
-    is where, when or how it was said."""
+    """'…, Ivan Petrenko said on Monday in a message to reporters.': all a closing verb has
+    after it is where, when or how it was said."""
     return all(c.dep_ in _CIRCUMSTANCE for c in verb.rights)
 
 

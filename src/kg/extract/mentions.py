@@ -339,7 +339,8 @@ def is_subject(tok: Token) -> bool:
 
 def _in_what_is_reported(tok: Token) -> bool:
     """'The colonel said the band hides near Velka, where Ivan Dorn was born': a name
-    inside the clause someone is reported to say is named in passing, not a speaker."""
+    inside the clause someone is reported to say is most likely named in passing, not the
+    speaker a later "he" means (`Resolver.last_person` ranks it last, not out)."""
     for above in tok.ancestors:
         if (
             above.dep_ == "ccomp"
