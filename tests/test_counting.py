@@ -67,6 +67,11 @@ CASES = [
     ("Police said 2 suicide bombers struck the depot.", {2: "troops"}),
     # People listed before a count whose own words say what befell them share it.
     ("Four farmers, two boys among dead after raid on hamlet", {4: "killed", 2: "killed"}),
+    (
+        "Some 300 people, including 41 boys, were killed and 900 wounded, including 122 boys "
+        "and 77 girls.",
+        {300: "killed", 41: "killed", 900: "injured", 122: "injured", 77: "injured"},
+    ),
     ("The victims included nine soldiers and two militiamen.", {9: "killed", 2: "killed"}),
     ("Two of the missing herders were found dead by the river.", {2: "killed"}),
     ("Two of the wounded guards vowed to kill the raiders.", {2: "injured"}),

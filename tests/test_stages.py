@@ -413,6 +413,16 @@ def test_saying_after_a_statement_or_a_claimed_raid_is_the_issuer_s(parse) -> No
     assert (found[12].source_text, found[8].source_text) == ("The navy", "The front")
 
 
+def test_a_semicolon_parts_two_statements(parse) -> None:
+    article = parse(
+        "Early reports suggested two guards died and 5 were hurt; however, the clinic said it "
+        "had treated 9 people.\n"
+    )
+    found = _figures(article)
+    assert (found[2].source_text, found[5].source_text) == ("Early reports", "Early reports")
+    assert found[9].source_text == "the clinic"
+
+
 def test_adding_that_after_what_someone_said_is_theirs(parse) -> None:
     article = parse(
         "The fire chief said crews were searching the ruins of the depot, adding that at least "
@@ -470,6 +480,14 @@ def test_he_may_mean_one_of_the_witnesses_just_heard(parse) -> None:
     (quote,) = _quotes(article)
     assert quote.speaker is not None and quote.speaker_text == "He"
     assert quote.speaker.label == "One of those witnesses"
+
+
+def test_a_pastor_named_is_whom_he_means(parse) -> None:
+    article = parse(
+        "Pastor Tomas Udoh told reporters that gunmen stormed the chapel during prayers. He "
+        "said 6 worshippers were killed.\n"
+    )
+    assert _figures(article)[6].source.label == "Tomas Udoh"
 
 
 def test_a_state_is_no_one_he_means_and_maj_is_a_title(parse) -> None:

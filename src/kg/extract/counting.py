@@ -836,12 +836,14 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
 def _listed_with(
     found: list[FigureCandidate], undecided: list[tuple[NumberSpan, Token, Token]]
 ) -> list[FigureCandidate]:
-    """'Three women, two children among dead': people listed with a count whose category its
-    own words gave ("among dead" on the last item) share it."""
+    """'Three women, two children among dead', '… 122 boys and 77 girls wounded':
+    people listed with a count whose category its own words gave share it."""
     by_noun = {c.token.head.i: c for c in found if c.token.dep_ == "nummod"}
     added = []
     for n, tok, noun in undecided:
         items = [c for c in noun.children if c.dep_ in ("conj", "appos")]
+        if noun.dep_ in ("conj", "appos"):
+            items.append(noun.head)  # the item before it
         other = next((by_noun[i.i] for i in items if i.i in by_noun), None)
         if other is not None and tok.dep_ == "nummod" and tok.head.i == noun.i:
             measure = f"{_measure(noun, None, {tok.i}) or noun.text} {other.category}"

@@ -802,7 +802,10 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     # and above a pronoun that stands for it: "A neighbour said he had counted 35 bodies".
     named = [c for c in governing if c.subject is not None]
     if named:
-        inner, above = named[0], named[1:]
+        inner = named[0]
+        # "Reports indicated one died; however, the hospital said …": a semicolon parts two
+        # statements the parser may hang one on the other
+        above = [c for c in named[1:] if not _semicolon_between(inner.token, c.token)]
         outer = [c for c in above if c.subject.root.pos_ != "PRON"]
         if inner.subject.root.pos_ == "PRON" and outer:
             return outer[0]
@@ -823,6 +826,10 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
     # A headline's closing "— MoD", "…, officials" or opening "Army Command:" covers the line.
     return next((c for c in usable if c.token.text in (*_DASHES, ":") or c.tag), None)
+
+
+def _semicolon_between(a: Token, b: Token) -> bool:
+    return any(t.text == ";" for t in a.doc[min(a.i, b.i) : max(a.i, b.i)])
 
 
 def by_preposition(cue: Cue) -> bool:
