@@ -68,6 +68,10 @@ CASES = [
     # People listed before a count whose own words say what befell them share it.
     ("Four farmers, two boys among dead after raid on hamlet", {4: "killed", 2: "killed"}),
     (
+        "Troops freed the camp and rescued 40 hostages comprising 25 women and 15 children.",
+        {40: "other", 25: "other", 15: "other"},
+    ),
+    (
         "Some 300 people, including 41 boys, were killed and 900 wounded, including 122 boys "
         "and 77 girls.",
         {300: "killed", 41: "killed", 900: "injured", 122: "injured", 77: "injured"},

@@ -413,6 +413,11 @@ def test_saying_after_a_statement_or_a_claimed_raid_is_the_issuer_s(parse) -> No
     assert (found[12].source_text, found[8].source_text) == ("The navy", "The front")
 
 
+def test_who_accuses_another_of_killing_gives_the_count(parse) -> None:
+    article = parse("The front accused the border police of shooting dead 7 herders.\n")
+    assert _figures(article)[7].source_text == "The front"
+
+
 def test_a_semicolon_parts_two_statements(parse) -> None:
     article = parse(
         "Early reports suggested two guards died and 5 were hurt; however, the clinic said it "

@@ -77,7 +77,7 @@ _POPULATION_BEFORE = re.compile(
 )
 _PART_OF_PREVIOUS = re.compile(
     # "including 20 children", and the next of a list: "including 12 women and three children"
-    r"\b(?:including|among them|among whom|of whom|of which|of them|of those|of these|"
+    r"\b(?:including|comprising|among them|among whom|of whom|of which|of them|of those|of these|"
     r"among the (?:victims|dead|casualties)\s+(?:were|are|was|is))[,:]?\s+"
     r"(?:[\w,.]+\s+[\w-]+(?:\s+[\w-]+)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)){0,5}$",
     re.I,
