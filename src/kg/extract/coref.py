@@ -105,7 +105,7 @@ class Resolver:
             # "X said it had confirmed …": the subject of the clause above; "…, it added.": the
             # body named or heard from last before it.
             verb = phrase.root.head
-            if verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head is not verb:
+            if verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head.i != verb.i:
                 outer = first_child(verb.head, "nsubj")
                 if outer is not None and outer.lower_ != "it":
                     return self.resolve(noun_phrase(outer))

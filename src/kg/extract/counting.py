@@ -178,7 +178,7 @@ def _of_object(tok: Token) -> Token | None:
 
 
 def _counted_noun(tok: Token) -> Token | None:
-    while tok.dep_ == "quantmod" and tok.head.like_num and tok.head is not tok:
+    while tok.dep_ == "quantmod" and tok.head.like_num and tok.head.i != tok.i:
         tok = tok.head  # "29 of 31 drones": 29 counts what 31 counts
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num:
         # "the missile was one of 12 fired": 12 counts what the subject names
@@ -316,7 +316,7 @@ def _head_verb(tok: Token) -> Token | None:
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
             return tok
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         tok = tok.head
     return tok if tok.pos_ in ("VERB", "AUX") else None
@@ -328,7 +328,7 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     anchor = noun or tok
     out += [c for c in anchor.children if c.dep_ in ("acl", "relcl", "amod", "appos")]
     first = anchor
-    while first.dep_ == "conj" and first.head is not first:
+    while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head  # the list's first item: "the deaths of seven herders and one guard"
     if first.dep_ == "ROOT" and first.pos_ in ("NOUN", "PROPN"):
         # "Four farmers and two medics killed in drone strike": a headline's participle
@@ -340,7 +340,7 @@ def _verb_candidates(tok: Token, noun: Token | None) -> list[Token]:
     ):
         # "the murder of 30 civilians", "the evacuation of 200", "injuries to four others"
         out.append(first.head.head)
-    if tok is not anchor and tok.dep_ == "pobj" and tok.head.lower_ == "of":
+    if tok.i != anchor.i and tok.dep_ == "pobj" and tok.head.lower_ == "of":
         out.append(tok.head.head)  # "the bodies of four of their comrades"
     verb = _head_verb(anchor)
     if verb is not None:
@@ -658,9 +658,9 @@ def _fate(noun: Token) -> str | None:
     or executed are "killed" ("the murder of 23 prisoners")."""
     held = noun.lemma_.lower() in HELD_NOUNS or noun.lower_ in HELD_NOUNS
     words = [c for c in noun.children if c.dep_ in ("amod", "acl", "relcl")]
-    while noun.dep_ == "conj" and noun.head is not noun:
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
         noun = noun.head  # "the return of 6 hostages and 210 detainees"
-    if noun.dep_ == "pobj" and noun.head.head is not noun.head:
+    if noun.dep_ == "pobj" and noun.head.head.i != noun.head.i:
         words.append(noun.head.head)  # "an exchange of 145 prisoners", "in exchange for 12 …"
     verb = _head_verb(noun)
     if verb is not None:
@@ -731,7 +731,7 @@ def _victims_include(tok: Token) -> bool:
     if verb.lemma_.lower() != "include":
         return False
     subject = first_child(verb, "nsubj")
-    while subject is None and verb.dep_ == "conj" and verb.head is not verb:
+    while subject is None and verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head  # "Bodies recovered from the village included …"
         subject = first_child(verb, "nsubj")
     return subject is not None and subject.lemma_.lower() in toll

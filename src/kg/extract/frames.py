@@ -168,14 +168,14 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         noun = verb.head
         if noun.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES or noun.pos_ == "PROPN":
             return noun_phrase(noun), False
-        if (maker := author(noun)) is not noun:
+        if (maker := author(noun)).i != noun.i:
             return noun_phrase(maker), False
         above = noun
         while above.dep_ in ("dobj", "pobj", "prep") and above.head.i != above.i:
             above = above.head
         if above.pos_ in ("VERB", "AUX") and above.i != noun.i:
             return subject_of(above, depth + 1)
-    if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
+    if depth < 2 and verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head.i != verb.i:
         head = verb.head
         if (
             verb.dep_ in ("conj", "advcl")
@@ -339,7 +339,7 @@ def find_cues(
             maker = author(data)
             # "The report found …": a statement of the body heard from lately (coref);
             # "Reports indicate …": unnamed reports (CONVENTIONS 14)
-            named = maker is not data or _issued(data) or data.lower_ in NOUN_CUES
+            named = maker.i != data.i or _issued(data) or data.lower_ in NOUN_CUES
             cues.append(Cue(tok, _cue_text(tok), noun_phrase(maker) if named else None,
                             impersonal=not named))  # fmt: skip
         elif lower == "per" and (source := _per(tok)) is not None:

@@ -330,7 +330,7 @@ def _role_subjects(article: Article) -> list[Person]:
 def is_subject(tok: Token) -> bool:
     """The subject of its clause, or the one a sentence is "according to": either is who the
     sentence is about, whom a later "he" or "she" most likely means."""
-    while tok.dep_ in ("compound", "appos", "flat") and tok.head is not tok:
+    while tok.dep_ in ("compound", "appos", "flat") and tok.head.i != tok.i:
         tok = tok.head
     if tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
         return True
