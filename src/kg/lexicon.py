@@ -41,6 +41,8 @@ CONSEQUENCE_OPENERS = tuple(
 ATTACK_NOUNS = _words("attack_nouns")
 HEARSAY_ADVERBS = _words("hearsay_adverbs")
 PEOPLE_NOUNS = _words("people_nouns")
+# A person or people, as a noun or a role: "a resident", "the governor", "witnesses".
+PERSON_WORDS = PEOPLE_NOUNS | PERSON_ROLES
 TROOP_NOUNS = _words("troop_nouns")
 EQUIPMENT_NOUNS = _words("equipment_nouns")
 # Hardware words that name hardware alone ("tanks"); the others need a modifier.

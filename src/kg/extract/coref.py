@@ -25,7 +25,7 @@ from kg.entities import (
     unnamed_source,
 )
 from kg.extract.article import Article, is_place
-from kg.extract.frames import author, first_child, noun_phrase
+from kg.extract.frames import author, first_child, noun_phrase, of_object
 from kg.extract.mentions import Mentions, Person
 from kg.lexicon import (
     ORG_ROLES,
@@ -33,6 +33,7 @@ from kg.lexicon import (
     PERSON_PRONOUNS,
     PERSON_ROLES,
     PERSON_TITLES,
+    PERSON_WORDS,
     PLURAL_PRONOUNS,
     REPORTING_VERBS,
     STATEMENT_NOUNS,
@@ -187,8 +188,7 @@ class Resolver:
         if subject.lower_ == "they" and depth < 3:
             return self._people_before(subject.doc[subject.i : subject.i + 1], depth + 1)
         if subject.lower_ == "one":  # "One of the survivors"
-            of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-            noun = first_child(of, "pobj") if of else None
+            noun = of_object(subject)
             if noun is not None and noun.pos_ == "NOUN":
                 return subject.doc[subject.i : noun.i + 1]
             return None
@@ -196,7 +196,7 @@ class Resolver:
         if subject.pos_ not in ("NOUN", "ADJ") or subject.ent_type_ != "":
             return None
         lemma = subject.lemma_.lower()
-        if not (lemma in PEOPLE_NOUNS or lemma in PERSON_ROLES or subject.lower_ in PEOPLE_NOUNS):
+        if not (lemma in PERSON_WORDS or subject.lower_ in PEOPLE_NOUNS):
             return None
         indefinite = any(
             c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in subject.children
@@ -323,7 +323,7 @@ def _reporters(article: Article) -> list[Reporter]:
             named = bool(subject.ent_type_)
             if named and subject.ent_type_ not in ("ORG", "NORP", "GPE"):
                 continue  # people named are mentions: the pronoun rules find them
-            person = not named and subject.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES
+            person = not named and subject.lemma_.lower() in PERSON_WORDS
             found.append(
                 Reporter(block.start + tok.idx, block.start + subject.idx, noun_phrase(subject),
                          person, named)
@@ -331,11 +331,13 @@ def _reporters(article: Article) -> list[Reporter]:
     return found
 
 
+_ONE_OF_WHOM = PERSON_WORDS | {"source"}  # "one of the witnesses", "one of the sources"
+
+
 def _one_of(subject: Token) -> Token | None:
     """The people of "One of the sources", "one of the witnesses"; None for any other subject."""
-    of = first_child(subject, "prep") if subject.lower_ == "one" else None
-    people = first_child(of, "pobj") if of is not None and of.lower_ == "of" else None
-    if people is None or people.lemma_.lower() not in PEOPLE_NOUNS | PERSON_ROLES | {"source"}:
+    people = of_object(subject) if subject.lower_ == "one" else None
+    if people is None or people.lemma_.lower() not in _ONE_OF_WHOM:
         return None
     return people
 

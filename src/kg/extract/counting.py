@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from kg.extract.frames import first_child
+from kg.extract.frames import first_child, of_object
 from kg.extract.numbers import NumberSpan, find_numbers
 from kg.lexicon import (
     COUNT_WORDS,
@@ -171,12 +171,6 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
     return bool(_ONE_OF_AFTER.match(after))
 
 
-def _of_object(tok: Token) -> Token | None:
-    """The object of the first "of" on `tok` ("cases of torture", "the brink of famine")."""
-    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    return first_child(of, "pobj") if of is not None else None
-
-
 def _counted_noun(tok: Token) -> Token | None:
     while tok.dep_ == "quantmod" and tok.head.like_num and tok.head.i != tok.i:
         tok = tok.head  # "29 of 31 drones": 29 counts what 31 counts
@@ -189,7 +183,7 @@ def _counted_noun(tok: Token) -> Token | None:
     if tok.dep_ in ("nummod", "quantmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
         head = tok.head
         units = head.lemma_.lower() in ("unit", "piece", "item", "type")
-        if units and (what := _of_object(head)) is not None:
+        if units and (what := of_object(head)) is not None:
             return what  # "9 units of artillery": what the units are of
         return head
     if tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() in ("number", "total"):
@@ -272,7 +266,7 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
     if lemma in ("brink", "verge", "risk", "danger"):
         # "on the verge of famine", "at risk of flooding": what threatens them; "at risk"
         # alone is other (CONVENTIONS 2)
-        what = _of_object(token)
+        what = of_object(token)
         found = _outcome(what, people_ok) if what is not None else None
         return found or ("other" if people_ok and lemma in ("risk", "danger") else None)
     if lemma == "violence" and any(c.lower_ == "sexual" for c in token.children):
@@ -468,7 +462,7 @@ def categorise(
         return cat, noun, None
     if noun is not None and noun.lemma_.lower() == "case":
         # "30 cases of torture", "12 cases of sexual violence": what befell someone 30 times
-        what = _of_object(noun)
+        what = of_object(noun)
         if what is not None and (cat := _outcome(what, True)):
             return cat, noun, what
     if _group_size(tok) and noun is not None and noun_words & TROOP_NOUNS:
@@ -838,7 +832,7 @@ def _listed_with(
 ) -> list[FigureCandidate]:
     """'Three women, two children among dead', '… 122 boys and 77 girls wounded':
     people listed with a count whose category its own words gave share it."""
-    by_noun = {c.token.head.i: c for c in found if c.token.dep_ == "nummod"}
+    by_noun = _by_counted_noun(found)
     added = []
     for n, tok, noun in undecided:
         items = [c for c in noun.children if c.dep_ in ("conj", "appos")]
@@ -851,11 +845,16 @@ def _listed_with(
     return sorted([*found, *added], key=lambda c: c.number.start)
 
 
+def _by_counted_noun(found: list[FigureCandidate]) -> dict[int, FigureCandidate]:
+    """The candidates whose number stands before their noun, by that noun's index."""
+    return {c.token.head.i: c for c in found if c.token.dep_ == "nummod"}
+
+
 def _share_hedges(found: list[FigureCandidate]) -> None:
     """One hedge over a list of nouns that share a verb covers every number of the list ("lost
     more than 900 troops, 12 tanks and 30 vehicles"), unless an item has no numeral ("a tank")
     or one has a verb or participle of its own (CONVENTIONS 5)."""
-    by_noun = {c.token.head.i: c for c in found if c.token.dep_ == "nummod"}
+    by_noun = _by_counted_noun(found)
     for cand in found:
         if cand.number.qualifier == "exact" or cand.token.dep_ != "nummod":
             continue

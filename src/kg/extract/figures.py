@@ -106,6 +106,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
             cues = [c for c in find_cues(sent) if not article.in_quote(article.at(c.token))]
             sentence = article.sentence(sent)
             as_of = sentence_date(sent, article.doc.date)
+            hearsay = any(t.lower_ in HEARSAY_ADVERBS for t in sent)
             made: list[Figure] = []
             for cand in candidates:
                 n = cand.number
@@ -120,7 +121,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     and not cues
                     and not _new_topic(sent)
                     and not _aside(cand.token)
-                    and not any(t.lower_ in HEARSAY_ADVERBS for t in sent)
+                    and not hearsay
                     and (
                         not statement.narrow
                         or _goes_on(sent)
@@ -272,11 +273,7 @@ def _new_topic(sent: Span) -> bool:
     if _back_then(sent):
         return True  # "Last year, gunmen raided a market in the district, killing 12."
     subject = first_child(sent.root, "nsubj", "nsubjpass")
-    if (
-        subject is not None
-        and subject.lemma_.lower() in _WARS
-        and any(c.dep_ == "aux" and c.lemma_ == "have" for c in sent.root.children)
-    ):
+    if subject is not None and subject.lemma_.lower() in _WARS and _perfect(sent.root):
         return True  # "The war has killed at least 400 people": the reporter's background
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS | COUNT_WORDS:
         return False  # "A total of 83 women died …" goes on with the count
@@ -296,13 +293,15 @@ def _aside(tok: Token) -> bool:
         if head.lemma_.lower() in _WARS:
             return True
         verbs = [above, *(c for c in above.children if c.dep_ == "conj")]
-        has = any(
-            v.lemma_ == "have" or any(c.dep_ == "aux" and c.lemma_ == "have" for c in v.children)
-            for v in verbs
-        )
+        has = any(v.lemma_ == "have" or _perfect(v) for v in verbs)
         # not "The attack, which has left 3 wounded, …": what the attack did is the news
         return has and (head.pos_ == "PROPN" or head.lemma_.lower() in _GROUPS)
     return False
+
+
+def _perfect(verb: Token) -> bool:
+    """'has killed', 'have displaced': a verb in the present perfect, what is so far."""
+    return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
 
 
 def _back_then(sent: Span) -> bool:

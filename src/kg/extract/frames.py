@@ -21,9 +21,9 @@ from kg.lexicon import (
     NOUN_CUES,
     ORG_ROLES,
     OUTLET_WORDS,
-    PEOPLE_NOUNS,
     PERSON_PRONOUNS,
     PERSON_ROLES,
+    PERSON_WORDS,
     REPORTING_VERBS,
     SECTION_WORDS,
     STATEMENT_NOUNS,
@@ -56,6 +56,12 @@ class Cue:
 def first_child(tok: Token, *deps: str) -> Token | None:
     """The first child of `tok` in one of the dependency relations `deps`, if any."""
     return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def of_object(tok: Token) -> Token | None:
+    """The object of the first "of" on `tok` ("cases of torture", "one of the survivors")."""
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return first_child(of, "pobj") if of is not None else None
 
 
 def noun_phrase(head: Token) -> Span:
@@ -166,7 +172,7 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
         # "The army issued a statement saying …", "X claimed the attack saying …": who issued
         # or claimed it; "a man saying …", "figures from the UN saying …": the man, the UN.
         noun = verb.head
-        if noun.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES or noun.pos_ == "PROPN":
+        if noun.lemma_.lower() in PERSON_WORDS or noun.pos_ == "PROPN":
             return noun_phrase(noun), False
         if (maker := author(noun)).i != noun.i:
             return noun_phrase(maker), False
@@ -489,7 +495,7 @@ def _eyewitness(verb: Token) -> Token | None:
         return None
     if seer.ent_type_ == "PERSON" or seer.lower_ in PERSON_PRONOUNS | {"they"}:
         return seer
-    return seer if seer.lemma_.lower() in PEOPLE_NOUNS | PERSON_ROLES else None
+    return seer if seer.lemma_.lower() in PERSON_WORDS else None
 
 
 _SEEING = frozenset({"see", "count", "witness"})
