@@ -1008,3 +1008,36 @@ def test_a_further_count_goes_on_with_the_statement_before_it(parse) -> None:
         "died, a further nine were hurt.\n"
     )
     assert _figures(article)[9].source_text == "The interior ministry"
+
+
+def test_they_after_according_to_means_the_body_not_the_outlet(parse) -> None:
+    article = parse(
+        "According to the police, a gunfight broke out at the checkpoint on Saturday night, "
+        "news agency Dolgino Press reported. They said that at least four guards were shot dead.\n"
+    )
+    figure = _figures(article)[4]
+    assert (figure.source.label, figure.source_text, figure.basis) == (
+        "police",
+        "They",
+        "coreference",
+    )
+
+
+def test_he_with_no_person_before_it_is_the_body_heard_from(parse) -> None:
+    article = parse(
+        "Seven soldiers were killed on Sunday in the north, the general staff of the Varnian "
+        "armed forces announced.\n\n"
+        '"Seven soldiers were killed and twelve others were wounded in the fighting," he said.\n'
+    )
+    figure = _figures(article)[12]
+    assert figure.source is not None and "general staff" in figure.source.label
+    assert figure.basis == "quotation"
+
+
+def test_adding_to_a_toll_is_not_saying(parse) -> None:
+    article = parse(
+        "The regional government said four officers died in the ambush.\n\n"
+        "They add to the discovery of at least 10 bodies near the highway last week.\n"
+    )
+    # the bodies are no statement of "they": at most the government's statement goes on
+    assert _figures(article)[10].basis != "coreference"

@@ -25,7 +25,15 @@ from kg.entities import (
     unnamed_source,
 )
 from kg.extract.article import Article, is_place
-from kg.extract.frames import author, first_child, noun_phrase, of_object
+from kg.extract.frames import (
+    according_to,
+    author,
+    faceless,
+    first_child,
+    noun_phrase,
+    of_object,
+    outlet,
+)
 from kg.extract.mentions import Mentions, Person
 from kg.lexicon import (
     ORG_ROLES,
@@ -58,6 +66,7 @@ class Reporter:
     phrase: Span
     person: bool
     named: bool  # a name the tagger found ("The Health Ministry said")
+    outlet: bool = False  # a news outlet ("news agency Dolgino reported")
 
 
 class Resolver:
@@ -101,7 +110,11 @@ class Resolver:
             earlier = self._last_reporter(pos, person=True, singular=True, named=False)
             if earlier is not None and (named is None or earlier.at > named.at):
                 return self.resolve(earlier.phrase)
-            return named.entity if named is not None else None
+            if named is None:
+                # Translated news calls a body "he" or "she" (French "il", "elle"): with no
+                # person before it, the pronoun means the body heard from lately.
+                return self._body_lately(pos)
+            return named.entity
         if low == "it":
             # "X said it had confirmed …": the subject of the clause above; "…, it added.": the
             # body named or heard from last before it.
@@ -110,20 +123,21 @@ class Resolver:
                 outer = first_child(verb.head, "nsubj")
                 if outer is not None and outer.lower_ != "it":
                     return self.resolve(noun_phrase(outer))
-            # "…, it said.": the body heard from last, if lately: "A statement from the
-            # council said … where the militia holds the roads. Another 9 were hurt, it said."
-            speaking = self._last_reporter(pos - 1, person=False)
-            if speaking is not None and self._lately(speaking.at, pos):
-                found = self.resolve(speaking.phrase)
-                if found is not None and found.type != "Person" and not _town(found):
-                    return found  # "it" is a body or a country, never a town
+            # "…, it said.": the body heard from last, if lately, else the body named last.
+            found = self._body_lately(pos)
+            if found is not None:
+                return found
             named = [(p, e) for p, e in mentions.bodies if p < pos]
             return named[-1][1] if named else None
         if low == "they":
             # "One of the survivors recounted …. '…,' they told reporters": the people the
             # sentence before was about.
             people = self._people_before(phrase)
-            return unnamed_source(article.doc.id, people.text) if people is not None else None
+            if people is not None:
+                return unnamed_source(article.doc.id, people.text)
+            # "…, according to the police. They said …": the body heard from lately; not
+            # the outlet that carried its words.
+            return self._body_lately(pos, plural=True)
         if low in PLURAL_PRONOUNS or low in ("i", "this", "that", "there"):
             return None
         if (
@@ -168,6 +182,17 @@ class Resolver:
             if described is not None:
                 return described
         return unnamed_source(article.doc.id, text)
+
+    def _body_lately(self, pos: int, plural: bool = False) -> Entity | None:
+        """The body heard from last before `pos`, if lately: "A statement from the council said
+        … where the militia holds the roads. Another 9 were hurt, it said." A body or a
+        country, never a town. With `plural` (for "they"), also people heard from as a body
+        ("officials", "police") but no news outlet."""
+        speaking = self._last_reporter(pos - 1, person=False, plural=plural)
+        if speaking is None or not self._lately(speaking.at, pos):
+            return None
+        found = self.resolve(speaking.phrase)
+        return found if found is not None and found.type != "Person" and not _town(found) else None
 
     def _people_before(self, phrase: Span, depth: int = 0) -> Span | None:
         """The people a "they" means: the subject of the sentence before it, when that is
@@ -274,11 +299,17 @@ class Resolver:
         return candidates[0] if candidates else None
 
     def _last_reporter(
-        self, pos: int, person: bool, singular: bool = False, named: bool | None = None
+        self,
+        pos: int,
+        person: bool,
+        singular: bool = False,
+        named: bool | None = None,
+        plural: bool = False,
     ) -> Reporter | None:
         """The last noun subject of a reporting verb before `pos`: a body or, with `person`,
         someone unnamed; with `singular`, one that "he" or "she" can stand for; with `named`,
-        only names or only descriptions."""
+        only names or only descriptions; with `plural`, a body or people "they" can stand
+        for, but no news outlet."""
         found = [
             r
             for r in self.reporters
@@ -286,7 +317,8 @@ class Resolver:
             # itself (which would resolve it through itself for ever)
             if r.verb < pos
             and r.at < pos
-            and r.person == person
+            and (r.person == person or (plural and _they(r)))
+            and not (plural and r.outlet)
             and (named is None or r.named == named)
             and not (singular and r.phrase.root.tag_ in _PLURAL_TAGS)
         ]
@@ -302,9 +334,19 @@ def _reporters(article: Article) -> list[Reporter]:
     found = []
     for block, sdoc in article.parsed:
         for tok in sdoc:
-            if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
+            if (source := according_to(tok)) is not None:
+                # "…, according to the police. They said …": the police are heard from too;
+                # "according to a survivor" is a hearsay aside, no one "he" later means.
+                if faceless(source) or _indefinite(source):
+                    continue
+                subject = source
+            elif tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
                 continue
-            subject = first_child(tok, "nsubj")
+            else:
+                # "A gunfight broke out …, news agency PTI reported": of two subjects the
+                # parser hangs on the verb, the nearer says it.
+                subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+                subject = min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
             if subject is not None and subject.lower_ == "it":
                 # "…, it said." is the body an earlier "it said" or name meant: a chain.
                 phrase = sdoc[subject.i : subject.i + 1]
@@ -324,14 +366,29 @@ def _reporters(article: Article) -> list[Reporter]:
             if named and subject.ent_type_ not in ("ORG", "NORP", "GPE"):
                 continue  # people named are mentions: the pronoun rules find them
             person = not named and subject.lemma_.lower() in PERSON_WORDS
+            phrase = noun_phrase(subject)
             found.append(
-                Reporter(block.start + tok.idx, block.start + subject.idx, noun_phrase(subject),
-                         person, named)
+                Reporter(block.start + tok.idx, block.start + subject.idx, phrase, person, named,
+                         outlet(phrase))
             )  # fmt: skip
     return found
 
 
 _ONE_OF_WHOM = PERSON_WORDS | {"source"}  # "one of the witnesses", "one of the sources"
+
+
+def _they(reporter: Reporter) -> bool:
+    """People "they" can stand for: "officials", "police"."""
+    root = reporter.phrase.root
+    return root.tag_ in _PLURAL_TAGS or fold(root.text) in ORG_ROLES
+
+
+def _indefinite(noun: Token) -> bool:
+    """One person no one named: "a survivor", "one witness"."""
+    return noun.tag_ not in _PLURAL_TAGS and any(
+        c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "another")
+        for c in noun.children
+    )
 
 
 def _one_of(subject: Token) -> Token | None:

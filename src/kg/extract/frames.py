@@ -221,6 +221,19 @@ _CONTRAST = frozenset({"but", "while", "whereas", "although", "though"})
 _NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
 
 
+def according_to(tok: Token) -> Token | None:
+    """The object of the "according to" that `tok` begins; None where `tok` begins none."""
+    doc = tok.doc
+    if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        return None
+    return first_child(doc[tok.i + 1], "pobj") or first_child(tok, "pobj")
+
+
+def faceless(obj: Token) -> bool:
+    """Whether "according to" this object names no one: "according to preliminary estimates"."""
+    return author(obj).i == obj.i and obj.lemma_.lower() in FACELESS_INFO | {"figure"}
+
+
 def _according_before(verb: Token) -> Span | None:
     """'…, according to a ministry communique, adding that …': a participle right after an
     "according to" phrase is said by its object."""
@@ -323,18 +336,13 @@ def find_cues(
             continue
         lower = tok.lower_
         if lower == "according" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to":
-            to = tok.nbor(1)
-            objs = [c for c in to.children if c.dep_ == "pobj"] or [
-                c for c in tok.children if c.dep_ == "pobj"
-            ]
-            if objs:
-                maker = author(objs[0])
-                if maker is objs[0] and maker.lemma_.lower() in FACELESS_INFO | {"figure"}:
-                    # "according to preliminary estimates": a hedge that names no one.
-                    phrase = noun_phrase(maker)
-                    cues.append(Cue(tok, f"according to {phrase.text}", None, impersonal=True))
-                else:
-                    cues.append(Cue(tok, "according to", noun_phrase(maker)))
+            obj = according_to(tok)
+            if obj is not None and faceless(obj):
+                # "according to preliminary estimates": a hedge that names no one.
+                phrase = noun_phrase(obj)
+                cues.append(Cue(tok, f"according to {phrase.text}", None, impersonal=True))
+            elif obj is not None:
+                cues.append(Cue(tok, "according to", noun_phrase(author(obj))))
         elif (
             tok.pos_ == "VERB"
             and tok.lemma_.lower() in EVIDENCE_VERBS
@@ -434,6 +442,9 @@ def _says(tok: Token, verbs: frozenset[str]) -> bool:
         return lemma in verbs and not any(
             c.dep_ in ("prep", "dobj", "xcomp", "advcl", "acomp", "advmod") for c in tok.children
         )
+    if lemma == "add" and (to := _prep_object(tok, "to")) is not None:
+        # "Their deaths add to the toll" does not say; "he added to reporters" does
+        return lemma in verbs and (to.lemma_.lower() in PERSON_WORDS or bool(to.ent_type_))
     if lemma in verbs:
         return True
     if lemma == "read":  # "…, the report read.": a document speaks
@@ -452,6 +463,12 @@ def _says(tok: Token, verbs: frozenset[str]) -> bool:
             and any(c.dep_ == "dobj" and c.lemma_.lower() in COUNT_WORDS for c in tok.children)
         )
     return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
+
+
+def _prep_object(tok: Token, word: str) -> Token | None:
+    """The object of `tok`'s preposition `word`: "add to the toll" → toll."""
+    prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == word), None)
+    return first_child(prep, "pobj") if prep is not None else None
 
 
 def _per(prep: Token) -> Token | None:
@@ -793,10 +810,10 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         and c.token.i != tok.i
         and not (c.subject is not None and _in_clause_of(tok, c.subject.root, c.token))
     ]
-    if any(c.subject is not None and not _outlet(c.subject) for c in usable):
+    if any(c.subject is not None and not outlet(c.subject) for c in usable):
         # "…, the emergency service reported, the Associated Press reported": the wire
         # reports who gives the figure
-        usable = [c for c in usable if c.subject is None or not _outlet(c.subject)]
+        usable = [c for c in usable if c.subject is None or not outlet(c.subject)]
     ancestors = list(tok.ancestors)
     governing = sorted(
         (c for c in usable if c.token in ancestors), key=lambda c: ancestors.index(c.token)
@@ -843,7 +860,7 @@ def by_preposition(cue: Cue) -> bool:
     return cue.text.startswith("according to") or cue.text == "per"
 
 
-def _outlet(subject: Span) -> bool:
+def outlet(subject: Span) -> bool:
     """A news outlet's name ("The Associated Press", "Dolgino News"), not "state media"."""
     return subject.root.pos_ == "PROPN" and any(t.lower_ in OUTLET_WORDS for t in subject)
 
