@@ -192,6 +192,17 @@ CASES = [
         "Varnia | Four farmers and two medics killed in drone strike near border",
         {4: "killed", 2: "killed"},
     ),
+    # Crimes counted are their victims; gunned down is killed, where shot down is hardware.
+    (
+        "The province recorded 212 homicides and 38 kidnappings in March.",
+        {212: "killed", 38: "captured"},
+    ),
+    ("Police blamed the gang for the abduction of nine traders.", {9: "captured"}),
+    ("Gunmen gunned down six villagers near the well.", {6: "killed"}),
+    ("Air defences shot down 12 drones overnight.", {12: "equipment"}),
+    # Fleeing as a noun, but not a flight that carries people.
+    ("The shelling set off the flight of 20,000 residents.", {20000: "displaced"}),
+    ("The last flight carried 120 passengers to the capital.", {}),
 ]
 
 
@@ -207,6 +218,7 @@ def test_what_a_number_counts(read, text: str, expected: dict[float, str]) -> No
         "Nearly all wounds, 91 per cent, came from shell fragments.",
         "The ministry said it had carried out three prisoner swaps this year.",
         "Some 400 clinics, 9% of the country's total, shut their doors last year.",
+        "The report lists 73 massacres carried out since the war began.",
     ],
 )
 def test_ratios_and_procedures_are_not_figures(read, text: str) -> None:

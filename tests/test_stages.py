@@ -1041,3 +1041,13 @@ def test_adding_to_a_toll_is_not_saying(parse) -> None:
     )
     # the bodies are no statement of "they": at most the government's statement goes on
     assert _figures(article)[10].basis != "coreference"
+
+
+def test_monitoring_and_an_agency_s_report_per_name_the_source(parse) -> None:
+    article = parse(
+        "A rights group monitored the killing of 51 children in the city since March.\n\n"
+        "In the valley, 134 people have died in the fighting, per the Red Crescent's report.\n"
+    )
+    found = _figures(article)
+    assert found[51].source_text == "A rights group"
+    assert found[134].source is not None and found[134].source.label == "Red Crescent"

@@ -116,6 +116,7 @@ _CARE = frozenset({"hospital", "clinic", "infirmary"})
 _REMAINS = frozenset({"body", "corpse", "remains"})
 # Verbs of attacking: those who did it are a force ("attacked by some 40 gunmen on motorbikes").
 _ATTACKS = frozenset({"ambush", "attack", "raid", "storm", "shoot", "strike", "target"})
+_GUN_DOWN = frozenset({"gun", "mow", "cut"})  # "… down": killed, where "shot down" is hardware
 _CARRIERS = frozenset({"vehicle", "car", "truck", "boat", "device"})
 # Vehicles count as hardware only when something befell them (CONVENTIONS 2: "vehicles
 # destroyed"); words that say so.
@@ -223,6 +224,9 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         c.lower_ == "medical" for c in token.children
     ):
         return "injured" if people_ok else None  # "sought medical assistance"
+    if lemma == "flight":
+        # "the flight of 20,000 residents": they fled; "the flight carried 120 passengers"
+        return "displaced" if people_ok and of_object(token) is not None else None
     if lemma == "fate":
         # "The fate of 12 more villagers is unclear": missing people.
         verb = token.head
@@ -246,6 +250,10 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         for c in token.children
     ):
         return "injured" if people_ok else None  # "taken to hospital", "admitted to clinics"
+    if (lemma in _GUN_DOWN and "down" in particles) or (
+        lemma == "down" and token.head.lemma_.lower() in _GUN_DOWN
+    ):
+        return "killed" if people_ok else None  # "gunned down", "mowed down"
     if lemma == "down" or (lemma in ("shoot", "bring") and "down" in particles):
         return "equipment"  # "shot down", "downed": aircraft, drones, missiles
     if lemma in ("force", "drive", "chase", "push") and any(

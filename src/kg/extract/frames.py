@@ -476,6 +476,7 @@ def _per(prep: Token) -> Token | None:
     obj = first_child(prep, "pobj")
     if obj is None or prep.dep_ != "prep" or any(c.like_num for c in obj.subtree):
         return None
+    obj = author(obj)  # "per the agency's report": the agency
     role = obj.lemma_.lower() in SOURCE_ROLES
     return obj if role or obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "PERSON") else None
 
