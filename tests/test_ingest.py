@@ -6,6 +6,7 @@ import pytest
 
 from kg.blocks import blocks
 from kg.document import Document
+from kg.furniture import furniture_ranges
 from kg.ingest import IngestError, parse_txt, read_paths
 
 from .conftest import EXAMPLES
@@ -112,3 +113,14 @@ def test_ids_are_paths_relative_to_the_folder_given(tmp_path: Path) -> None:
         "2024-03-01-kharkiv-market.txt", "health-attacks.html", "odesa-port-drones.txt",
         "river-crossing.txt", "wire-2024-04-02-corridor", "wire-2024-04-03-border",
     }  # fmt: skip
+
+
+def test_a_word_for_giving_alone_is_no_donation_appeal() -> None:
+    text = (
+        "Jets bomb village fair\n\n"
+        "Jets dropped bombs on a donation ceremony at the monastery, killing nine villagers.\n"
+        '"Nine people died," Donate Mbeki, a village elder, told reporters.\n'
+        "Please donate to our winter appeal online.\n"
+    )
+    dropped = [text[s:e] for s, e in furniture_ranges(text)]
+    assert dropped == ["Please donate to our winter appeal online."]

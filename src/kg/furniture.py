@@ -20,12 +20,16 @@ _CHROME = re.compile(
     r".*\|\s*updated:|.*\|\s*watch\b)",
     re.IGNORECASE,
 )
-# Donation appeals: the outlet asking readers for money, with addresses and postcodes.
+# Donation appeals: the outlet asking readers for money, with addresses and postcodes. A word
+# for giving alone is no appeal ("bombs fell on a donation ceremony", a name like "Donate"):
+# only where the line also turns to the reader or names the appeal.
 _DONATION = re.compile(
-    r"\b(?:donat(?:e|ed|ion|ions|ing)|cheques?|checks payable|payable to|gift aid|"
-    r"bank transfer|give swiftly|generosity|raise money)\b",
+    r"\b(?:cheques?|checks payable|payable to|gift aid|bank transfer|give swiftly|generosity|"
+    r"raise money)\b",
     re.IGNORECASE,
 )
+_GIVING = re.compile(r"\bdonat(?:e|ed|ion|ions|ing)\b", re.IGNORECASE)
+_TO_READERS = re.compile(r"\b(?:appeal|readers?|you|your|please|online)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:;\"”’')\]…]\s*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
@@ -85,7 +89,8 @@ def _salient_terms(text: str) -> set[str]:
 
 
 def is_chrome(line: str) -> bool:
-    return bool(_CHROME.match(line)) or bool(_DONATION.search(line))
+    appeal = _DONATION.search(line) or (_GIVING.search(line) and _TO_READERS.search(line))
+    return bool(_CHROME.match(line)) or bool(appeal)
 
 
 def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
