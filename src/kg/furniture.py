@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from kg.places import is_place
+
 # Lines that are navigation or player chrome whatever the page.
 _CHROME = re.compile(
     r"^\s*(?:read more\b|see more\b|more latest news|latest news|more topics|"
@@ -63,6 +65,9 @@ _DATELINE = re.compile(
     r"\([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3}\)"
     r"|[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}(?:,\s*" + _NAME + r")?)\s*[-–—]+\s+"
 )
+# "Dolgan: The army said on Monday …": a dateline with a colon, where the name before it is a
+# place (not "Police: …", whose words follow).
+_PLACE_COLON = re.compile(rf"^\s*({_NAME})\s*:\s+(?=[A-Z])")
 # A line that says whose words follow: the article's own, however short.
 _ATTRIBUTION_LABEL = re.compile(
     r"^\s*(?:(?:sources?|quote)\s*:|(?:statement|remarks|comments?|message)\s+(?:by|from)\b)"
@@ -110,6 +115,13 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             continue
         if (dateline := _DATELINE.match(line)) is not None:
             ranges.append((start, start + dateline.end()))  # a prefix: the paragraph stays
+        elif (
+            any(earlier.strip() for _, _, earlier in lines[:n])  # not the title
+            and (placed := _PLACE_COLON.match(line)) is not None
+            and _TERMINAL.search(stripped)
+            and is_place(placed.group(1))
+        ):
+            ranges.append((start, start + placed.end()))
         if _ATTRIBUTION_LABEL.match(stripped):
             in_link_list = False
             continue  # "Source: the mayor on Telegram": who the next paragraph quotes

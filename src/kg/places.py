@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.entities import fold
+from kg.entities import fold, gazetteer
 
 # An alternate spelling ("Kiev", "Odessa") is trusted only for a large place; for a small one it
 # is more often something else ("Victor" is an alternate name of Victorville, California).
@@ -78,3 +78,9 @@ def is_well_known_place(name: str) -> bool:
     return (
         found is not None and found[1] and (found[0].is_country or found[0].population >= 100_000)
     )
+
+
+def is_place(text: str) -> bool:
+    """A well-known place, or one the gazetteer holds as a place."""
+    entry = gazetteer().lookup(text)
+    return is_well_known_place(text) or (entry is not None and entry.type == "Place")

@@ -24,7 +24,7 @@ from kg.entities import fold, gazetteer
 from kg.extract.marks import QuoteSpan, find_quotes
 from kg.lexicon import PERSON_ROLES, PERSON_TITLES, TITLES
 from kg.model import Sentence
-from kg.places import is_well_known_place
+from kg.places import is_place, is_well_known_place
 
 _GAZ_LABELS = {"Person": "PERSON", "Organisation": "ORG", "ArmedForce": "ORG", "Place": "GPE"}
 _LONG_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
@@ -119,11 +119,6 @@ def _gazetteer_matcher(vocab: Vocab) -> PhraseMatcher:
         if alias[:1].isupper() and len(alias) > 2:
             matcher.add(_GAZ_LABELS[entry.type], [tokenizer(alias)])
     return matcher
-
-
-def is_place(text: str) -> bool:
-    entry = gazetteer().lookup(text)
-    return is_well_known_place(text) or (entry is not None and entry.type == "Place")
 
 
 def _place_then_name(ent: Span) -> list[Span] | None:

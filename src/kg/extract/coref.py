@@ -24,7 +24,7 @@ from kg.entities import (
     person_entity,
     unnamed_source,
 )
-from kg.extract.article import Article, is_place
+from kg.extract.article import Article
 from kg.extract.frames import (
     according_to,
     author,
@@ -47,6 +47,7 @@ from kg.lexicon import (
     STATEMENT_NOUNS,
     TITLES,
 )
+from kg.places import is_place
 
 _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 _DEFINITE = ("the", "this", "that")
