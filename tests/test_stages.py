@@ -1041,6 +1041,8 @@ def test_adding_to_a_toll_is_not_saying(parse) -> None:
     )
     # the bodies are no statement of "they": at most the government's statement goes on
     assert _figures(article)[10].basis != "coreference"
+    article = parse("The feud has led to 640 homicides, adding to 212 the year before.\n")
+    assert _figures(article)[640].source is None
 
 
 def test_monitoring_and_an_agency_s_report_per_name_the_source(parse) -> None:

@@ -444,7 +444,8 @@ def _says(tok: Token, verbs: frozenset[str]) -> bool:
         )
     if lemma == "add" and (to := _prep_object(tok, "to")) is not None:
         # "Their deaths add to the toll" does not say; "he added to reporters" does
-        return lemma in verbs and (to.lemma_.lower() in PERSON_WORDS or bool(to.ent_type_))
+        said_to = to.lemma_.lower() in PERSON_WORDS or to.ent_type_ in ("PERSON", "ORG", "NORP")
+        return lemma in verbs and said_to
     if lemma in verbs:
         return True
     if lemma == "read":  # "…, the report read.": a document speaks
