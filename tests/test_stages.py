@@ -1063,3 +1063,15 @@ def test_a_place_and_a_colon_opening_a_paragraph_is_a_dateline(parse) -> None:
     )
     found = _figures(article)
     assert [found[v].source_text for v in (10, 6)] == ["Varnian National Army"] * 2
+
+
+def test_a_name_the_article_writes_as_a_place_is_no_one_a_pronoun_means(parse) -> None:
+    for text in (
+        "Thirty people were killed overnight, after houses in the Tamir refugee camp were hit.\n"
+        '"Bodies were lined up on the ground," he said.\n',
+        "Fighting returns to Dolgaria's Tamir\n\n"
+        '"We heard loud firing at midnight," she told reporters.\n\n'
+        "Thousands have fled the fighting in Tamir since August.\n",
+    ):
+        (quote,) = _quotes(parse(text))
+        assert quote.speaker is None

@@ -131,9 +131,18 @@ def find_mentions(article: Article) -> Mentions:
         mentions.append(Mention(entity.key, start, end, text, article.sentence(sent)))
         return entity
 
-    for block, sdoc in article.parsed:
-        for ent in article.ents(sdoc):
-            entity = None if doubtful(ent) else entity_for_name(ent, index)
+    named = [
+        [
+            (ent, None if doubtful(ent) else entity_for_name(ent, index))
+            for ent in article.ents(sdoc)
+        ]
+        for _, sdoc in article.parsed
+    ]
+    places = {fold(e.label) for ents in named for _, e in ents if e and e.type == "Place"}
+    for (block, sdoc), ents in zip(article.parsed, named, strict=True):
+        for ent, entity in ents:
+            if entity is not None and entity.type == "Person":
+                entity = _written_as_place(ent, places) or entity
             if entity is None:
                 continue
             start, end = block.start + ent.start_char, block.start + ent.end_char
@@ -220,6 +229,15 @@ def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:
     return make_entity(kind, label, text)
 
 
+def _written_as_place(ent: Span, places: set[str]) -> Entity | None:
+    """A one-word "person" ("Varnik", "Dolgaria's Varnik") that the article writes as a place
+    elsewhere ("in Varnik"): the place, wherever the tagger took it for someone."""
+    word = ent.text.strip().replace("’", "'").split("'s ")[-1]
+    if " " in word or fold(word) not in places:
+        return None
+    return make_entity("Place", word, ent.text)
+
+
 def _named_role(ent: Span) -> bool:
     """A name set in commas after a person's role ("the director of the group, Ilse Varga,"):
     a person, whatever the tagger called it."""
@@ -241,6 +259,11 @@ def _placed(ent: Span, after_in: bool) -> bool:
     doc = ent.doc
     if ent.end < len(doc) and doc[ent.end].lower_ in SETTLEMENT_WORDS:
         return True  # "in nearby Tomas Varga town", "Marko Belo village"
+    head = ent.root
+    while head.dep_ == "compound" and head.head.i > head.i:
+        head = head.head
+        if head.lemma_.lower() in SETTLEMENT_WORDS:
+            return True  # "the Varnik refugee camp"
     before = doc[ent.start - 1] if ent.start > 0 else None
     if before is None or fold(doc[ent.start].text) in TITLES:
         return False
