@@ -203,6 +203,12 @@ CASES = [
     # Fleeing as a noun, but not a flight that carries people.
     ("The shelling set off the flight of 20,000 residents.", {20000: "displaced"}),
     ("The last flight carried 120 passengers to the capital.", {}),
+    # A number hung on the first of two nouns counts the last; a toll brought to a number.
+    (
+        "Gunners downed two jets and 15 attack drones that the enemy launched overnight.",
+        {2: "equipment", 15: "equipment"},
+    ),
+    ("The raids brought the overall toll since the war began in May to 4,120.", {4120: "killed"}),
 ]
 
 

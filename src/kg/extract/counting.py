@@ -186,6 +186,8 @@ def _counted_noun(tok: Token) -> Token | None:
         units = head.lemma_.lower() in ("unit", "piece", "item", "type")
         if units and (what := of_object(head)) is not None:
             return what  # "9 units of artillery": what the units are of
+        while head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.i > head.i:
+            head = head.head  # "15 attack drones" hung on "attack": the drones
         return head
     if tok.dep_ in ("dobj", "attr") and tok.head.lemma_.lower() in ("number", "total"):
         # "the gunmen, believed to number about 60": the verb's subject is what is counted;
@@ -740,15 +742,24 @@ def _victims_include(tok: Token) -> bool:
 
 
 # Verbs by which a toll reaches a number: "the toll rose to 21", "climbs to 96".
+_RAISES = frozenset({"bring", "raise", "push", "take"})  # "… brought the toll to 41"
 _RISES = frozenset({"rise", "climb", "reach", "jump", "increase", "grow", "mount", "soar"})
 
 
 def _toll_rises(tok: Token) -> bool:
     """'… toll in Varno due to a missile strike rises to 21': a toll named before a verb by
     which it reaches the number, whatever subject the parser gave the verb."""
-    if tok.dep_ != "pobj" or tok.head.lower_ != "to" or tok.head.head.lemma_.lower() not in _RISES:
+    if tok.dep_ != "pobj" or tok.head.lower_ != "to":
         return False
     verb = tok.head.head
+    # "The deaths brought the overall toll since the war began to 41,965", "to" hung on "began"
+    raising = next((v for v in (verb, *verb.ancestors) if v.lemma_.lower() in _RAISES), None)
+    if raising is not None and any(
+        c.dep_ == "dobj" and c.lemma_.lower() == "toll" for c in raising.children
+    ):
+        return True
+    if verb.lemma_.lower() not in _RISES:
+        return False
     # A headline (no closing stop) is one statement however the parser splits it.
     headline = tok.doc[-1].text not in (".", "!", "?", '"', "”")
     start = 0 if headline else tok.sent.start
