@@ -1075,3 +1075,13 @@ def test_a_name_the_article_writes_as_a_place_is_no_one_a_pronoun_means(parse) -
     ):
         (quote,) = _quotes(parse(text))
         assert quote.speaker is None
+
+
+def test_he_may_mean_a_source_heard_last(parse) -> None:
+    article = parse(
+        "A police spokesman said the attackers fled into the forest.\n\n"
+        "However, a senior security source said the raiders came on motorcycles.\n\n"
+        '"Nine bodies were recovered last night, while the search goes on," he said.\n'
+    )
+    (quote,) = _quotes(article)
+    assert quote.speaker.label == "senior security source"

@@ -366,7 +366,8 @@ def _reporters(article: Article) -> list[Reporter]:
             named = bool(subject.ent_type_)
             if named and subject.ent_type_ not in ("ORG", "NORP", "GPE"):
                 continue  # people named are mentions: the pronoun rules find them
-            person = not named and subject.lemma_.lower() in PERSON_WORDS
+            # "a senior security source said …. He added …": a source is someone
+            person = not named and subject.lemma_.lower() in _SOMEONE
             phrase = noun_phrase(subject)
             found.append(
                 Reporter(block.start + tok.idx, block.start + subject.idx, phrase, person, named,
@@ -375,7 +376,7 @@ def _reporters(article: Article) -> list[Reporter]:
     return found
 
 
-_ONE_OF_WHOM = PERSON_WORDS | {"source"}  # "one of the witnesses", "one of the sources"
+_SOMEONE = PERSON_WORDS | {"source"}  # "one of the witnesses", "a security source"
 
 
 def _they(reporter: Reporter) -> bool:
@@ -395,7 +396,7 @@ def _indefinite(noun: Token) -> bool:
 def _one_of(subject: Token) -> Token | None:
     """The people of "One of the sources", "one of the witnesses"; None for any other subject."""
     people = of_object(subject) if subject.lower_ == "one" else None
-    if people is None or people.lemma_.lower() not in _ONE_OF_WHOM:
+    if people is None or people.lemma_.lower() not in _SOMEONE:
         return None
     return people
 
