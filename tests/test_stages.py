@@ -1085,3 +1085,10 @@ def test_he_may_mean_a_source_heard_last(parse) -> None:
     )
     (quote,) = _quotes(article)
     assert quote.speaker.label == "senior security source"
+
+
+def test_a_title_case_headline_with_a_full_stop_still_has_a_source_tag(parse) -> None:
+    found = _figures(parse("Health Ministry: Border Clashes Left Five Dead And 33 Injured.\n"))
+    assert [(found[v].source_text, found[v].basis) for v in (5, 33)] == [
+        ("Health Ministry", "headline")
+    ] * 2

@@ -260,5 +260,10 @@ def title_case(sdoc: Doc) -> bool:
     text = sdoc.text.rstrip()
     if text.endswith((".", "!", "?", '"', "”", "’", "'")):
         return False
+    return capitalised(text)
+
+
+def capitalised(text: str) -> bool:
+    """Whether the longer words of `text` are capitalised, as a Title Case headline's are."""
     words = _LONG_WORD.findall(text)  # on the text: a walk over the tokens costs more
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from kg.extract.article import capitalised
 from kg.lexicon import (
     COUNT_WORDS,
     EVIDENCE_VERBS,
@@ -568,9 +569,14 @@ def _statement_read(tok: Token, verbs: frozenset[str]) -> Token | None:
 
 
 def _headline_words(sent: Span) -> list[Token] | None:
-    """The words of a headline-like line (five or more, no closing full stop), else None."""
+    """The words of a headline-like line (five or more, no closing full stop unless in Title
+    Case: "Ministry Of Health: Clashes Left Five Dead."), else None."""
     words = [t for t in sent if not t.is_space]
-    return None if len(words) < 5 or words[-1].text in (".", "!", "?") else words
+    if len(words) < 5:
+        return None
+    if words[-1].text in (".", "!", "?"):
+        return words[:-1] if sent.start == 0 and capitalised(sent.doc.text) else None
+    return words
 
 
 def _after_comma(sent: Span, verb: Token) -> Span | None:
