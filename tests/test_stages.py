@@ -1092,3 +1092,13 @@ def test_a_title_case_headline_with_a_full_stop_still_has_a_source_tag(parse) ->
     assert [(found[v].source_text, found[v].basis) for v in (5, 33)] == [
         ("Health Ministry", "headline")
     ] * 2
+
+
+def test_a_clause_closing_on_a_colon_introduces_the_quotation(parse) -> None:
+    article = parse(
+        "Major General Ilko Varnak, spokesman for the defence headquarters, confirmed the "
+        "assault but gave no toll.\n\n"
+        "\u201cWe have confirmed that troops suffered setbacks in the area.\u201d He went on: "
+        "\u201cWe have set up an inquiry to confirm the details of what happened.\u201d\n"
+    )
+    assert [q.speaker.label for q in _quotes(article)] == ["Ilko Varnak"] * 2

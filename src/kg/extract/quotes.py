@@ -16,7 +16,14 @@ from kg.blocks import Block
 from kg.entities import Entity
 from kg.extract.article import Article
 from kg.extract.coref import Resolver
-from kg.extract.frames import Cue, find_cues, first_child, main_clause, reporting_above
+from kg.extract.frames import (
+    Cue,
+    find_cues,
+    first_child,
+    main_clause,
+    noun_phrase,
+    reporting_above,
+)
 from kg.extract.marks import QuoteSpan
 from kg.extract.mentions import Mentions
 from kg.lexicon import PERSON_PRONOUNS, SPEECH_VERBS
@@ -223,6 +230,8 @@ def _speech_cue(
         return best, "headline" if best.tag else "sentence"
     if (headline := _headline_speaker(article, q, block, sdoc)) is not None:
         return headline, "headline"
+    if (colon := _colon_before(q, block, sdoc)) is not None:
+        return colon, "sentence"
     if at > 0 and (labelled := _source_label(article, *article.parsed[at - 1])) is not None:
         return labelled, "continuation"
     # "He said:" as a paragraph of its own, the quotation in the next.
@@ -346,6 +355,20 @@ def _reported_before(article: Article, speech: _SpeechCues, q: QuoteSpan, at: in
         and c.text != "according to"
     ]
     return said[0] if said else None
+
+
+def _colon_before(q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
+    """'He went on: "…"', 'The minister proceeded: "…"': a clause that closes on a colon right
+    before the quotation introduces it, whatever its verb."""
+    rel = q.start - block.start
+    before = [t for t in sdoc if t.idx < rel and not t.is_space and not t.is_quote]
+    if len(before) < 3 or before[-1].text != ":" or before[-1].idx + 1 < rel - 2:
+        return None
+    verb = before[-2] if before[-2].pos_ in ("VERB", "AUX") else before[-2].head  # "went on:"
+    subject = first_child(verb, "nsubj") if verb.pos_ in ("VERB", "AUX") else None
+    if subject is None or subject.i > verb.i:
+        return None
+    return Cue(verb, verb.text, noun_phrase(subject))
 
 
 def _headline_speaker(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
