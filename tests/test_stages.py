@@ -1102,3 +1102,16 @@ def test_a_clause_closing_on_a_colon_introduces_the_quotation(parse) -> None:
         "\u201cWe have set up an inquiry to confirm the details of what happened.\u201d\n"
     )
     assert [q.speaker.label for q in _quotes(article)] == ["Ilko Varnak"] * 2
+
+
+def test_he_means_someone_heard_crying_out_not_an_armed_group(parse) -> None:
+    article = parse(
+        "The car bomb killed seven people near the ministry, police said.\n\n"
+        "Al-Shabab has carried out attacks in the capital for years.\n\n"
+        "Inside the hospital, a wounded soldier cried out for help as doctors worked.\n\n"
+        '"I was crossing the street when the blast went off," he said.\n'
+    )
+    (quote,) = _quotes(article)
+    assert quote.speaker.label == "wounded soldier"
+    groups = find_mentions(article).entities.values()
+    assert any(e.label == "al-Shabaab" and e.type == "ArmedForce" for e in groups)

@@ -44,8 +44,10 @@ from kg.lexicon import (
     PERSON_WORDS,
     PLURAL_PRONOUNS,
     REPORTING_VERBS,
+    SPEECH_VERBS,
     STATEMENT_NOUNS,
     TITLES,
+    TROOP_NOUNS,
 )
 from kg.places import is_place
 
@@ -341,14 +343,17 @@ def _reporters(article: Article) -> list[Reporter]:
                 if faceless(source) or _indefinite(source):
                     continue
                 subject = source
-            elif tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORTING_VERBS:
+            elif tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in SPEECH_VERBS:
                 continue
             else:
                 # "A gunfight broke out …, news agency PTI reported": of two subjects the
                 # parser hangs on the verb, the nearer says it.
                 subjects = [c for c in tok.children if c.dep_ == "nsubj"]
                 subject = min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
-            if subject is not None and subject.lower_ == "it":
+            # "A wounded soldier cried out …. '…,' he said.": other speech shows a person
+            # speaking, but a body only by reporting.
+            speech_only = tok.lemma_.lower() not in REPORTING_VERBS and source is None
+            if subject is not None and subject.lower_ == "it" and not speech_only:
                 # "…, it said." is the body an earlier "it said" or name meant: a chain.
                 phrase = sdoc[subject.i : subject.i + 1]
                 found.append(Reporter(block.start + tok.idx, block.start + subject.idx, phrase,
@@ -368,6 +373,8 @@ def _reporters(article: Article) -> list[Reporter]:
                 continue  # people named are mentions: the pronoun rules find them
             # "a senior security source said …. He added …": a source is someone
             person = not named and subject.lemma_.lower() in _SOMEONE
+            if speech_only and not person:
+                continue
             phrase = noun_phrase(subject)
             found.append(
                 Reporter(block.start + tok.idx, block.start + subject.idx, phrase, person, named,
@@ -376,7 +383,7 @@ def _reporters(article: Article) -> list[Reporter]:
     return found
 
 
-_SOMEONE = PERSON_WORDS | {"source"}  # "one of the witnesses", "a security source"
+_SOMEONE = PERSON_WORDS | TROOP_NOUNS | {"source"}  # "one of the witnesses", "a soldier"
 
 
 def _they(reporter: Reporter) -> bool:
