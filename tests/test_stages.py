@@ -1115,3 +1115,15 @@ def test_he_means_someone_heard_crying_out_not_an_armed_group(parse) -> None:
     assert quote.speaker.label == "wounded soldier"
     groups = find_mentions(article).entities.values()
     assert any(e.label == "al-Shabaab" and e.type == "ArmedForce" for e in groups)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Varna Violence: 3 Volunteers Shot Dead, 5 Injured In Shootout With Gunmen",
+        "DR Congo: 3 killed and 5 injured in attack on village near Beni",
+    ],
+)
+def test_a_topic_or_a_country_before_a_headline_colon_is_no_source(parse, headline: str) -> None:
+    found = _figures(parse(headline + "\n\nThe army said the road was closed.\n"))
+    assert [found[v].source for v in (3, 5)] == [None, None]

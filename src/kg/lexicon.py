@@ -39,6 +39,7 @@ CONSEQUENCE_OPENERS = tuple(
     line.strip() for line in _DATA["consequence_openers"].splitlines() if line.strip()
 )
 ATTACK_NOUNS = _words("attack_nouns")
+TOPIC_NOUNS = _words("topic_nouns") | ATTACK_NOUNS
 HEARSAY_ADVERBS = _words("hearsay_adverbs")
 PEOPLE_NOUNS = _words("people_nouns")
 # A person or people, as a noun or a role: "a resident", "the governor", "witnesses".

@@ -40,6 +40,7 @@ from kg.lexicon import (
     PEOPLE_NOUNS,
     REPORTING_VERBS,
     SPEECH_VERBS,
+    TOPIC_NOUNS,
     TROOP_NOUNS,
 )
 from kg.model import Figure, Quote
@@ -208,6 +209,8 @@ def _in_sentence(resolver: Resolver, tok: Token, cues: list[Cue]) -> Attribution
         if source.type == "Place" and not (closing and source.geo and source.geo.is_country):
             return _NONE
         head = cue.subject.root
+        if not closing and head.lower_ in TOPIC_NOUNS:
+            return _NONE  # "Varna Violence: …", "Border Clash: …": what the story is about
         # "Governor:", "Ministry:", and the plural "Iraqi Officials:", "Police Sources:"
         word = fold(head.text)
         role = bool({word, word.removesuffix("s")} & SOURCE_ROLES)
