@@ -209,6 +209,11 @@ CASES = [
         {2: "equipment", 15: "equipment"},
     ),
     ("The raids brought the overall toll since the war began in May to 4,120.", {4120: "killed"}),
+    # Part of a count before, with a verb of its own; checkpoints are places.
+    (
+        "He said about 70 militants attacked five checkpoints and that soldiers killed 22 of them.",
+        {70: "troops", 22: "killed"},
+    ),
 ]
 
 

@@ -447,7 +447,10 @@ def categorise(
     if _died_of_them(tok, noun):
         return "killed", noun, _head_verb(tok)  # "Two of the wounded later died"
     if inherits and previous:
-        return previous, noun, None
+        # "… and that troops killed 22 of them": a verb of its own says what befell them
+        verb = tok.head if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB" else None
+        own = _outcome(verb, True) if verb is not None else None
+        return (own, noun, verb) if own else (previous, noun, None)
     if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
         verb = _head_verb(noun)
         if verb is not None and verb.lemma_.lower() in TERRITORY_VERBS:
