@@ -230,6 +230,7 @@ def test_what_a_number_counts(read, text: str, expected: dict[float, str]) -> No
         "The ministry said it had carried out three prisoner swaps this year.",
         "Some 400 clinics, 9% of the country's total, shut their doors last year.",
         "The report lists 73 massacres carried out since the war began.",
+        "Among the wounded were children as young as four.",
     ],
 )
 def test_ratios_and_procedures_are_not_figures(read, text: str) -> None:

@@ -1055,10 +1055,11 @@ def test_monitoring_and_an_agency_s_report_per_name_the_source(parse) -> None:
     assert found[134].source is not None and found[134].source.label == "Red Crescent"
 
 
-def test_a_place_and_a_colon_opening_a_paragraph_is_a_dateline(parse) -> None:
+@pytest.mark.parametrize("dateline", ["Nairobi :", "Nairobi –", "AL-DOLGANA:"])
+def test_a_place_and_a_colon_opening_a_paragraph_is_a_dateline(parse, dateline: str) -> None:
     article = parse(
         "Army says ten militants killed\n\n"
-        "Nairobi : Varnian National Army (VNA) on Wednesday said its forces had killed 10 "
+        f"{dateline} Varnian National Army (VNA) on Wednesday said its forces had killed 10 "
         "militants and arrested six others near the river.\n"
     )
     found = _figures(article)

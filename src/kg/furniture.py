@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from kg.entities import gazetteer
 from kg.places import is_place
 
 # Lines that are navigation or player chrome whatever the page.
@@ -65,9 +66,10 @@ _DATELINE = re.compile(
     r"\([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3}\)"
     r"|[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}(?:,\s*" + _NAME + r")?)\s*[-–—]+\s+"
 )
-# "Dolgan: The army said on Monday …": a dateline with a colon, where the name before it is a
-# place (not "Police: …", whose words follow).
-_PLACE_COLON = re.compile(rf"^\s*({_NAME})\s*:\s+(?=[A-Z])")
+# "Dolgan: The army said on Monday …", "DOLGAN: …", "Dolgan – …": a dateline with a colon or a
+# dash, where the name before it is a place or in capitals (not "Police: …", whose words follow).
+_PLACE_COLON = re.compile(rf"^\s*({_NAME})\s*(?::|[-–—]+)\s+(?=[A-Z])")
+_CAPITALS = re.compile(r"[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}")
 # A line that says whose words follow: the article's own, however short.
 _ATTRIBUTION_LABEL = re.compile(
     r"^\s*(?:(?:sources?|quote)\s*:|(?:statement|remarks|comments?|message)\s+(?:by|from)\b)"
@@ -119,7 +121,7 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             any(earlier.strip() for _, _, earlier in lines[:n])  # not the title
             and (placed := _PLACE_COLON.match(line)) is not None
             and _TERMINAL.search(stripped)
-            and is_place(placed.group(1))
+            and _dateline_name(placed.group(1))
         ):
             ranges.append((start, start + placed.end()))
         if _ATTRIBUTION_LABEL.match(stripped):
@@ -138,6 +140,14 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
         elif not headline_like:
             in_link_list = False  # the article's own text again
     return _merge(ranges)
+
+
+def _dateline_name(name: str) -> bool:
+    """A place, or a name in capitals that is no body the gazetteer knows ("UN:", "IDF:")."""
+    if is_place(name):
+        return True
+    known = gazetteer().lookup(name)
+    return bool(_CAPITALS.fullmatch(name)) and (known is None or known.type == "Place")
 
 
 def _is_topical(line: str, salient: set[str]) -> bool:

@@ -60,7 +60,9 @@ _AGE_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # "Ivan Petrenko, 45, said"
 _AGE_AFTER = re.compile(r"^\s*(?:,|\)|$|;|—|–)")
 # "two girls aged four and nine", "aged about 70 and 40": ages, whatever follows.
 _AGED_BEFORE = re.compile(
-    r"\b(?:aged|ages?|age of|ages of)\s+" + _HEDGE_WORDS + r"(?:[\w.]+\s*(?:,|and|to|or|-)\s*)?$",
+    r"\b(?:aged|ages?|age of|ages of|(?:as|so) (?:young|old) as)\s+"
+    + _HEDGE_WORDS
+    + r"(?:[\w.]+\s*(?:,|and|to|or|-)\s*)?$",
     re.IGNORECASE,
 )
 # Unit names with a number: "Battalion 26", "Brigades 8 and 9", "Route 7" (a name, not a count).
