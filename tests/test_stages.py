@@ -1128,3 +1128,15 @@ def test_he_means_someone_heard_crying_out_not_an_armed_group(parse) -> None:
 def test_a_topic_or_a_country_before_a_headline_colon_is_no_source(parse, headline: str) -> None:
     found = _figures(parse(headline + "\n\nThe army said the road was closed.\n"))
     assert [found[v].source for v in (3, 5)] == [None, None]
+
+
+def test_a_curated_name_over_the_tagger_s_names_inside_it_is_the_body_it_means(parse) -> None:
+    article = parse(
+        "The attack killed at least two people and wounded a dozen, said the committee, one of "
+        "hundreds of volunteer groups coordinating aid.\n\n"
+        "Medical charity Doctors without Borders (MSF) said Monday its teams received eight "
+        "injured people a day earlier.\n\n"
+        "It said four critically injured patients were moved to another hospital.\n"
+    )
+    found = _figures(article)
+    assert [found[v].source.label for v in (8, 4)] == ["Médecins Sans Frontières"] * 2

@@ -206,11 +206,13 @@ def names_in(sdoc: Doc) -> list[Span]:
         for e in clash:
             if e.start < person.start - 1 and is_place(sdoc[e.start : person.start - 1].text):
                 found.append(Span(sdoc, e.start, person.start - 1, label="GPE"))
-    taken = {i for e in found for i in range(e.start, e.end)}
     for match_id, start, end in _gazetteer_matcher(sdoc.vocab)(sdoc):
-        if not taken & set(range(start, end)):
+        # A curated name wins over the tagger's names inside it ("Doctors without Borders"
+        # over "Borders"), never over one that runs past it.
+        clash = [e for e in found if e.start < end and start < e.end]
+        if all(start <= e.start and e.end <= end for e in clash):
+            found = [e for e in found if e not in clash]
             found.append(Span(sdoc, start, end, label=match_id))
-            taken |= set(range(start, end))
     return sorted(found, key=lambda e: e.start)
 
 

@@ -336,6 +336,8 @@ class Resolver:
 def _reporters(article: Article) -> list[Reporter]:
     found = []
     for block, sdoc in article.parsed:
+        # the article's names, which mend the tagger's ("Doctors without Borders")
+        labels = {i: e.label_ for e in article.ents(sdoc) for i in range(e.start, e.end)}
         for tok in sdoc:
             if (source := according_to(tok)) is not None:
                 # "…, according to the police. They said …": the police are heard from too;
@@ -368,8 +370,9 @@ def _reporters(article: Article) -> list[Reporter]:
             if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
                 continue
             subject = author(subject)
-            named = bool(subject.ent_type_)
-            if named and subject.ent_type_ not in ("ORG", "NORP", "GPE"):
+            label = labels.get(subject.i, subject.ent_type_)
+            named = bool(label)
+            if named and label not in ("ORG", "NORP", "GPE"):
                 continue  # people named are mentions: the pronoun rules find them
             # "a senior security source said …. He added …": a source is someone
             person = not named and subject.lemma_.lower() in _SOMEONE
