@@ -209,6 +209,12 @@ CASES = [
         {2: "equipment", 15: "equipment"},
     ),
     ("The raids brought the overall toll since the war began in May to 4,120.", {4120: "killed"}),
+    # Hostages: what their own words say became of them; slaughter is killing.
+    (
+        "The raid killed 1,200 people, with 251 hostages abducted across the border.",
+        {1200: "killed", 251: "captured"},
+    ),
+    ("Militiamen slaughtered 46 villagers with knives.", {46: "killed"}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "He said about 70 militants attacked five checkpoints and that soldiers killed 22 of them.",

@@ -666,7 +666,8 @@ def _fate(noun: Token) -> str | None:
     soldiers released, swapped or brought home are "other" (no longer held); prisoners killed
     or executed are "killed" ("the murder of 23 prisoners")."""
     held = noun.lemma_.lower() in HELD_NOUNS or noun.lower_ in HELD_NOUNS
-    words = [c for c in noun.children if c.dep_ in ("amod", "acl", "relcl")]
+    own = [c for c in noun.children if c.dep_ in ("amod", "acl", "relcl")]
+    words = list(own)
     while noun.dep_ == "conj" and noun.head.i != noun.i:
         noun = noun.head  # "the return of 6 hostages and 210 detainees"
     if noun.dep_ == "pobj" and noun.head.head.i != noun.head.i:
@@ -683,6 +684,10 @@ def _fate(noun: Token) -> str | None:
         ):
             return "other"  # "brought home", "sent back"
     if held:
+        # "251 hostages abducted" after "killed 1,200 people, with …": their own words first
+        for word in own:
+            if category := _outcome(word, True):
+                return category
         for word in words:
             if _outcome(word, True) in ("killed", "injured"):
                 return _outcome(word, True)
