@@ -215,6 +215,16 @@ CASES = [
         {1200: "killed", 251: "captured"},
     ),
     ("Militiamen slaughtered 46 villagers with knives.", {46: "killed"}),
+    # People in need; "N dead," with no noun; displacement; a force's size by a hyphen.
+    ("Three in four people – 22 million civilians – need relief aid.", {22_000_000: "other"}),
+    (
+        "A war that has left more than 3,000 dead, closed schools and forced 70,000 to flee.",
+        {3000: "killed", 70000: "displaced"},
+    ),
+    ("The fighting caused the displacement of up to 2 million people.", {2_000_000: "displaced"}),
+    ("He said the 32-man patrol was ambushed at dawn.", {32: "troops"}),
+    ("The 22,000-strong force began to withdraw in December.", {22000: "troops"}),
+    ("A 5,000-strong crowd marched on the palace.", {}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "He said about 70 militants attacked five checkpoints and that soldiers killed 22 of them.",
@@ -237,6 +247,7 @@ def test_what_a_number_counts(read, text: str, expected: dict[float, str]) -> No
         "Some 400 clinics, 9% of the country's total, shut their doors last year.",
         "The report lists 73 massacres carried out since the war began.",
         "Among the wounded were children as young as four.",
+        "Three in four people there need no help, and one in five has left.",
     ],
 )
 def test_ratios_and_procedures_are_not_figures(read, text: str) -> None:

@@ -126,6 +126,13 @@ _HARDWARE_FATES = frozenset(
     "destroy damage seize capture confiscate lose down shoot intercept hit burn abandon torch "
     "disable blow strike target wreck detonate explode plant".split()
 )
+# Ratios with a small whole ("three out of four", "six in every 10"); "110 out of 177 drones"
+# is a count.
+_SMALL = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|[1-9]|10)"
+_RATIO_AFTER = re.compile(  # not "kills 46 in one of the worst attacks"
+    rf"^\s+(?:in(?:\s+every)?|out\s+of)\s+{_SMALL}\b(?!\s+of\b)", re.IGNORECASE
+)
+_RATIO_BEFORE = re.compile(rf"\b{_SMALL}\s+(?:in(?:\s+every)?|out\s+of)\s+$", re.IGNORECASE)
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
 
 
@@ -150,6 +157,8 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True
     if re.fullmatch(r"\d{4}", written) and 1800 <= n.value <= 2100:
         return True  # a year
+    if _RATIO_AFTER.match(after) or (_RATIO_BEFORE.search(before) and n.value <= 10):
+        return True  # "three out of four Yemenis", "one in five": a ratio, not a count
     if _UNIT_BEFORE.search(before):
         return True  # "Battalion 26", "Brigades 8 and 9"
     if _STREET_AFTER.match(after) or re.search(r"\b[A-Z]{2}\s+$", before):
@@ -175,6 +184,13 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
 
 
 def _counted_noun(tok: Token) -> Token | None:
+    doc = tok.doc
+    if (
+        tok.i + 2 < len(doc)
+        and doc[tok.i + 1].lower_ in _VICTIM_WORDS
+        and (doc[tok.i + 2].is_punct or doc[tok.i + 2].dep_ == "cc")
+    ):
+        return None  # "has left more than 3,000 dead, closed schools …": people, unnamed
     while tok.dep_ == "quantmod" and tok.head.like_num and tok.head.i != tok.i:
         tok = tok.head  # "29 of 31 drones": 29 counts what 31 counts
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num:
@@ -304,7 +320,8 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
 # Words before what people need that say they lack it, with the word that must come before them:
 # "without water", "lacking food", "with little water or medicine", "in need of shelter".
 _LACKING = {"without": None, "lack": None, "lacking": None, "little": "with", "no": "with",
-            "scarce": "with", "need": "in"}  # fmt: skip
+            "scarce": "with", "need": "in", "needs": None, "require": None,
+            "requires": None}  # fmt: skip
 
 
 def _lacks_needs(window: list[Token]) -> bool:
@@ -315,6 +332,8 @@ def _lacks_needs(window: list[Token]) -> bool:
         before = _LACKING[w]
         if before is None or (i > 0 and words[i - 1] == before):
             return True
+        if w == "need" and window[i].pos_ == "VERB":
+            return True  # "22 million people need relief aid"
     return False
 
 
@@ -406,6 +425,8 @@ def categorise(
         and not _outcome(noun, True)
     ):
         return None, noun, None  # who speaks, not a count
+    if _force_size(tok):
+        return "troops", noun, None  # "the 32-man patrol", "a 22,000-strong force"
     if _speaks(tok) or _named_as(tok):
         return None, noun, None  # "…, said one of the aid workers": the one who speaks
     if _a_certain(tok, noun):
@@ -528,6 +549,21 @@ def categorise(
     if previous and _part_of_count(tok):
         return previous, noun, None  # "Of the 30 killed, 12 were women and 8 were children."
     return None, noun, None
+
+
+_SIZED = frozenset({"strong", "man", "member"})  # "a 32-man patrol"
+_FORCES = TROOP_NOUNS | frozenset(
+    {"force", "forces", "patrol", "contingent", "detachment", "militia", "group", "unit", "army"}
+)
+
+
+def _force_size(tok: Token) -> bool:
+    """A number joined by a hyphen to "strong", "man" or "member" before a force's noun."""
+    doc = tok.doc
+    if tok.i + 2 >= len(doc) or doc[tok.i + 1].text != "-" or doc[tok.i + 2].lower_ not in _SIZED:
+        return False
+    head = doc[tok.i + 2].head
+    return head.lower_ in _FORCES or head.lemma_.lower() in _FORCES
 
 
 def _speaks(tok: Token) -> bool:

@@ -34,7 +34,9 @@ NUMBER_RE = re.compile(
     # "forty-three", "one million", "one hundred (and) twenty": units after a scale only
     rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?"
     rf"(?:(?:\s(?:{_SCALE}))+(?:\s(?:and\s)?(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?)?)?\b)"
-    rf")(?![\w/]|[.,]\d|:\d|-\w)",
+    # not "18-month-old", "4-year": a number joined to a word is a measure, but for a force's
+    # size ("a 32-man patrol", "the 22,000-strong force")
+    rf")(?![\w/]|[.,]\d|:\d|-(?!(?:strong|man|member)\b)\w)",
     re.IGNORECASE,
 )
 
