@@ -225,6 +225,11 @@ CASES = [
     ("He said the 32-man patrol was ambushed at dawn.", {32: "troops"}),
     ("The 22,000-strong force began to withdraw in December.", {22000: "troops"}),
     ("A 5,000-strong crowd marched on the palace.", {}),
+    # A toll the number says what it is; people reported killed; family members lost.
+    ("The death toll is estimated to be between 40 and 50.", {40: "killed", 50: "killed"}),
+    ("Two farmers reported killed by gunmen near the river", {2: "killed"}),
+    ("He lost four siblings and three cousins in the attack.", {4: "killed", 3: "killed"}),
+    ("It was revenge for the death of one of his sons.", {}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "He said about 70 militants attacked five checkpoints and that soldiers killed 22 of them.",

@@ -1140,3 +1140,13 @@ def test_a_curated_name_over_the_tagger_s_names_inside_it_is_the_body_it_means(p
     )
     found = _figures(article)
     assert [found[v].source.label for v in (8, 4)] == ["Médecins Sans Frontières"] * 2
+
+
+def test_a_platform_is_no_one_a_pronoun_may_mean(parse) -> None:
+    article = parse(
+        '"Attacks on civilians are unacceptable," Varnak said on Twitter on Monday.\n\n'
+        "Survivors described the night.\n\n"
+        '"Nine of our people were killed," he said.\n'
+    )
+    entities = find_mentions(article).entities.values()
+    assert {e.type for e in entities if e.label == "Twitter"} == {"Organisation"}

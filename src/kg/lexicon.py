@@ -41,7 +41,8 @@ CONSEQUENCE_OPENERS = tuple(
 ATTACK_NOUNS = _words("attack_nouns")
 TOPIC_NOUNS = _words("topic_nouns") | ATTACK_NOUNS
 HEARSAY_ADVERBS = _words("hearsay_adverbs")
-PEOPLE_NOUNS = _words("people_nouns")
+KIN_NOUNS = _words("kin_nouns")
+PEOPLE_NOUNS = _words("people_nouns") | KIN_NOUNS
 # A person or people, as a noun or a role: "a resident", "the governor", "witnesses".
 PERSON_WORDS = PEOPLE_NOUNS | PERSON_ROLES
 TROOP_NOUNS = _words("troop_nouns")

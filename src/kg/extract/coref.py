@@ -115,8 +115,12 @@ class Resolver:
                 return self.resolve(earlier.phrase)
             if named is None:
                 # Translated news calls a body "he" or "she" (French "il", "elle"): with no
-                # person before it, the pronoun means the body heard from lately.
-                return self._body_lately(pos)
+                # person before it, the pronoun means a body heard from lately, if described
+                # as one ("the general staff announced … he said").
+                speaking = self._last_reporter(pos - 1, person=False)
+                if speaking is not None and fold(speaking.phrase.root.text) in _BODY_WORDS:
+                    return self._body_lately(pos)
+                return None
             return named.entity
         if low == "it":
             # "X said it had confirmed …": the subject of the clause above; "…, it added.": the
@@ -386,6 +390,7 @@ def _reporters(article: Article) -> list[Reporter]:
     return found
 
 
+_BODY_WORDS = ORG_ROLES | {"staff", "command", "headquarters"}  # a body a pronoun may be
 _SOMEONE = PERSON_WORDS | TROOP_NOUNS | {"source"}  # "one of the witnesses", "a soldier"
 
 

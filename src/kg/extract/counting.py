@@ -19,6 +19,7 @@ from kg.lexicon import (
     EQUIPMENT_HEADS,
     EQUIPMENT_NOUNS,
     HELD_NOUNS,
+    KIN_NOUNS,
     MONTHS,
     NEEDS,
     NOT_COUNT_UNITS,
@@ -178,6 +179,8 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return False  # "One of them worked as a cook": one of those just counted
     counted = _ONE_OF_COUNTED.match(after)
     nouns = PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS | _VICTIM_WORDS
+    if counted and (counted.group(1) or "").lower() in KIN_NOUNS:
+        return True  # "the death of one of his sons": someone, by kinship
     if counted and any((w or "").lower() in nouns for w in counted.groups()):
         return False
     return bool(_ONE_OF_AFTER.match(after))
@@ -423,6 +426,8 @@ def categorise(
         and noun.head.i == noun.right_edge.i + 1
         and not noun.doc[noun.head.i - 1].is_punct
         and not _outcome(noun, True)
+        # "Two Palestinians reported killed": what is reported of them, not who reports
+        and not (noun.head.i + 1 < len(noun.doc) and _outcome(noun.doc[noun.head.i + 1], True))
     ):
         return None, noun, None  # who speaks, not a count
     if _force_size(tok):
@@ -542,7 +547,7 @@ def categorise(
         return previous or "killed", noun, None  # "The dead included three nurses."
     if fighters or (acted and people_ok and noun is not None):
         return "troops", noun, None  # also "attacked by some 40 gunmen": a force
-    if _toll_rises(tok):
+    if _toll_rises(tok) or _toll_is(tok):
         return "killed", noun, None  # "… toll in the town … rises to 21", however parsed
     if previous and _refers_back(tok):
         return previous, noun, None  # "…, Kyiv puts the figure at 500": the count named before
@@ -810,6 +815,24 @@ def _toll_rises(tok: Token) -> bool:
     headline = tok.doc[-1].text not in (".", "!", "?", '"', "”")
     start = 0 if headline else tok.sent.start
     return any(t.lemma_.lower() == "toll" for t in tok.doc[start : verb.i])
+
+
+def _toll_is(tok: Token) -> bool:
+    """'The death toll is estimated to be between 40 and 50', 'the toll stood at 12': the
+    number says what a toll, the subject of its verbs, is."""
+    while tok.dep_ == "conj" and tok.head.like_num and tok.head.i < tok.i:
+        tok = tok.head  # the upper bound of "between 40 and 50"
+    if tok.dep_ not in ("attr", "pobj", "npadvmod", "dobj"):
+        return False
+    verb = _head_verb(tok)
+    for _ in range(3):
+        if verb is None:
+            return False
+        subject = first_child(verb, "nsubj", "nsubjpass")
+        if subject is not None:
+            return subject.lemma_.lower() == "toll"
+        verb = verb.head if verb.dep_ in ("xcomp", "ccomp") and verb.head.i != verb.i else None
+    return False
 
 
 def _refers_back(tok: Token) -> bool:
