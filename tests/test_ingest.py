@@ -120,6 +120,8 @@ def test_a_word_for_giving_alone_is_no_donation_appeal() -> None:
         "Jets bomb village fair\n\n"
         "Jets dropped bombs on a donation ceremony at the monastery, killing nine villagers.\n"
         '"Nine people died," Donate Mbeki, a village elder, told reporters.\n'
+        "The agency launched an appeal for donations after 300 people were killed.\n"
+        "France: We will answer this attack, the minister said.\n"
         "Please donate to our winter appeal online.\n"
     )
     dropped = [text[s:e] for s, e in furniture_ranges(text)]

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from kg.entities import gazetteer
-from kg.places import is_place
+from kg.places import is_place, lookup
 
 # Lines that are navigation or player chrome whatever the page.
 _CHROME = re.compile(
@@ -24,15 +24,18 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 # Donation appeals: the outlet asking readers for money, with addresses and postcodes. A word
-# for giving alone is no appeal ("bombs fell on a donation ceremony", a name like "Donate"):
-# only where the line also turns to the reader or names the appeal.
+# for giving alone is no appeal ("bombs fell on a donation ceremony", "the UN appealed for
+# donations", a name like "Donate"): only the appeal's own phrases are.
 _DONATION = re.compile(
     r"\b(?:cheques?|checks payable|payable to|gift aid|bank transfer|give swiftly|generosity|"
     r"raise money)\b",
     re.IGNORECASE,
 )
-_GIVING = re.compile(r"\bdonat(?:e|ed|ion|ions|ing)\b", re.IGNORECASE)
-_TO_READERS = re.compile(r"\b(?:appeal|readers?|you|your|please|online)\b", re.IGNORECASE)
+_APPEAL = re.compile(
+    r"\b(?:donate\s+(?:now|today|online|here)|please\s+donate|make\s+a\s+donation|"
+    r"your\s+(?:donation|gift)s?|donat(?:e|ions?)\s+to\s+(?:us|our|the)\b[^.]{0,40}\bappeal)\b",
+    re.IGNORECASE,
+)
 _TERMINAL = re.compile(r"[.!?:;\"”’')\]…]\s*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}\b")
@@ -61,15 +64,17 @@ _LINK_LIST = re.compile(
 # A wire dateline opening a paragraph: "Sanaa, Yemen (AFP) - ", "KYIV, March 3 (Reuters) — ",
 # "GOMA — ". Where the story was filed, not who said it; kept out of extraction.
 _NAME = r"[A-Z][A-Za-z'’.-]+(?:\s[A-Z][A-Za-z'’.-]+){0,3}"
+_CAPS = r"[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}"  # "GOMA", "SANAA, Yemen"
 _DATELINE = re.compile(
     rf"^\s*(?:{_NAME}(?:,\s*{_NAME})?(?:,?\s+[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?\s*"
     r"\([A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3}\)"
-    r"|[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}(?:,\s*" + _NAME + r")?)\s*[-–—]+\s+"
+    rf"|{_CAPS}(?:,\s*{_NAME})?)\s*[-–—]+\s+"
 )
 # "Dolgan: The army said on Monday …", "DOLGAN: …", "Dolgan – …": a dateline with a colon or a
 # dash, where the name before it is a place or in capitals (not "Police: …", whose words follow).
-_PLACE_COLON = re.compile(rf"^\s*({_NAME})\s*(?::|[-–—]+)\s+(?=[A-Z])")
-_CAPITALS = re.compile(r"[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}")
+# Not "Varna: We will answer …" nor 'Varna: "…"', a speaker's label.
+_PLACE_COLON = re.compile(rf"^\s*({_NAME})\s*(?::|[-–—]+)\s+(?=[A-Z])(?!(?:I|We|Our|My)\b)")
+_CAPITALS = re.compile(_CAPS)
 # A line that says whose words follow: the article's own, however short.
 _ATTRIBUTION_LABEL = re.compile(
     r"^\s*(?:(?:sources?|quote)\s*:|(?:statement|remarks|comments?|message)\s+(?:by|from)\b)"
@@ -96,8 +101,7 @@ def _salient_terms(text: str) -> set[str]:
 
 
 def is_chrome(line: str) -> bool:
-    appeal = _DONATION.search(line) or (_GIVING.search(line) and _TO_READERS.search(line))
-    return bool(_CHROME.match(line)) or bool(appeal)
+    return bool(_CHROME.match(line) or _DONATION.search(line) or _APPEAL.search(line))
 
 
 def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
@@ -115,10 +119,11 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             in_link_list = in_link_list or link_heading
             ranges.append((start, end))
             continue
+        is_title = not any(line.strip() for _, _, line in lines[:n])
         if (dateline := _DATELINE.match(line)) is not None:
             ranges.append((start, start + dateline.end()))  # a prefix: the paragraph stays
         elif (
-            any(earlier.strip() for _, _, earlier in lines[:n])  # not the title
+            not is_title
             and (placed := _PLACE_COLON.match(line)) is not None
             and _TERMINAL.search(stripped)
             and _dateline_name(placed.group(1))
@@ -128,7 +133,6 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             in_link_list = False
             continue  # "Source: the mayor on Telegram": who the next paragraph quotes
         runs_on = n + 1 < len(lines) and lines[n + 1][2][:1].islower()
-        is_title = not any(line.strip() for _, _, line in lines[:n])
         headline_like = (
             not runs_on
             and not is_title
@@ -143,9 +147,11 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
 
 
 def _dateline_name(name: str) -> bool:
-    """A place, or a name in capitals that is no body the gazetteer knows ("UN:", "IDF:")."""
+    """A town, or a name in capitals that is no body the gazetteer knows ("UN:", "IDF:"); not
+    a country, which may be a speaker's label ("Varnia: …")."""
     if is_place(name):
-        return True
+        geo = lookup(name)
+        return geo is None or not geo.is_country
     known = gazetteer().lookup(name)
     return bool(_CAPITALS.fullmatch(name)) and (known is None or known.type == "Place")
 

@@ -119,7 +119,7 @@ class Resolver:
                 # as one ("the general staff announced … he said").
                 speaking = self._last_reporter(pos - 1, person=False)
                 if speaking is not None and fold(speaking.phrase.root.text) in _BODY_WORDS:
-                    return self._body_lately(pos)
+                    return self._body_lately(pos, speaking)
                 return None
             return named.entity
         if low == "it":
@@ -190,12 +190,15 @@ class Resolver:
                 return described
         return unnamed_source(article.doc.id, text)
 
-    def _body_lately(self, pos: int, plural: bool = False) -> Entity | None:
+    def _body_lately(
+        self, pos: int, speaking: Reporter | None = None, plural: bool = False
+    ) -> Entity | None:
         """The body heard from last before `pos`, if lately: "A statement from the council said
         … where the militia holds the roads. Another 9 were hurt, it said." A body or a
         country, never a town. With `plural` (for "they"), also people heard from as a body
         ("officials", "police") but no news outlet."""
-        speaking = self._last_reporter(pos - 1, person=False, plural=plural)
+        if speaking is None:
+            speaking = self._last_reporter(pos - 1, person=False, plural=plural)
         if speaking is None or not self._lately(speaking.at, pos):
             return None
         found = self.resolve(speaking.phrase)
@@ -356,7 +359,7 @@ def _reporters(article: Article) -> list[Reporter]:
                 # parser hangs on the verb, the nearer says it.
                 subjects = [c for c in tok.children if c.dep_ == "nsubj"]
                 subject = min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
-            # "A wounded soldier cried out …. '…,' he said.": other speech shows a person
+            # "A hurt guard screamed for help …. '…,' he said.": other speech shows a person
             # speaking, but a body only by reporting.
             speech_only = tok.lemma_.lower() not in REPORTING_VERBS and source is None
             if subject is not None and subject.lower_ == "it" and not speech_only:
@@ -378,7 +381,7 @@ def _reporters(article: Article) -> list[Reporter]:
             named = bool(label)
             if named and label not in ("ORG", "NORP", "GPE"):
                 continue  # people named are mentions: the pronoun rules find them
-            # "a senior security source said …. He added …": a source is someone
+            # "an intelligence source told us …. He added …": a source is someone
             person = not named and subject.lemma_.lower() in _SOMEONE
             if speech_only and not person:
                 continue

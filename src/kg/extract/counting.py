@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from kg.extract.frames import first_child, of_object
-from kg.extract.numbers import NumberSpan, find_numbers
+from kg.extract.numbers import SIZE_WORDS, NumberSpan, find_numbers, parse_number
 from kg.lexicon import (
     COUNT_WORDS,
     EQUIPMENT_HEADS,
@@ -99,7 +99,8 @@ _OF_THEM_FIRST = re.compile(
 )
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # The people a toll counts, named by what befell them: "one of the dead", "among the victims".
-_VICTIM_WORDS = frozenset("dead killed wounded injured victims casualties".split())
+_HURT_STATES = frozenset("dead killed wounded injured".split())  # "30 dead", "12 injured"
+_VICTIM_WORDS = _HURT_STATES | {"victims", "casualties"}
 # "… and 260 pensioners were among those evacuated"
 _AMONG_AFTER = re.compile(r"^[^,;]*?\bamong\s+" + _BACK + r"\b", re.IGNORECASE)
 # "one another", "in one instance", "seven, mostly from one family": which, not how many.
@@ -127,13 +128,15 @@ _HARDWARE_FATES = frozenset(
     "destroy damage seize capture confiscate lose down shoot intercept hit burn abandon torch "
     "disable blow strike target wreck detonate explode plant".split()
 )
-# Ratios with a small whole ("three out of four", "six in every 10"); "110 out of 177 drones"
-# is a count.
-_SMALL = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|[1-9]|10)"
-_RATIO_AFTER = re.compile(  # not "kills 46 in one of the worst attacks"
-    rf"^\s+(?:in(?:\s+every)?|out\s+of)\s+{_SMALL}\b(?!\s+of\b)", re.IGNORECASE
-)
-_RATIO_BEFORE = re.compile(rf"\b{_SMALL}\s+(?:in(?:\s+every)?|out\s+of)\s+$", re.IGNORECASE)
+# Ratios: "two out of three villagers", "one in five", "six in every 10" (the part no more than
+# the whole, the whole small and of people or nothing); "killed 46 in two attacks" and "43 out
+# of 60 drones" are counts.
+_RATIO_LINK = r"(?:in(?:\s+every)?|out\s+of)"
+_RATIO_AFTER = re.compile(rf"^\s+{_RATIO_LINK}\s+([\w,.]+)(?:\s+(\w+))?", re.IGNORECASE)
+_RATIO_BEFORE = re.compile(rf"\b([\w,.]+)\s+{_RATIO_LINK}\s+$", re.IGNORECASE)
+_RATIO_MAX = 10
+# what "killed 2 in 3 villages" is in: places, events and hardware, not people
+_THINGS = NOT_COUNTED_NOUNS | SETTLEMENT_WORDS | EQUIPMENT_NOUNS
 _NEGATED_ONE = re.compile(r"\b(?:no|any|every|some)\s*$", re.IGNORECASE)
 
 
@@ -158,8 +161,8 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True
     if re.fullmatch(r"\d{4}", written) and 1800 <= n.value <= 2100:
         return True  # a year
-    if _RATIO_AFTER.match(after) or (_RATIO_BEFORE.search(before) and n.value <= 10):
-        return True  # "three out of four Yemenis", "one in five": a ratio, not a count
+    if _ratio(n.value, before, after):
+        return True  # "two out of three villagers", "one in five": a ratio, not a count
     if _UNIT_BEFORE.search(before):
         return True  # "Battalion 26", "Brigades 8 and 9"
     if _STREET_AFTER.match(after) or re.search(r"\b[A-Z]{2}\s+$", before):
@@ -179,21 +182,41 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return False  # "One of them worked as a cook": one of those just counted
     counted = _ONE_OF_COUNTED.match(after)
     nouns = PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS | _VICTIM_WORDS
-    if counted and (counted.group(1) or "").lower() in KIN_NOUNS:
-        return True  # "the death of one of his sons": someone, by kinship
+    if counted and any((w or "").lower() in KIN_NOUNS for w in counted.groups()):
+        return True  # "the funeral of one of her daughters": someone, by kinship
     if counted and any((w or "").lower() in nouns for w in counted.groups()):
         return False
     return bool(_ONE_OF_AFTER.match(after))
+
+
+def _ratio(value: float, before: str, after: str) -> bool:
+    """Whether the number is the part or the whole of a ratio with a small whole."""
+    if (m := _RATIO_AFTER.match(after)) is not None:
+        whole = parse_number(m.group(1))
+        word = (m.group(2) or "").lower()
+        if word == "of" and m.group(1).lower() == "one":
+            return False  # "kills 12 in one of the year's deadliest raids"
+        return whole is not None and value < whole <= _RATIO_MAX and not _thing(word)
+    if (m := _RATIO_BEFORE.search(before)) is not None:
+        part = parse_number(m.group(1))
+        word = after.split()[0].strip(".,;").lower() if after.split() else ""
+        return part is not None and part < value <= _RATIO_MAX and not _thing(word)
+    return False
+
+
+def _thing(word: str) -> bool:
+    return bool({word, word.removesuffix("s")} & _THINGS)
 
 
 def _counted_noun(tok: Token) -> Token | None:
     doc = tok.doc
     if (
         tok.i + 2 < len(doc)
-        and doc[tok.i + 1].lower_ in _VICTIM_WORDS
+        and doc[tok.i + 1].lower_ in _HURT_STATES
+        and doc[tok.i + 1].pos_ in ("ADJ", "VERB")
         and (doc[tok.i + 2].is_punct or doc[tok.i + 2].dep_ == "cc")
     ):
-        return None  # "has left more than 3,000 dead, closed schools …": people, unnamed
+        return None  # "has left over 900 dead, shut clinics …": people, unnamed
     while tok.dep_ == "quantmod" and tok.head.like_num and tok.head.i != tok.i:
         tok = tok.head  # "29 of 31 drones": 29 counts what 31 counts
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num:
@@ -426,12 +449,13 @@ def categorise(
         and noun.head.i == noun.right_edge.i + 1
         and not noun.doc[noun.head.i - 1].is_punct
         and not _outcome(noun, True)
-        # "Two Palestinians reported killed": what is reported of them, not who reports
-        and not (noun.head.i + 1 < len(noun.doc) and _outcome(noun.doc[noun.head.i + 1], True))
+        # "Two villagers reported killed": what is reported of them, not who reports
+        and not _reported_as(noun.head)
     ):
         return None, noun, None  # who speaks, not a count
-    if _force_size(tok):
-        return "troops", noun, None  # "the 32-man patrol", "a 22,000-strong force"
+    if _sized(tok) is not None:
+        # "the 16-man squad" is a force's size; "a one-man protest", "a 12-member panel" no count
+        return ("troops" if _force_size(tok) else None), noun, None
     if _speaks(tok) or _named_as(tok):
         return None, noun, None  # "…, said one of the aid workers": the one who speaks
     if _a_certain(tok, noun):
@@ -475,7 +499,7 @@ def categorise(
     if _died_of_them(tok, noun):
         return "killed", noun, _head_verb(tok)  # "Two of the wounded later died"
     if inherits and previous:
-        # "… and that troops killed 22 of them": a verb of its own says what befell them
+        # "… and that guards killed 14 of them": a verb of its own says what befell them
         verb = tok.head if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB" else None
         own = _outcome(verb, True) if verb is not None else None
         return (own, noun, verb) if own else (previous, noun, None)
@@ -556,19 +580,36 @@ def categorise(
     return None, noun, None
 
 
-_SIZED = frozenset({"strong", "man", "member"})  # "a 32-man patrol"
 _FORCES = TROOP_NOUNS | frozenset(
-    {"force", "forces", "patrol", "contingent", "detachment", "militia", "group", "unit", "army"}
+    {"force", "forces", "patrol", "contingent", "detachment", "militia", "squad", "army"}
 )
 
 
-def _force_size(tok: Token) -> bool:
-    """A number joined by a hyphen to "strong", "man" or "member" before a force's noun."""
+def _reported_as(verb: Token) -> bool:
+    """'reported killed', 'said wounded' with the participle the verb's own complement right
+    after it (not "said wounded patients were arriving")."""
+    doc = verb.doc
+    after = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    return (
+        after is not None
+        and after.head.i == verb.i
+        and after.dep_ in ("xcomp", "oprd", "acomp")
+        and _outcome(after, True) is not None
+    )
+
+
+def _sized(tok: Token) -> Token | None:
+    """The word a number is joined to by a hyphen as a size ("16-man", "4,500-strong")."""
     doc = tok.doc
-    if tok.i + 2 >= len(doc) or doc[tok.i + 1].text != "-" or doc[tok.i + 2].lower_ not in _SIZED:
-        return False
-    head = doc[tok.i + 2].head
-    return head.lower_ in _FORCES or head.lemma_.lower() in _FORCES
+    if tok.i + 2 >= len(doc) or doc[tok.i + 1].text != "-":
+        return None
+    return doc[tok.i + 2] if doc[tok.i + 2].lower_ in SIZE_WORDS else None
+
+
+def _force_size(tok: Token) -> bool:
+    """A size before a force's noun: "the 16-man squad", "a 4,500-strong brigade"."""
+    size = _sized(tok)
+    return size is not None and (size.head.lower_ in _FORCES or size.head.lemma_ in _FORCES)
 
 
 def _speaks(tok: Token) -> bool:
@@ -803,7 +844,7 @@ def _toll_rises(tok: Token) -> bool:
     if tok.dep_ != "pobj" or tok.head.lower_ != "to":
         return False
     verb = tok.head.head
-    # "The deaths brought the overall toll since the war began to 41,965", "to" hung on "began"
+    # "The raids brought the overall toll since the siege began to 2,315", "to" hung on "began"
     raising = next((v for v in (verb, *verb.ancestors) if v.lemma_.lower() in _RAISES), None)
     if raising is not None and any(
         c.dep_ == "dobj" and c.lemma_.lower() == "toll" for c in raising.children
@@ -818,10 +859,10 @@ def _toll_rises(tok: Token) -> bool:
 
 
 def _toll_is(tok: Token) -> bool:
-    """'The death toll is estimated to be between 40 and 50', 'the toll stood at 12': the
+    """'The toll is thought to be between 70 and 90', 'the toll stood at 12': the
     number says what a toll, the subject of its verbs, is."""
     while tok.dep_ == "conj" and tok.head.like_num and tok.head.i < tok.i:
-        tok = tok.head  # the upper bound of "between 40 and 50"
+        tok = tok.head  # the upper bound of "between 70 and 90"
     if tok.dep_ not in ("attr", "pobj", "npadvmod", "dobj"):
         return False
     verb = _head_verb(tok)

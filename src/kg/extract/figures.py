@@ -209,10 +209,10 @@ def _in_sentence(resolver: Resolver, tok: Token, cues: list[Cue]) -> Attribution
         if source.type == "Place" and not (closing and source.geo and source.geo.is_country):
             return _NONE
         head = cue.subject.root
-        if not closing and head.lower_ in TOPIC_NOUNS:
-            return _NONE  # "Varna Violence: …", "Border Clash: …": what the story is about
         # "Governor:", "Ministry:", and the plural "Iraqi Officials:", "Police Sources:"
         word = fold(head.text)
+        if not closing and {word, word.removesuffix("s"), word.removesuffix("es")} & TOPIC_NOUNS:
+            return _NONE  # "Varna Violence: …", "Border Clashes: …": what the story is about
         role = bool({word, word.removesuffix("s")} & SOURCE_ROLES)
         if source.type == "Source" and not closing and not role:
             return _NONE

@@ -25,6 +25,7 @@ _WORD_NUMBER = "|".join(sorted([*UNITS, *TENS], key=len, reverse=True))
 _SCALE = r"(?:hundred|thousand|million|billion|m|bn|k)"
 # Digits: "2,000", "41, 700" (a typeset thousands group), "4.2", "3.6 million", "65%".
 _DIGITS = r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+SIZE_WORDS = ("strong", "man", "member")  # "a 16-man squad": a number joined to its size word
 NUMBER_RE = re.compile(
     rf"(?<![\w.,/:£$€-])(?:"
     rf"(?P<digits>{_DIGITS})(?:\s?(?P<dscale>{_SCALE})\b)?(?P<pct>\s?%|\s(?:per ?cent|percent)\b)?"
@@ -34,9 +35,9 @@ NUMBER_RE = re.compile(
     # "forty-three", "one million", "one hundred (and) twenty": units after a scale only
     rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?"
     rf"(?:(?:\s(?:{_SCALE}))+(?:\s(?:and\s)?(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?)?)?\b)"
-    # not "18-month-old", "4-year": a number joined to a word is a measure, but for a force's
-    # size ("a 32-man patrol", "the 22,000-strong force")
-    rf")(?![\w/]|[.,]\d|:\d|-(?!(?:strong|man|member)\b)\w)",
+    # not "18-month-old", "4-year": a number joined to a word is a measure, but for a size
+    # ("a 16-man squad", "the 4,500-strong brigade"; counting keeps only a force's)
+    rf")(?![\w/]|[.,]\d|:\d|-(?!(?:{'|'.join(SIZE_WORDS)})\b)\w)",
     re.IGNORECASE,
 )
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from kg.blocks import Block
-from kg.entities import Entity
+from kg.entities import Entity, fold
 from kg.extract.article import Article
 from kg.extract.coref import Resolver
 from kg.extract.frames import (
@@ -26,7 +26,13 @@ from kg.extract.frames import (
 )
 from kg.extract.marks import QuoteSpan
 from kg.extract.mentions import Mentions
-from kg.lexicon import PERSON_PRONOUNS, SPEECH_VERBS
+from kg.lexicon import (
+    ORG_ROLES,
+    PERSON_PRONOUNS,
+    PERSON_WORDS,
+    PLURAL_PRONOUNS,
+    SPEECH_VERBS,
+)
 from kg.model import Quote
 
 # How many paragraphs a page may put inside a quotation: a photo's caption, an appeal, a box of
@@ -368,7 +374,13 @@ def _colon_before(q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
     subject = first_child(verb, "nsubj") if verb.pos_ in ("VERB", "AUX") else None
     if subject is None or subject.i > verb.i:
         return None
-    return Cue(verb, verb.text, noun_phrase(subject))
+    # someone who can speak: "He went on:", "The minister added:"; not "The banner read:"
+    speaker = (
+        subject.lower_ in PERSON_PRONOUNS | PLURAL_PRONOUNS
+        or subject.pos_ == "PROPN"
+        or fold(subject.text) in PERSON_WORDS | ORG_ROLES
+    )
+    return Cue(verb, verb.text, noun_phrase(subject)) if speaker else None
 
 
 def _headline_speaker(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
