@@ -1012,12 +1012,12 @@ def test_a_further_count_goes_on_with_the_statement_before_it(parse) -> None:
 
 def test_they_after_according_to_means_the_body_not_the_outlet(parse) -> None:
     article = parse(
-        "According to the police, a firefight erupted at the bridge late on Friday, news agency "
-        "Dolgino Press reported. They said that at least four guards were shot dead.\n"
+        "According to the regional police, a firefight erupted at the bridge late on Friday, "
+        "news agency Dolgino Press reported. They said that at least four guards were shot dead.\n"
     )
     figure = _figures(article)[4]
     assert (figure.source.label, figure.source_text, figure.basis) == (
-        "police",
+        "regional police",
         "They",
         "coreference",
     )
@@ -1037,7 +1037,7 @@ def test_he_with_no_person_before_it_is_the_body_heard_from(parse) -> None:
 def test_adding_to_a_toll_is_not_saying(parse) -> None:
     article = parse(
         "The regional government said four officers died in the ambush.\n\n"
-        "They add to the discovery of at least 10 bodies near the highway last week.\n"
+        "They add to the 10 bodies found by the canal in May.\n"
     )
     # the bodies are no statement of "they": at most the government's statement goes on
     assert _figures(article)[10].basis != "coreference"
@@ -1047,8 +1047,8 @@ def test_adding_to_a_toll_is_not_saying(parse) -> None:
 
 def test_monitoring_and_an_agency_s_report_per_name_the_source(parse) -> None:
     article = parse(
-        "A rights group monitored the killing of 51 children in the city since March.\n\n"
-        "In the valley, 134 people have died in the fighting, per the Red Crescent's report.\n"
+        "A rights group monitored the killing of 51 pupils across the province this year.\n\n"
+        "In the valley, 134 villagers were killed this spring, per the Red Crescent's report.\n"
     )
     found = _figures(article)
     assert found[51].source_text == "A rights group"
@@ -1059,8 +1059,8 @@ def test_monitoring_and_an_agency_s_report_per_name_the_source(parse) -> None:
 def test_a_place_and_a_colon_opening_a_paragraph_is_a_dateline(parse, dateline: str) -> None:
     article = parse(
         "Army says ten militants killed\n\n"
-        f"{dateline} Varnian National Army (VNA) on Wednesday said its forces had killed 10 "
-        "militants and arrested six others near the river.\n"
+        f"{dateline} Varnian National Army (VNA) told reporters on Friday that its troops shot dead "
+        "10 raiders and detained six more by the river.\n"
     )
     found = _figures(article)
     assert [found[v].source_text for v in (10, 6)] == ["Varnian National Army"] * 2
@@ -1069,7 +1069,7 @@ def test_a_place_and_a_colon_opening_a_paragraph_is_a_dateline(parse, dateline: 
 def test_a_name_the_article_writes_as_a_place_is_no_one_a_pronoun_means(parse) -> None:
     for text in (
         "Thirty people were killed overnight, after houses in the Tamir refugee camp were hit.\n"
-        '"Bodies were lined up on the ground," he said.\n',
+        '"We counted the dead in the yard," he said.\n',
         "Fighting returns to Dolgaria's Tamir\n\n"
         '"We heard loud firing at midnight," she told reporters.\n\n'
         "Thousands have fled the fighting in Tamir since August.\n",
@@ -1080,16 +1080,16 @@ def test_a_name_the_article_writes_as_a_place_is_no_one_a_pronoun_means(parse) -
 
 def test_he_may_mean_a_source_heard_last(parse) -> None:
     article = parse(
-        "A police spokesman said the attackers fled into the forest.\n\n"
-        "However, a senior security source said the raiders came on motorcycles.\n\n"
+        "A police spokesman told us the gunmen escaped across the hills.\n\n"
+        "Later, an intelligence source told reporters the raiders arrived by boat.\n\n"
         '"Nine bodies were recovered last night, while the search goes on," he said.\n'
     )
     (quote,) = _quotes(article)
-    assert quote.speaker.label == "senior security source"
+    assert quote.speaker.label == "intelligence source"
 
 
 def test_a_title_case_headline_with_a_full_stop_still_has_a_source_tag(parse) -> None:
-    found = _figures(parse("Health Ministry: Border Clashes Left Five Dead And 33 Injured.\n"))
+    found = _figures(parse("Health Ministry: Border Fighting Leaves Five Dead And 33 Hurt.\n"))
     assert [(found[v].source_text, found[v].basis) for v in (5, 33)] == [
         ("Health Ministry", "headline")
     ] * 2
@@ -1113,11 +1113,11 @@ def test_he_means_someone_heard_crying_out_not_an_armed_group(parse) -> None:
     article = parse(
         "The car bomb killed seven people near the ministry, police said.\n\n"
         "Al-Shabab has carried out attacks in the capital for years.\n\n"
-        "Inside the hospital, a wounded soldier cried out for help as doctors worked.\n\n"
-        '"I was crossing the street when the blast went off," he said.\n'
+        "In the ward, a hurt guard screamed for help while nurses worked.\n\n"
+        '"I was buying bread when the bomb exploded," he said.\n'
     )
     (quote,) = _quotes(article)
-    assert quote.speaker.label == "wounded soldier"
+    assert quote.speaker.label == "hurt guard"
     groups = find_mentions(article).entities.values()
     assert any(e.label == "al-Shabaab" and e.type == "ArmedForce" for e in groups)
 
@@ -1138,7 +1138,7 @@ def test_a_curated_name_over_the_tagger_s_names_inside_it_is_the_body_it_means(p
     article = parse(
         "Shells killed two people and hurt nine in the market, said the relief committee of "
         "the town.\n\n"
-        "Medical charity Doctors without Borders (MSF) said on Tuesday its clinic took in eight "
+        "Relief charity Doctors without Borders told reporters its clinic took in eight "
         "wounded people overnight.\n\n"
         "It said four badly hurt patients were moved to another hospital.\n"
     )
@@ -1148,7 +1148,7 @@ def test_a_curated_name_over_the_tagger_s_names_inside_it_is_the_body_it_means(p
 
 def test_a_platform_is_no_one_a_pronoun_may_mean(parse) -> None:
     article = parse(
-        '"Attacks on civilians are unacceptable," Varnak said on Twitter on Monday.\n\n'
+        '"Attacks on civilians are unacceptable," Varnak wrote on Twitter late on Sunday.\n\n'
         "Survivors described the night.\n\n"
         '"Nine of our people were killed," he said.\n'
     )
