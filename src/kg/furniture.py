@@ -110,6 +110,7 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
     ranges: list[tuple[int, int]] = list(skip)
     lines = list(_lines(text))
     in_link_list = False
+    title = next((n for n, (_, _, line) in enumerate(lines) if line.strip()), None)
     for n, (start, end, line) in enumerate(lines):
         stripped = line.strip()
         if not stripped:
@@ -119,7 +120,7 @@ def furniture_ranges(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[
             in_link_list = in_link_list or link_heading
             ranges.append((start, end))
             continue
-        is_title = not any(line.strip() for _, _, line in lines[:n])
+        is_title = n == title
         if (dateline := _DATELINE.match(line)) is not None:
             ranges.append((start, start + dateline.end()))  # a prefix: the paragraph stays
         elif (

@@ -61,8 +61,7 @@ def first_child(tok: Token, *deps: str) -> Token | None:
 
 def of_object(tok: Token) -> Token | None:
     """The object of the first "of" on `tok` ("cases of torture", "one of the survivors")."""
-    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    return first_child(of, "pobj") if of is not None else None
+    return _prep_object(tok, "of")
 
 
 def noun_phrase(head: Token) -> Span:
@@ -222,12 +221,16 @@ _CONTRAST = frozenset({"but", "while", "whereas", "although", "though"})
 _NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
 
 
+def _opens_according_to(tok: Token) -> bool:
+    doc = tok.doc
+    return tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"
+
+
 def according_to(tok: Token) -> Token | None:
     """The object of the "according to" that `tok` begins; None where `tok` begins none."""
-    doc = tok.doc
-    if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+    if not _opens_according_to(tok):
         return None
-    return first_child(doc[tok.i + 1], "pobj") or first_child(tok, "pobj")
+    return first_child(tok.nbor(1), "pobj") or first_child(tok, "pobj")
 
 
 def faceless(obj: Token) -> bool:
@@ -244,8 +247,8 @@ def _according_before(verb: Token) -> Span | None:
     for tok in reversed(doc[verb.sent.start : verb.i - 1]):
         if tok.text in (",", ";") or (tok.pos_ == "VERB" and tok.lower_ != "according"):
             return None
-        if tok.lower_ == "according" and tok.i + 1 < verb.i and doc[tok.i + 1].lower_ == "to":
-            obj = first_child(doc[tok.i + 1], "pobj")
+        if _opens_according_to(tok) and tok.i + 1 < verb.i:
+            obj = according_to(tok)
             return noun_phrase(author(obj)) if obj is not None else None
     return None
 
@@ -336,7 +339,7 @@ def find_cues(
         if skip is not None and skip(tok):
             continue
         lower = tok.lower_
-        if lower == "according" and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "to":
+        if _opens_according_to(tok):
             obj = according_to(tok)
             if obj is not None and faceless(obj):
                 # "according to preliminary estimates": a hedge that names no one.

@@ -24,7 +24,7 @@ from kg.entities import (
     unnamed_source,
 )
 from kg.extract.article import Article
-from kg.extract.frames import first_child, noun_phrase
+from kg.extract.frames import according_to, first_child, noun_phrase
 from kg.lexicon import (
     FEMALE_WORDS,
     MALE_A_NAMES,
@@ -355,8 +355,8 @@ def is_subject(tok: Token) -> bool:
     sentence is about, whom a later "he" or "she" most likely means."""
     while tok.dep_ in ("compound", "appos", "flat") and tok.head.i != tok.i:
         tok = tok.head
-    if tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according":
-        return True
+    if tok.dep_ == "pobj" and (according := according_to(tok.head.head)) is not None:
+        return according.i == tok.i
     return tok.dep_ in ("nsubj", "nsubjpass")
 
 
