@@ -235,6 +235,12 @@ CASES = [
     ("Two farmers reported killed by gunmen near the river", {2: "killed"}),
     ("She lost two nephews and five uncles in the raid.", {2: "killed", 5: "killed"}),
     ("Mourners gathered for the funeral of one of her daughters.", {}),
+    # Ages, not counts; attempts and communities are no people; a fate says who is counted.
+    ("Two pupils under 16 were among the wounded.", {2: "injured"}),
+    ("Medics said 800 children under five were treated for burns.", {800: "injured"}),
+    ("Gunfire hurt five men during two attempts to cross the line.", {5: "injured"}),
+    ("Some 3,500 residents of six hill communities fled south.", {3500: "displaced"}),
+    ("Those killed included nine gunners and four medics.", {9: "killed", 4: "killed"}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "The army said some 40 raiders stormed six checkpoints and that guards killed 14 of them.",

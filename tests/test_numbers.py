@@ -13,6 +13,7 @@ from kg.extract.numbers import find_numbers, parse_number
         ("2.8m", 2_800_000),
         ("eight", 8),
         ("twenty-five", 25),
+        ("five-hundred", 500),
         ("one million", 1_000_000),
         ("a dozen", 12),
         ("70%", 70),

@@ -1156,3 +1156,40 @@ def test_a_platform_is_no_one_a_pronoun_may_mean(parse) -> None:
     assert {e.type for e in entities if e.label == "Twitter"} == {"Organisation"}
     speakers = [q.speaker.label if q.speaker else None for q in _quotes(article)]
     assert "Twitter" not in speakers
+
+
+def test_a_closing_verb_after_a_name_and_an_aside_names_who_reported(parse) -> None:
+    found = _figures(
+        parse(
+            "A mortar round killed 7 herders near the dam on Friday (May 3), the Dolgino Watch "
+            "for Civil Rights, a rights group run from exile, reported on Saturday (May 4).\n"
+        )
+    )
+    assert found[7].source.label == "Dolgino Watch for Civil Rights"
+
+
+def test_a_headline_source_the_parser_split_off_at_its_colon(parse) -> None:
+    found = _figures(parse("OCHA: Soldiers killed three villagers in two weeks\n\nText.\n"))
+    assert (found[3].source.label, found[3].basis) == ("OCHA", "headline")
+
+
+def test_a_number_describing_who_speaks_is_not_what_they_said(parse) -> None:
+    found = _figures(
+        parse("A cousin of the six herders killed at the well said the men were unarmed.\n")
+    )
+    assert found[6].source is None
+
+
+def test_speakers_the_parser_joined_to_the_blasts_before_them(parse) -> None:
+    found = _figures(
+        parse(
+            "Six pupils were reported hurt after gunmen entered a school in the port city, Varna, "
+            "following two truck bomb blasts and gunfire, medics and state media have said.\n"
+        )
+    )
+    assert found[6].source_text == "medics and state media"
+
+
+def test_published_that_reports(parse) -> None:
+    found = _figures(parse("The police published on Facebook that six officers were killed.\n"))
+    assert found[6].source.label == "police"

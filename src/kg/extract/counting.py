@@ -171,6 +171,8 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True
     if _AGED_BEFORE.search(before) and n.value < 120:
         return True
+    if _age_limit(before, sentence[n.hedge_start : n.start], after) and n.value < 120:
+        return True  # "children under five", "pupils over 12 in each class": ages
     if _POPULATION_BEFORE.search(before) or (_FAMILY_BEFORE.search(before) and n.value < 30):
         return True
     if n.value != 1:
@@ -187,6 +189,24 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
     if counted and any((w or "").lower() in nouns for w in counted.groups()):
         return False
     return bool(_ONE_OF_AFTER.match(after))
+
+
+_AGE_LIMITS = frozenset({"under", "over", "below", "above", "younger than", "older than"})
+_AGE_LIMIT_AFTER = re.compile(
+    r"^\s*(?:years?\b|[,.;:)]|and\b|or\b|who\b|were\b|are\b|was\b|is\b|in\b|at\b|—|–|$)"
+)
+
+
+def _age_limit(before: str, hedge: str, after: str) -> bool:
+    """Whether a hedge of "under", "over" sets an age limit on the people just named, not a
+    bound on a count: "900 children under five", "two pupils under 16 died"."""
+    words = before.split()
+    return (
+        " ".join(hedge.lower().split()) in _AGE_LIMITS
+        and bool(words)
+        and words[-1].lower() in PEOPLE_NOUNS | {"those", "anyone", "everyone"}
+        and _AGE_LIMIT_AFTER.match(after) is not None
+    )
 
 
 def _ratio(value: float, before: str, after: str) -> bool:
@@ -567,8 +587,8 @@ def categorise(
             return cat, noun, cand
     if got_away and not acted:
         return None, noun, None
-    if not acted and _victims_include(tok):
-        return previous or "killed", noun, None  # "The dead included three nurses."
+    if not acted and (fate := _victims_include(tok)) is not None:
+        return fate or previous or "killed", noun, None  # "The dead included three nurses."
     if fighters or (acted and people_ok and noun is not None):
         return "troops", noun, None  # also "attacked by some 40 gunmen": a force
     if _toll_rises(tok) or _toll_is(tok):
@@ -814,23 +834,35 @@ def _of_them(tok: Token) -> bool:
     )
 
 
-def _victims_include(tok: Token) -> bool:
+def _victims_include(tok: Token) -> str | None:
     """'The dead included three nurses', 'The victims include 12 women', 'Among the victims
-    were 23 labourers', 'Bodies recovered … included 24 children': a part of the toll."""
+    were 23 labourers', 'Bodies recovered … included 24 children': a part of the toll, "" when
+    the toll does not say what it counts; "Those wounded included two medics": its fate."""
     verb = _head_verb(tok)
     if verb is None:
-        return False
+        return None
     toll = ("victim", "dead", "casualty", "body", *COUNT_WORDS)
     if verb.lemma_.lower() == "be":
         among = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "among"]
-        return any(o.lemma_.lower() in toll for p in among for o in p.children if o.dep_ == "pobj")
-    if verb.lemma_.lower() != "include":
-        return False
-    subject = first_child(verb, "nsubj")
-    while subject is None and verb.dep_ == "conj" and verb.head.i != verb.i:
-        verb = verb.head  # "Bodies recovered from the village included …"
+        whole = [o for p in among for o in p.children if o.dep_ == "pobj"]
+    elif verb.lemma_.lower() == "include":
         subject = first_child(verb, "nsubj")
-    return subject is not None and subject.lemma_.lower() in toll
+        while subject is None and verb.dep_ == "conj" and verb.head.i != verb.i:
+            verb = verb.head  # "Bodies recovered from the village included …"
+            subject = first_child(verb, "nsubj")
+        whole = [subject] if subject is not None else []
+    else:
+        return None
+    for noun in whole:
+        if noun.lemma_.lower() in toll:
+            return ""
+        # "those killed", "the people injured": who they are by what befell them
+        if noun.lemma_.lower() in PEOPLE_NOUNS | {"those"}:
+            told = [c for c in noun.children if c.dep_ in ("acl", "amod") and c.i > noun.i]
+            for fate in told:
+                if (cat := _outcome(fate, True)) is not None:
+                    return cat
+    return None
 
 
 # Verbs by which a toll reaches a number: "the toll rose to 21", "climbs to 96".

@@ -147,7 +147,7 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
             # "The mayor warned the count could still climb, adding …": a count says
             # nothing; the one who warned does.
             return subject_of(verb.head, depth + 1)
-        phrase = noun_phrase(child)
+        phrase = _speakers_joined(child) or noun_phrase(child)
         cut = [t.i for t in phrase if t.lower_ in _CONTRAST and t.i < child.i]
         if cut:  # "a toll but aid workers said": the parser joined two clauses' nouns
             phrase = verb.doc[cut[-1] + 1 : phrase.end]
@@ -215,6 +215,29 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     if end - (i + 1) >= 1 and end < verb.i and verb.doc[end : verb.i].text.strip(", ").isdigit():
         return verb.doc[i + 1 : end], False
     return None, False
+
+
+def _speakers_joined(subject: Token) -> Span | None:
+    """'…, after two grenade blasts and gunfire, police and state radio said': the parser
+    joined who said it to things named before them that cannot speak; the conjuncts after the
+    comma that can."""
+    if subject.pos_ != "NOUN" or _can_speak(subject):
+        return None
+    doc = subject.doc
+    for conj in subject.subtree:
+        if conj.dep_ == "conj" and conj.i > subject.i and _can_speak(conj):
+            left = conj.left_edge
+            if left.i > 0 and doc[left.i - 1].text == ",":
+                return doc[left.i : subject.right_edge.i + 1]
+    return None
+
+
+def _can_speak(noun: Token) -> bool:
+    """A noun that may give a statement: a person or a body, its role, a medium or a document."""
+    if noun.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    words = PERSON_WORDS | SOURCE_ROLES | OUTLET_WORDS | STATEMENT_NOUNS | INFO_NOUNS
+    return noun.lemma_.lower() in words or noun.lower_ in words
 
 
 _CONTRAST = frozenset({"but", "while", "whereas", "although", "though"})
@@ -433,8 +456,8 @@ _TOLL_VERBS = frozenset(
     {"give", "raise", "update", "revise", "lower", "increase", "bring", "provide"}
 )
 # Verbs that report only with a clause: "Police fear 12 people were killed", "investigators
-# found that 180 people died", "the governor indicated that …".
-_CLAUSE_VERBS = frozenset({"fear", "find", "indicate"})
+# found that 180 people died", "the governor indicated that …", "police published online that …".
+_CLAUSE_VERBS = frozenset({"fear", "find", "indicate", "publish"})
 
 
 def _says(tok: Token, verbs: frozenset[str]) -> bool:
@@ -597,10 +620,19 @@ def _colon_source(sent: Span) -> Cue | None:
     words = _headline_words(sent)
     if words is None:
         return None
+    doc = sent.doc
     colon = next((t for t in words[:6] if t.text == ":"), None)
-    if colon is None or colon.i == sent.start:
+    opening = doc[: sent.start - 1] if sent.start > 1 else None
+    if colon is None and opening is not None and doc[sent.start - 1].text == ":":
+        # "UN: Soldiers killed three …", split by the parser at the colon
+        if len(opening) <= 5 and opening.start == 0 and opening.sent.end >= sent.start - 1:
+            colon, head = doc[sent.start - 1], opening
+        else:
+            return None
+    elif colon is None or colon.i == sent.start:
         return None
-    head = sent.doc[sent.start : colon.i]
+    else:
+        head = doc[sent.start : colon.i]
     if not head[0].text[:1].isupper() or any(t.pos_ in ("VERB", "AUX") or t.like_num for t in head):
         return None
     if {t.lower_ for t in head} & (OUTLET_WORDS | SECTION_WORDS):
@@ -814,10 +846,12 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     """The cue a number falls under: one governing its clause, else 'according to', else nearest."""
     # A cue's source does not say the numbers in its own name, nor those in a clause on it: in
     # "Dolgaria, which deployed about 1,800 soldiers, said …", the 1,800 is the reporter's.
+    ancestors = list(tok.ancestors)
     usable = [
         c
         for c in cues
         if not _in(tok, c.subject)
+        and not _describes(tok, c, ancestors)
         and c.token.i != tok.i
         and not (c.subject is not None and _in_clause_of(tok, c.subject.root, c.token))
     ]
@@ -825,7 +859,6 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         # "…, the emergency service reported, the Associated Press reported": the wire
         # reports who gives the figure
         usable = [c for c in usable if c.subject is None or not outlet(c.subject)]
-    ancestors = list(tok.ancestors)
     governing = sorted(
         (c for c in usable if c.token in ancestors), key=lambda c: ancestors.index(c.token)
     )
@@ -860,6 +893,15 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
     # A headline's closing "— MoD", "…, officials" or opening "Army Command:" covers the line.
     return next((c for c in usable if c.token.text in (*_DASHES, ":") or c.tag), None)
+
+
+def _describes(tok: Token, cue: Cue, ancestors: list[Token]) -> bool:
+    """Whether the number is in the words that describe the cue's own subject: "A cousin of
+    the six herders killed at the well said …" tells who speaks, not what he said."""
+    if cue.subject is None or by_preposition(cue):
+        return False
+    root = cue.subject.root
+    return root in ancestors and root.dep_ in ("nsubj", "nsubjpass") and root.head.i == cue.token.i
 
 
 def _semicolon_between(a: Token, b: Token) -> bool:
@@ -917,6 +959,24 @@ def _closes_sentence(verb: Token) -> bool:
     return verb.right_edge.i >= verb.sent.end - 2
 
 
+def _closes_after_aside(verb: Token) -> bool:
+    """'…, the Dolgino Watch, a rights body, said on Friday (May 3).': a closing verb the
+    parser hung, with no subject, on the name before an aside; after a comma, nothing after it
+    but adjuncts and punctuation."""
+    doc, sent = verb.doc, verb.sent
+    if (
+        verb.i == 0
+        or doc[verb.i - 1].text != ","
+        or any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+    ):
+        return False
+    if not _only_where_and_when(verb) or any(c.dep_ == "agent" for c in verb.children):
+        return False
+    return all(t.is_punct for t in doc[verb.right_edge.i + 1 : sent.end]) and (
+        _before_aside(verb) is not None
+    )
+
+
 def _content_object(child: Token) -> bool:
     """An object that is what was said ("…, as officials reported the deaths"), not the one told
     ("…, a district official told a news agency")."""
@@ -926,7 +986,7 @@ def _content_object(child: Token) -> bool:
 def main_clause(tok: Token) -> bool:
     if tok.dep_ in ("ROOT", "parataxis"):
         return True
-    if tok.dep_ in ("acl", "relcl") and _closes_sentence(tok):
+    if tok.dep_ in ("acl", "relcl") and (_closes_sentence(tok) or _closes_after_aside(tok)):
         return True  # "… killed 35 people, the prosecutor's office reported on Monday."
     if tok.head.dep_ == "ROOT" and tok.dep_ == "advcl":
         # "…, the army command reported on June 3.": a trailing cue the parser hung as a clause

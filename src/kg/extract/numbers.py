@@ -32,9 +32,10 @@ NUMBER_RE = re.compile(
     rf"|(?P<dozen>\b(?:a|(?P<dozens>{_WORD_NUMBER})\s)?\s?dozen\b)"
     rf"|(?P<article>\b(?:half\s+an?|(?:(?:a|one|three)\s+)?quarters?\s+of\s+an?|an?)\s+"
     rf"(?P<ascale>hundred|thousand|million|billion)\b)"
-    # "forty-three", "one million", "one hundred (and) twenty": units after a scale only
+    # "forty-three", "one million", "five-hundred", "one hundred (and) twenty": units after a
+    # scale only
     rf"|(?P<words>\b(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?"
-    rf"(?:(?:\s(?:{_SCALE}))+(?:\s(?:and\s)?(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?)?)?\b)"
+    rf"(?:(?:[\s-](?:{_SCALE}))+(?:\s(?:and\s)?(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?)?)?\b)"
     # not "18-month-old", "4-year": a number joined to a word is a measure, but for a size
     # ("a 16-man squad", "the 4,500-strong brigade"; counting keeps only a force's)
     rf")(?![\w/]|[.,]\d|:\d|-(?!(?:{'|'.join(SIZE_WORDS)})\b)\w)",
