@@ -241,6 +241,12 @@ CASES = [
     ("Gunfire hurt five men during two attempts to cross the line.", {5: "injured"}),
     ("Some 3,500 residents of six hill communities fled south.", {3500: "displaced"}),
     ("Those killed included nine gunners and four medics.", {9: "killed", 4: "killed"}),
+    # An aside in dashes is no object; a grave condition is a wound.
+    (
+        "So far 9 guards died and 31 others injured - mostly children - in the siege.",
+        {9: "killed", 31: "injured"},
+    ),
+    ("Four people in critical condition were evacuated by helicopter.", {4: "injured"}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "The army said some 40 raiders stormed six checkpoints and that guards killed 14 of them.",

@@ -1193,3 +1193,53 @@ def test_speakers_the_parser_joined_to_the_blasts_before_them(parse) -> None:
 def test_published_that_reports(parse) -> None:
     found = _figures(parse("The police published on Facebook that six officers were killed.\n"))
     assert found[6].source.label == "police"
+
+
+@pytest.mark.parametrize(
+    "background",
+    [
+        "The raid comes a day after gunmen stormed a district office in the south, killing at "
+        "least seven people.",
+        "Some 9,000 fighters have died in the long military campaign.",
+    ],
+)
+def test_what_came_before_the_news_goes_on_with_no_statement(parse, background: str) -> None:
+    found = _figures(
+        parse(f"The army said rebels shelled the port on Monday, killing 12 people. {background}\n")
+    )
+    assert found[12].source.label == "army"
+    assert [f.source for v, f in found.items() if v != 12] == [None]
+
+
+def test_conveyed_and_assured_that_report_and_an_association_gives_a_count(parse) -> None:
+    found = _figures(
+        parse(
+            "Prison officials conveyed that three inmates died in the riot.\n\n"
+            "Officer Ivan Brek assured that the blast took place at 7 pm and that at least two "
+            "guards were hurt.\n\n"
+            "The herders' association gave the number of herders slain as 20.\n"
+        )
+    )
+    assert [found[v].source_text for v in (3, 2, 20)] == [
+        "Prison officials",
+        "Officer Ivan Brek",
+        "The herders' association",
+    ]
+
+
+def test_among_the_dead_after_said_counts_the_list(parse) -> None:
+    found = _figures(
+        parse(
+            "A statement from the Varna Peace Network said among the victims were four nurses, "
+            "two drivers and a cook.\n"
+        )
+    )
+    assert {v: (f.category, f.source_text) for v, f in found.items()} == {
+        4: ("killed", "the Varna Peace Network"),
+        2: ("killed", "the Varna Peace Network"),
+    }
+
+
+def test_a_number_glued_to_according_to_keeps_its_source(parse) -> None:
+    found = _figures(parse("A drone strike killed 11 herders on May 2,according to activists.\n"))
+    assert found[11].source_text == "activists"

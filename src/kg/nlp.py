@@ -14,8 +14,13 @@ class PipelineError(RuntimeError):
 
 
 # Scraped text glues quotation marks to words ('said:"The', 'said:“We'); split them off so the
-# reporting verb and the quotation's first word are tokens of their own.
-_EXTRA_INFIXES = (r"""(?<=[A-Za-z])[:;](?=["“‘'])""", r"""(?<=[:;])["“‘'](?=[A-Za-z])""")
+# reporting verb and the quotation's first word are tokens of their own. It glues a word to a
+# number before it too ("on May 2,according to …"), which spaCy splits only between letters.
+_EXTRA_INFIXES = (
+    r"""(?<=[A-Za-z])[:;](?=["“‘'])""",
+    r"""(?<=[:;])["“‘'](?=[A-Za-z])""",
+    r"""(?<=[0-9]),(?=[a-z])""",
+)
 
 
 @lru_cache(maxsize=2)

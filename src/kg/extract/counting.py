@@ -281,6 +281,25 @@ def _counted_noun(tok: Token) -> Token | None:
     return None
 
 
+_GRAVE = frozenset({"serious", "critical", "grave", "stable", "severe", "life-threatening"})
+
+
+def _in_condition(tok: Token, noun: Token | None) -> bool:
+    """'ten people in serious condition', 'two of them remain in critical condition': hurt."""
+    holders = [tok if noun is None else noun]
+    if holders[0].dep_ in ("nsubj", "nsubjpass") and holders[0].head.lemma_ == "be":
+        holders.append(holders[0].head)
+    if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_ == "be":
+        holders.append(tok.head)  # "Five of them were …": the number is the subject
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ == "in"
+        and any(o.lemma_ == "condition" and _outcome(o, True) for o in prep.children)
+        for holder in holders
+        for prep in holder.children
+    )
+
+
 def _outcome(token: Token, people_ok: bool) -> str | None:
     lemma = token.lemma_.lower()
     particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
@@ -290,6 +309,8 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         c.lower_ == "medical" for c in token.children
     ):
         return "injured" if people_ok else None  # "sought medical assistance"
+    if lemma == "condition" and any(c.lower_ in _GRAVE for c in token.children):
+        return "injured" if people_ok else None  # "ten people in critical condition"
     if lemma == "flight":
         # "the flight of 20,000 residents": they fled; "the flight carried 120 passengers"
         return "displaced" if people_ok and of_object(token) is not None else None
@@ -554,6 +575,8 @@ def categorise(
         return "troops", noun, None  # "gunmen numbering about 20": the force's size
     if _lacks_needs(window) and (noun is None or people_ok):
         return "other", noun, None  # "100,000 people without electricity", "in need of aid"
+    if (noun is None or people_ok or noun.pos_ == "PRON") and _in_condition(tok, noun):
+        return "injured", noun, None  # "ten people in critical condition were flown out"
     # Words right after the number first ("1,300 civilians dead", "and 412 injured"), then the
     # verbs governing what is counted, then the rest of the clause.
     near: list[Token] = []
@@ -700,7 +723,12 @@ def _done_by(noun: Token, word: Token) -> bool:
         return False
     if _by(noun, word):
         return True  # "shot by a unit of 200 soldiers": they did it
-    objects = [c for c in word.children if c.dep_ == "dobj"]
+    # not an aside the parser took for an object: "31 others hurt - mostly civilians -"
+    objects = [
+        c
+        for c in word.children
+        if c.dep_ == "dobj" and not (c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].is_punct)
+    ]
     if not objects:
         return False
     if word.lemma_.lower() == "leave" and noun.dep_ == "dobj" and noun.head.i == word.i:
@@ -844,6 +872,13 @@ def _victims_include(tok: Token) -> str | None:
     toll = ("victim", "dead", "casualty", "body", *COUNT_WORDS)
     if verb.lemma_.lower() == "be":
         among = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "among"]
+        if not among and verb.dep_ == "ccomp":
+            # "X said among the dead were …": the parser hung "among" on "said"
+            among = [
+                c
+                for c in verb.head.children
+                if c.dep_ == "prep" and c.lower_ == "among" and c.i < verb.i
+            ]
         whole = [o for p in among for o in p.children if o.dep_ == "pobj"]
     elif verb.lemma_.lower() == "include":
         subject = first_child(verb, "nsubj")

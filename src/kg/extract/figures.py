@@ -69,7 +69,7 @@ _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split
 _OTHER_ONE = frozenset("separate another different unrelated similar".split())
 # Words for a whole conflict, whose toll so far is background ("The fighting has killed …").
 _WARS = frozenset(
-    "war fighting conflict violence hostilities insurgency offensive uprising rebellion".split()
+    "war fighting conflict violence hostilities insurgency offensive uprising rebellion campaign".split()
 )
 # Nouns for an armed group, whose size or record a relative clause may give as background.
 _GROUPS = frozenset("group militia front movement faction rebels army force forces".split())
@@ -278,11 +278,44 @@ def _new_topic(sent: Span) -> bool:
     subject = first_child(sent.root, "nsubj", "nsubjpass")
     if subject is not None and subject.lemma_.lower() in _WARS and _perfect(sent.root):
         return True  # "The war has killed at least 400 people": the reporter's background
+    if _perfect(sent.root) and _in_war(sent.root):
+        return True  # "Some 9,000 fighters have died in the campaign": so far
+    if _came_after(sent.root):
+        return True  # "The raid comes a day after gunmen killed 7 …": an earlier event
     if subject is None or subject.lemma_.lower() in PEOPLE_NOUNS | TROOP_NOUNS | COUNT_WORDS:
         return False  # "A total of 83 women died …" goes on with the count
     if subject.like_num or any(c.lower_ in ("further", "additional") for c in subject.children):
         return False  # "a further nine were hurt", "an additional 12": more of the same count
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+
+
+def _in_war(verb: Token) -> bool:
+    """A verb said of a whole war: "… in the campaign", "… during the fighting", "… since the
+    war began"."""
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ in ("in", "during", "since", "throughout")
+        and any(o.dep_ == "pobj" and o.lemma_.lower() in _WARS for o in prep.children)
+        for prep in verb.children
+    )
+
+
+def _came_after(verb: Token) -> bool:
+    """'This came hours after …', 'The raid comes a day after …', 'It came as …': a sentence that
+    sets what it tells after the news, as what happened before."""
+    if verb.lemma_ != "come":
+        return False
+    for c in verb.children:
+        if c.lower_ in _BEFORE_THE_NEWS and c.dep_ in ("prep", "mark", "advmod", "advcl"):
+            return True  # "came after the raid", "came as gunmen …"
+        if c.dep_ in ("advcl", "prep") and any(
+            g.lower_ in ("after", "following") and g.dep_ in ("mark", "prep") for g in c.children
+        ):
+            return True  # "came a day after gunmen …", however the parser hung "after"
+    return False
+
+
+_BEFORE_THE_NEWS = frozenset({"after", "as", "amid", "following"})
 
 
 def _aside(tok: Token) -> bool:

@@ -456,8 +456,9 @@ _TOLL_VERBS = frozenset(
     {"give", "raise", "update", "revise", "lower", "increase", "bring", "provide"}
 )
 # Verbs that report only with a clause: "Police fear 12 people were killed", "investigators
-# found that 180 people died", "the governor indicated that …", "police published online that …".
-_CLAUSE_VERBS = frozenset({"fear", "find", "indicate", "publish"})
+# found that 180 people died", "the governor indicated that …", "police published online that …",
+# "officials conveyed that …", "he assured that …".
+_CLAUSE_VERBS = frozenset({"fear", "find", "indicate", "publish", "convey", "assure"})
 
 
 def _says(tok: Token, verbs: frozenset[str]) -> bool:
