@@ -247,6 +247,7 @@ CASES = [
         {9: "killed", 31: "injured"},
     ),
     ("Four people in critical condition were evacuated by helicopter.", {4: "injured"}),
+    ("Three armoured jeeps were burned in the raid.", {3: "equipment"}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "The army said some 40 raiders stormed six checkpoints and that guards killed 14 of them.",
@@ -378,3 +379,8 @@ def test_a_toll_before_the_verb_it_rises_by_whatever_the_parser_made_its_subject
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
     second = list(doc.sents)[-1]
     assert [(c.number.value, c.category) for c in figures_in_sentence(second)] == [(37, "killed")]
+
+
+def test_the_loss_of_lives_is_a_toll(read) -> None:
+    found = read("Officials reported the loss of one life and injuries to two people in the city.")
+    assert {f.value: f.category for f in found.figures} == {1: "killed", 2: "injured"}

@@ -1201,6 +1201,8 @@ def test_published_that_reports(parse) -> None:
         "The raid comes a day after gunmen stormed a district office in the south, killing at "
         "least seven people.",
         "Some 9,000 fighters have died in the long military campaign.",
+        "This came hours following militia raids on homes in the hill town that killed two "
+        "herders.",
     ],
 )
 def test_what_came_before_the_news_goes_on_with_no_statement(parse, background: str) -> None:
@@ -1243,3 +1245,13 @@ def test_among_the_dead_after_said_counts_the_list(parse) -> None:
 def test_a_number_glued_to_according_to_keeps_its_source(parse) -> None:
     found = _figures(parse("A drone strike killed 11 herders on May 2,according to activists.\n"))
     assert found[11].source_text == "activists"
+
+
+def test_a_name_and_a_colon_before_a_quotation_say_who_said_it(parse) -> None:
+    article = parse(
+        "Rescuers report a shell hit a school in the north; Mayor to visit the town; "
+        "Ivan Brekel: 'We are close to a full war with the militia'\n\n"
+        "The school was empty at the time.\n"
+    )
+    (quote,) = _quotes(article)
+    assert quote.speaker.label == "Ivan Brekel"

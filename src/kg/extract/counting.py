@@ -533,6 +533,13 @@ def categorise(
         and noun.head.head.lemma_.lower() in _REMAINS
     ):
         return "killed", noun, noun.head.head  # "the bodies of nine missing sailors"
+    if (
+        noun is not None
+        and noun.lemma_.lower() == "life"
+        and noun.head.lower_ == "of"
+        and noun.head.head.lemma_.lower() == "loss"
+    ):
+        return "killed", noun, noun.head.head  # "reported the loss of 12 lives"
     if noun is not None and not bombers and _hardware(noun, noun_words):
         if noun.lemma_.lower() in _CARRIERS and not _military(noun) and not _befell(noun):
             return None, noun, None  # "they drove back to base in three vehicles"
@@ -784,11 +791,17 @@ def _hardware(noun: Token, noun_words: set[str]) -> bool:
     head = noun.lower_
     modifiers = noun_words - {head, noun.lemma_.lower()}
     generic = head in EQUIPMENT_NOUNS and head not in EQUIPMENT_HEADS
+    # "two armoured Humvees": a vehicle by its armour, whatever its make (not a unit's name)
+    armoured = bool(modifiers & {"armoured", "armored"}) and noun.lemma_.lower() not in _UNITS
     return (
         head in EQUIPMENT_HEADS
         or (generic and bool(modifiers & EQUIPMENT_NOUNS))
         or (generic and bool(modifiers & {"weapons", "weapon", "military"}))
+        or armoured
     )
+
+
+_UNITS = frozenset({"brigade", "division", "battalion", "regiment", "unit", "column", "corps"})
 
 
 def _fate(noun: Token) -> str | None:

@@ -308,7 +308,7 @@ def _came_after(verb: Token) -> bool:
     for c in verb.children:
         if c.lower_ in _BEFORE_THE_NEWS and c.dep_ in ("prep", "mark", "advmod", "advcl"):
             return True  # "came after the raid", "came as gunmen …"
-        if c.dep_ in ("advcl", "prep") and any(
+        if c.dep_ in ("advcl", "prep", "npadvmod") and any(
             g.lower_ in ("after", "following") and g.dep_ in ("mark", "prep") for g in c.children
         ):
             return True  # "came a day after gunmen …", however the parser hung "after"

@@ -197,6 +197,8 @@ def _speech_cue(
     block, sdoc = article.parsed[at]
     if (predicate := _quoted_predicate(article, q, block, sdoc)) is not None:
         return predicate, "sentence"
+    if (named := _name_and_colon(article, q, block, sdoc)) is not None:
+        return named, "headline"
     found = speech(block, sdoc)
     cues = [
         c
@@ -381,6 +383,24 @@ def _colon_before(q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
         or fold(subject.text) in PERSON_WORDS | ORG_ROLES
     )
     return Cue(verb, verb.text, noun_phrase(subject)) if speaker else None
+
+
+def _name_and_colon(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
+    """'…; Varnak: "We will rebuild"': a person's name and a colon right before the quotation,
+    opening its line, a sentence or a part after a semicolon or a dash, say who said it, whatever
+    reporting verb comes before."""
+    text = article.doc.text
+    before = text[block.start : q.start - 1].rstrip()
+    if not before.endswith(":"):
+        return None
+    name_end = len(before) - 1  # the colon's offset in the block
+    for ent in article.ents(sdoc):
+        if ent.label_ != "PERSON" or ent.end_char != name_end:
+            continue
+        opening = before[: ent.start_char].rstrip()
+        if not opening or opening.endswith((";", "|", "—", "–", ".", "!", "?")):
+            return Cue(ent.root, ":", ent)
+    return None
 
 
 def _headline_speaker(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> Cue | None:
