@@ -248,6 +248,12 @@ CASES = [
     ),
     ("Four people in critical condition were evacuated by helicopter.", {4: "injured"}),
     ("Three armoured jeeps were burned in the raid.", {3: "equipment"}),
+    # Families who arrive have fled; the next parts of the list say only where from.
+    (
+        "Aid workers said 70 families arrived from the hills, 45 from the river and 12 from the plain.",
+        {70: "displaced", 45: "displaced", 12: "displaced"},
+    ),
+    ("The camp saw the arrival of 18 households.", {18: "displaced"}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "The army said some 40 raiders stormed six checkpoints and that guards killed 14 of them.",

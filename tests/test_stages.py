@@ -1255,3 +1255,15 @@ def test_a_name_and_a_colon_before_a_quotation_say_who_said_it(parse) -> None:
     )
     (quote,) = _quotes(article)
     assert quote.speaker.label == "Ivan Brekel"
+
+
+def test_he_after_a_religious_leader_s_words_is_that_leader(parse) -> None:
+    found = _figures(
+        parse(
+            "The imam asked the peacekeepers to guard the mosque at night.\n\n"
+            "The imam also told reporters that the mosque took in 90 displaced families on "
+            "Friday.\n\n"
+            "He said that 35 families arrived from the hills on Saturday.\n"
+        )
+    )
+    assert (found[35].source_text, found[35].source.label) == ("He", "imam")

@@ -98,6 +98,10 @@ _OF_THEM_FIRST = re.compile(
     re.IGNORECASE,
 )
 _OF_THEM_AFTER = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
+# "40 families came from Varno, another 30 from Brek and 14 from Dolgino": the next of a list
+# that says only where each part came from, counting what the first counted.
+_FROM_AFTER = re.compile(r"^\s+from\s+\S", re.IGNORECASE)
+_LISTED_BEFORE = re.compile(r"(?:,|\band|\banother)\s*$", re.IGNORECASE)
 # The people a toll counts, named by what befell them: "one of the dead", "among the victims".
 _HURT_STATES = frozenset("dead killed wounded injured".split())  # "30 dead", "12 injured"
 _VICTIM_WORDS = _HURT_STATES | {"victims", "casualties"}
@@ -282,6 +286,16 @@ def _counted_noun(tok: Token) -> Token | None:
 
 
 _GRAVE = frozenset({"serious", "critical", "grave", "stable", "severe", "life-threatening"})
+
+
+def _families_arrived(noun: Token) -> bool:
+    """'40 families arrived at the camp', 'the arrival of 25 households': families who came to
+    a camp or town have fled to it (a soldier or a delegation who arrives has not)."""
+    if noun.lemma_.lower() not in ("family", "household"):
+        return False
+    if noun.dep_ == "nsubj" and noun.head.lemma_.lower() == "arrive":
+        return True
+    return noun.head.lower_ == "of" and noun.head.head.lemma_.lower() == "arrival"
 
 
 def _in_condition(tok: Token, noun: Token | None) -> bool:
@@ -533,6 +547,8 @@ def categorise(
         and noun.head.head.lemma_.lower() in _REMAINS
     ):
         return "killed", noun, noun.head.head  # "the bodies of nine missing sailors"
+    if noun is not None and _families_arrived(noun):
+        return "displaced", noun, noun.head  # "40 families arrived from the villages"
     if (
         noun is not None
         and noun.lemma_.lower() == "life"
@@ -1018,6 +1034,11 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
             (part and not _CLAUSE_WORDS.search(part.group(0)))
             or _OF_THEM_AFTER.match(text[n.end :])
             or _AMONG_AFTER.match(text[n.end : next_start])
+            or (
+                out
+                and _FROM_AFTER.match(text[n.end :])
+                and _LISTED_BEFORE.search(text[: n.hedge_start])
+            )
         )
         category, noun, decider = categorise(tok, n, window, previous, inherits)
         if category is None:
