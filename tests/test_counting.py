@@ -253,7 +253,15 @@ CASES = [
         "Aid workers said 70 families arrived from the hills, 45 from the river and 12 from the plain.",
         {70: "displaced", 45: "displaced", 12: "displaced"},
     ),
-    ("The camp saw the arrival of 18 households.", {18: "displaced"}),
+    ("The camp saw the arrival of 18 households from the plain.", {18: "displaced"}),
+    ("About 30 families arrived at the cemetery for the funeral.", {}),
+    (
+        "Militants killed 12 soldiers, and 300 from nearby villages fled to the city.",
+        {12: "killed", 300: "displaced"},
+    ),
+    ("The army sent two armoured squadrons to the border.", {}),
+    ("Three soldiers under 25 died in the ambush.", {3: "killed"}),
+    ("About 50 gunmen killed (mostly elderly) villagers in the raid.", {50: "troops"}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "The army said some 40 raiders stormed six checkpoints and that guards killed 14 of them.",

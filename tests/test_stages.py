@@ -1203,6 +1203,7 @@ def test_published_that_reports(parse) -> None:
         "Some 9,000 fighters have died in the long military campaign.",
         "This came hours following militia raids on homes in the hill town that killed two "
         "herders.",
+        "It came as gunmen raided a second village, killing four herders.",
     ],
 )
 def test_what_came_before_the_news_goes_on_with_no_statement(parse, background: str) -> None:
@@ -1267,3 +1268,12 @@ def test_he_after_a_religious_leader_s_words_is_that_leader(parse) -> None:
         )
     )
     assert (found[35].source_text, found[35].source.label) == ("He", "imam")
+
+
+def test_a_death_toll_in_the_day_s_violence_goes_on_with_the_statement(parse) -> None:
+    found = _figures(
+        parse(
+            "Police said gunmen stormed the market on Friday. Nine traders have died in the violence.\n"
+        )
+    )
+    assert found[9].source.label.lower() == "police"

@@ -67,8 +67,9 @@ _AGED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # Unit names with a number: "Battalion 26", "Brigades 8 and 9", "Route 7" (a name, not a count).
+_UNIT_WORDS = ("battalion", "brigade", "division", "regiment", "squadron", "platoon", "corps")
 _UNIT_BEFORE = re.compile(
-    r"\b(?:battalion|brigade|division|regiment|squadron|platoon|corps|sector|route|highway|"
+    r"\b(?:" + "|".join(_UNIT_WORDS) + r"|sector|route|highway|"
     r"phase|article|resolution|gate|block|ward|bay)s?\s+(?:\d+\s*(?:,|and|&)\s*)*$",
     re.IGNORECASE,
 )
@@ -195,9 +196,13 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
     return bool(_ONE_OF_AFTER.match(after))
 
 
-_AGE_LIMITS = frozenset({"under", "over", "below", "above", "younger than", "older than"})
-_AGE_LIMIT_AFTER = re.compile(
-    r"^\s*(?:years?\b|[,.;:)]|and\b|or\b|who\b|were\b|are\b|was\b|is\b|in\b|at\b|—|–|$)"
+_AGE_LIMITS = frozenset({"under", "over"})  # the hedges that may set an age limit
+
+
+_AGED_PEOPLE = PEOPLE_NOUNS | TROOP_NOUNS | {"those", "anyone", "everyone"}
+_COUNTED_AFTER = re.compile(
+    r"^\s+(?:" + "|".join(sorted(PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS)) + r")\b",
+    re.IGNORECASE,
 )
 
 
@@ -206,10 +211,10 @@ def _age_limit(before: str, hedge: str, after: str) -> bool:
     bound on a count: "900 children under five", "two pupils under 16 died"."""
     words = before.split()
     return (
-        " ".join(hedge.lower().split()) in _AGE_LIMITS
+        hedge.strip().lower() in _AGE_LIMITS
         and bool(words)
-        and words[-1].lower() in PEOPLE_NOUNS | {"those", "anyone", "everyone"}
-        and _AGE_LIMIT_AFTER.match(after) is not None
+        and words[-1].lower() in _AGED_PEOPLE
+        and not _COUNTED_AFTER.match(after)  # not "civilians over 200 soldiers"
     )
 
 
@@ -285,32 +290,43 @@ def _counted_noun(tok: Token) -> Token | None:
     return None
 
 
-_GRAVE = frozenset({"serious", "critical", "grave", "stable", "severe", "life-threatening"})
+_GRAVE = frozenset({"serious", "critical", "grave", "stable", "severe"})
 
 
 def _families_arrived(noun: Token) -> bool:
-    """'40 families arrived at the camp', 'the arrival of 25 households': families who came to
-    a camp or town have fled to it (a soldier or a delegation who arrives has not)."""
+    """'40 families arrived from the villages', 'the arrival of 25 households from the hills':
+    families who came from somewhere have fled it (a soldier or a delegation who arrives has
+    not)."""
     if noun.lemma_.lower() not in ("family", "household"):
         return False
     if noun.dep_ == "nsubj" and noun.head.lemma_.lower() == "arrive":
-        return True
-    return noun.head.lower_ == "of" and noun.head.head.lemma_.lower() == "arrival"
+        coming = noun.head
+    elif noun.head.lower_ == "of" and noun.head.head.lemma_.lower() == "arrival":
+        coming = noun.head.head
+    else:
+        return False
+    # from somewhere: not "30 families arrived at the cemetery for the funeral"
+    return any(c.dep_ == "prep" and c.lower_ == "from" for c in (*coming.children, *noun.children))
 
 
-def _in_condition(tok: Token, noun: Token | None) -> bool:
-    """'ten people in serious condition', 'two of them remain in critical condition': hurt."""
+def _in_condition(tok: Token, noun: Token | None) -> Token | None:
+    """The grave condition the people counted are in: 'ten people in serious condition', 'two
+    of the four were in critical condition'."""
     holders = [tok if noun is None else noun]
     if holders[0].dep_ in ("nsubj", "nsubjpass") and holders[0].head.lemma_ == "be":
         holders.append(holders[0].head)
     if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lemma_ == "be":
         holders.append(tok.head)  # "Five of them were …": the number is the subject
-    return any(
-        prep.dep_ == "prep"
-        and prep.lower_ == "in"
-        and any(o.lemma_ == "condition" and _outcome(o, True) for o in prep.children)
-        for holder in holders
-        for prep in holder.children
+    return next(
+        (
+            o
+            for holder in holders
+            for prep in holder.children
+            if prep.dep_ == "prep" and prep.lower_ == "in"
+            for o in prep.children
+            if o.lemma_ == "condition" and _outcome(o, True)
+        ),
+        None,
     )
 
 
@@ -323,8 +339,6 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         c.lower_ == "medical" for c in token.children
     ):
         return "injured" if people_ok else None  # "sought medical assistance"
-    if lemma == "condition" and any(c.lower_ in _GRAVE for c in token.children):
-        return "injured" if people_ok else None  # "ten people in critical condition"
     if lemma == "flight":
         # "the flight of 20,000 residents": they fled; "the flight carried 120 passengers"
         return "displaced" if people_ok and of_object(token) is not None else None
@@ -380,9 +394,7 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         return found or ("other" if people_ok and lemma in ("risk", "danger") else None)
     if lemma == "violence" and any(c.lower_ == "sexual" for c in token.children):
         return "other"  # "cases of sexual violence" (CONVENTIONS 2)
-    if lemma == "condition" and any(
-        c.lower_ in ("critical", "serious", "stable", "grave") for c in token.children
-    ):
+    if lemma == "condition" and any(c.lower_ in _GRAVE for c in token.children):
         return "injured" if people_ok else None  # "in critical condition"
     state = first_child(token, "oprd", "acomp", "xcomp") if lemma == "leave" else None
     if state is not None and (state_category := _outcome(state, people_ok)):
@@ -598,8 +610,10 @@ def categorise(
         return "troops", noun, None  # "gunmen numbering about 20": the force's size
     if _lacks_needs(window) and (noun is None or people_ok):
         return "other", noun, None  # "100,000 people without electricity", "in need of aid"
-    if (noun is None or people_ok or noun.pos_ == "PRON") and _in_condition(tok, noun):
-        return "injured", noun, None  # "ten people in critical condition were flown out"
+    if (noun is None or people_ok or noun.pos_ == "PRON") and (
+        condition := _in_condition(tok, noun)
+    ) is not None:
+        return "injured", noun, condition  # "ten people in critical condition were flown out"
     # Words right after the number first ("1,300 civilians dead", "and 412 injured"), then the
     # verbs governing what is counted, then the rest of the clause.
     near: list[Token] = []
@@ -747,11 +761,7 @@ def _done_by(noun: Token, word: Token) -> bool:
     if _by(noun, word):
         return True  # "shot by a unit of 200 soldiers": they did it
     # not an aside the parser took for an object: "31 others hurt - mostly civilians -"
-    objects = [
-        c
-        for c in word.children
-        if c.dep_ == "dobj" and not (c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].is_punct)
-    ]
+    objects = [c for c in word.children if c.dep_ == "dobj" and not _in_dashes(c)]
     if not objects:
         return False
     if word.lemma_.lower() == "leave" and noun.dep_ == "dobj" and noun.head.i == word.i:
@@ -770,6 +780,20 @@ def _done_by(noun: Token, word: Token) -> bool:
         o.lemma_.lower() in people or o.lower_ in people or any(c.like_num for c in o.children)
         for o in objects
     )
+
+
+def _in_dashes(noun: Token) -> bool:
+    """A phrase set off by dashes on both sides: an aside."""
+    doc, left, right = noun.doc, noun.left_edge.i, noun.right_edge.i
+    return (
+        left > 0
+        and right + 1 < len(doc)
+        and doc[left - 1].text in _DASHES
+        and doc[right + 1].text in _DASHES
+    )
+
+
+_DASHES = frozenset({"-", "–", "—"})
 
 
 def _military(noun: Token) -> bool:
@@ -808,7 +832,7 @@ def _hardware(noun: Token, noun_words: set[str]) -> bool:
     modifiers = noun_words - {head, noun.lemma_.lower()}
     generic = head in EQUIPMENT_NOUNS and head not in EQUIPMENT_HEADS
     # "two armoured Humvees": a vehicle by its armour, whatever its make (not a unit's name)
-    armoured = bool(modifiers & {"armoured", "armored"}) and noun.lemma_.lower() not in _UNITS
+    armoured = bool(modifiers & {"armoured", "armored"}) and not _unit(noun)
     return (
         head in EQUIPMENT_HEADS
         or (generic and bool(modifiers & EQUIPMENT_NOUNS))
@@ -817,7 +841,10 @@ def _hardware(noun: Token, noun_words: set[str]) -> bool:
     )
 
 
-_UNITS = frozenset({"brigade", "division", "battalion", "regiment", "unit", "column", "corps"})
+def _unit(noun: Token) -> bool:
+    """A body of troops, not a thing: "two armoured brigades", "an armoured column"."""
+    lemma = noun.lemma_.lower()
+    return lemma in _UNIT_WORDS or lemma in TROOP_NOUNS or lemma in NOT_COUNTED_NOUNS
 
 
 def _fate(noun: Token) -> str | None:
@@ -891,6 +918,9 @@ def _of_them(tok: Token) -> bool:
     )
 
 
+_PEOPLE_OR_THOSE = PEOPLE_NOUNS | {"those"}
+
+
 def _victims_include(tok: Token) -> str | None:
     """'The dead included three nurses', 'The victims include 12 women', 'Among the victims
     were 23 labourers', 'Bodies recovered … included 24 children': a part of the toll, "" when
@@ -921,7 +951,7 @@ def _victims_include(tok: Token) -> str | None:
         if noun.lemma_.lower() in toll:
             return ""
         # "those killed", "the people injured": who they are by what befell them
-        if noun.lemma_.lower() in PEOPLE_NOUNS | {"those"}:
+        if noun.lemma_.lower() in _PEOPLE_OR_THOSE:
             told = [c for c in noun.children if c.dep_ in ("acl", "amod") and c.i > noun.i]
             for fate in told:
                 if (cat := _outcome(fate, True)) is not None:
@@ -1036,6 +1066,7 @@ def figures_in_sentence(sent: Span, previous: str | None = None) -> list[FigureC
             or _AMONG_AFTER.match(text[n.end : next_start])
             or (
                 out
+                and tok.dep_ not in ("nsubj", "nsubjpass")  # not "300 from the town fled"
                 and _FROM_AFTER.match(text[n.end :])
                 and _LISTED_BEFORE.search(text[: n.hedge_start])
             )

@@ -71,6 +71,7 @@ _OTHER_ONE = frozenset("separate another different unrelated similar".split())
 _WARS = frozenset(
     "war fighting conflict violence hostilities insurgency offensive uprising rebellion campaign".split()
 )
+_WHOLE_WARS = _WARS - {"fighting", "violence", "offensive"}  # not also one day's events
 # Nouns for an armed group, whose size or record a relative clause may give as background.
 _GROUPS = frozenset("group militia front movement faction rebels army force forces".split())
 # Words for a stretch of time that "last" makes past: "Last year, …", "Last month, …".
@@ -278,7 +279,7 @@ def _new_topic(sent: Span) -> bool:
     subject = first_child(sent.root, "nsubj", "nsubjpass")
     if subject is not None and subject.lemma_.lower() in _WARS and _perfect(sent.root):
         return True  # "The war has killed at least 400 people": the reporter's background
-    if _perfect(sent.root) and _in_war(sent.root):
+    if _perfect(sent.root) and _in_whole_war(sent.root):
         return True  # "Some 9,000 fighters have died in the campaign": so far
     if _came_after(sent.root):
         return True  # "The raid comes a day after gunmen killed 7 …": an earlier event
@@ -289,13 +290,13 @@ def _new_topic(sent: Span) -> bool:
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
 
 
-def _in_war(verb: Token) -> bool:
-    """A verb said of a whole war: "… in the campaign", "… during the fighting", "… since the
-    war began"."""
+def _in_whole_war(verb: Token) -> bool:
+    """A verb said of a whole war: "… in the campaign", "… during the war" (not "in the
+    fighting" or "in the violence", which may be the day's)."""
     return any(
         prep.dep_ == "prep"
-        and prep.lower_ in ("in", "during", "since", "throughout")
-        and any(o.dep_ == "pobj" and o.lemma_.lower() in _WARS for o in prep.children)
+        and prep.lower_ in ("in", "during", "throughout")
+        and any(o.dep_ == "pobj" and o.lemma_.lower() in _WHOLE_WARS for o in prep.children)
         for prep in verb.children
     )
 
@@ -306,16 +307,17 @@ def _came_after(verb: Token) -> bool:
     if verb.lemma_ != "come":
         return False
     for c in verb.children:
-        if c.lower_ in _BEFORE_THE_NEWS and c.dep_ in ("prep", "mark", "advmod", "advcl"):
-            return True  # "came after the raid", "came as gunmen …"
+        if c.lower_ in _CAME_WITH and c.dep_ in ("prep", "mark", "advmod", "advcl"):
+            return True  # "came after the raid"
         if c.dep_ in ("advcl", "prep", "npadvmod") and any(
-            g.lower_ in ("after", "following") and g.dep_ in ("mark", "prep") for g in c.children
+            g.lower_ in _CAME_WITH and g.dep_ in ("mark", "prep") for g in c.children
         ):
-            return True  # "came a day after gunmen …", however the parser hung "after"
+            return True  # "came as gunmen …", "came a day after …", however the parser hung it
     return False
 
 
-_BEFORE_THE_NEWS = frozenset({"after", "as", "amid", "following"})
+# Words by which a sentence sets what it tells beside or after the news: "This came after …"
+_CAME_WITH = frozenset({"after", "following", "as", "amid"})
 
 
 def _aside(tok: Token) -> bool:

@@ -217,6 +217,10 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     return None, False
 
 
+# Nouns that may give a statement: people, roles, media, documents.
+_SPEAKING = PERSON_WORDS | SOURCE_ROLES | OUTLET_WORDS | STATEMENT_NOUNS | INFO_NOUNS
+
+
 def _speakers_joined(subject: Token) -> Span | None:
     """'…, after two grenade blasts and gunfire, police and state radio said': the parser
     joined who said it to things named before them that cannot speak; the conjuncts after the
@@ -236,8 +240,7 @@ def _can_speak(noun: Token) -> bool:
     """A noun that may give a statement: a person or a body, its role, a medium or a document."""
     if noun.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
-    words = PERSON_WORDS | SOURCE_ROLES | OUTLET_WORDS | STATEMENT_NOUNS | INFO_NOUNS
-    return noun.lemma_.lower() in words or noun.lower_ in words
+    return noun.lemma_.lower() in _SPEAKING or noun.lower_ in _SPEAKING
 
 
 _CONTRAST = frozenset({"but", "while", "whereas", "although", "though"})
@@ -626,7 +629,7 @@ def _colon_source(sent: Span) -> Cue | None:
     opening = doc[: sent.start - 1] if sent.start > 1 else None
     if colon is None and opening is not None and doc[sent.start - 1].text == ":":
         # "UN: Soldiers killed three …", split by the parser at the colon
-        if len(opening) <= 5 and opening.start == 0 and opening.sent.end >= sent.start - 1:
+        if len(opening) <= 5 and opening.sent.end >= sent.start - 1:
             colon, head = doc[sent.start - 1], opening
         else:
             return None

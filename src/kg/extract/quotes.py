@@ -198,7 +198,7 @@ def _speech_cue(
     if (predicate := _quoted_predicate(article, q, block, sdoc)) is not None:
         return predicate, "sentence"
     if (named := _name_and_colon(article, q, block, sdoc)) is not None:
-        return named, "headline"
+        return named, "headline" if at == 0 else "sentence"
     found = speech(block, sdoc)
     cues = [
         c
