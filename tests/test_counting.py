@@ -262,6 +262,10 @@ CASES = [
     ("The army sent two armoured squadrons to the border.", {}),
     ("Three soldiers under 25 died in the ambush.", {3: "killed"}),
     ("About 50 gunmen killed (mostly elderly) villagers in the raid.", {50: "troops"}),
+    # A count put at a number says what it counts, whatever words come between.
+    ("That takes the tally of dead since the blockade began to 950.", {950: "killed"}),
+    ("The mayor set the number of victims in the raid at 17.", {17: "killed"}),
+    ("Aid groups put the number of displaced at 6,000.", {6000: "displaced"}),
     # Part of a count before, with a verb of its own; checkpoints are places.
     (
         "The army said some 40 raiders stormed six checkpoints and that guards killed 14 of them.",

@@ -309,6 +309,34 @@ def _families_arrived(noun: Token) -> bool:
     return any(c.dep_ == "prep" and c.lower_ == "from" for c in (*coming.children, *noun.children))
 
 
+def _count_put_at(tok: Token) -> tuple[str, Token, Token] | None:
+    """(category, counted noun, count) of a number a verb puts a count at or brings it to:
+    "put the number of fatalities at 12", "This brings the tally of dead since the blockade
+    began to 900" (whatever the words between say), read from what the count is of."""
+    if tok.dep_ != "pobj" or tok.head.lower_ not in ("at", "to"):
+        return None
+    for verb in tok.head.ancestors:
+        if verb.lemma_.lower() in _PUTS_AT:
+            break
+    else:
+        return None
+    count = next(
+        (c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in COUNT_WORDS), None
+    )
+    what = of_object(count) if count is not None else None
+    if what is None:
+        return None
+    if what.lemma_.lower() in _DEAD:
+        return "killed", what, count
+    category = _outcome(what, True)
+    return (category, what, count) if category is not None else None
+
+
+# Verbs that set a count at a number: "put the toll at 12", "brought the number to 41".
+_PUTS_AT = frozenset({"put", "place", "set", "bring", "raise", "push", "take"})
+_DEAD = frozenset({"death", "dead", "fatality", "victim", "casualty", "life"})
+
+
 def _in_condition(tok: Token, noun: Token | None) -> Token | None:
     """The grave condition the people counted are in: 'ten people in serious condition', 'two
     of the four were in critical condition'."""
@@ -610,6 +638,8 @@ def categorise(
         return "troops", noun, None  # "gunmen numbering about 20": the force's size
     if _lacks_needs(window) and (noun is None or people_ok):
         return "other", noun, None  # "100,000 people without electricity", "in need of aid"
+    if (put := _count_put_at(tok)) is not None:
+        return put  # "put the number of fatalities at 12", "took the tally of dead to 90"
     if (noun is None or people_ok or noun.pos_ == "PRON") and (
         condition := _in_condition(tok, noun)
     ) is not None:
