@@ -962,7 +962,7 @@ def _victims_include(tok: Token) -> str | None:
     if verb.lemma_.lower() == "be":
         among = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "among"]
         if not among and verb.dep_ == "ccomp":
-            # "X said among the dead were …": the parser hung "among" on "said"
+            # "X said that among the victims were …": the parser hung "among" on "said"
             among = [
                 c
                 for c in verb.head.children
