@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from kg.extract.frames import first_child, of_object
+from kg.extract.frames import DASHES, first_child, of_object
 from kg.extract.numbers import SIZE_WORDS, NumberSpan, find_numbers, parse_number
 from kg.lexicon import (
     COUNT_WORDS,
@@ -315,10 +315,8 @@ def _count_put_at(tok: Token) -> tuple[str, Token, Token] | None:
     began to 900" (whatever the words between say), read from what the count is of."""
     if tok.dep_ != "pobj" or tok.head.lower_ not in ("at", "to"):
         return None
-    for verb in tok.head.ancestors:
-        if verb.lemma_.lower() in _PUTS_AT:
-            break
-    else:
+    verb = next((v for v in tok.head.ancestors if v.lemma_.lower() in _PUTS_AT), None)
+    if verb is None:
         return None
     count = next(
         (c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in COUNT_WORDS), None
@@ -332,8 +330,6 @@ def _count_put_at(tok: Token) -> tuple[str, Token, Token] | None:
     return (category, what, count) if category is not None else None
 
 
-# Verbs that set a count at a number: "put the toll at 12", "brought the number to 41".
-_PUTS_AT = frozenset({"put", "place", "set", "bring", "raise", "push", "take"})
 _DEAD = frozenset({"death", "dead", "fatality", "victim", "casualty", "life"})
 
 
@@ -818,12 +814,9 @@ def _in_dashes(noun: Token) -> bool:
     return (
         left > 0
         and right + 1 < len(doc)
-        and doc[left - 1].text in _DASHES
-        and doc[right + 1].text in _DASHES
+        and doc[left - 1].text in DASHES
+        and doc[right + 1].text in DASHES
     )
-
-
-_DASHES = frozenset({"-", "–", "—"})
 
 
 def _military(noun: Token) -> bool:
@@ -991,6 +984,8 @@ def _victims_include(tok: Token) -> str | None:
 
 # Verbs by which a toll reaches a number: "the toll rose to 21", "climbs to 96".
 _RAISES = frozenset({"bring", "raise", "push", "take"})  # "… brought the toll to 41"
+# Verbs that set a count at a number: "put the toll at 12", "brought the number to 41".
+_PUTS_AT = _RAISES | {"put", "place", "set"}
 _RISES = frozenset({"rise", "climb", "reach", "jump", "increase", "grow", "mount", "soar"})
 
 

@@ -34,7 +34,7 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis", "prep", "case"}
 _KEEP_PREP_HEADS = {"head", "chief", "director", "director-general", "office", "ministry", "mayor"}
 _RELATIVE = {"who", "which", "that", "whom"}
-_DASHES = ("—", "–", "-")
+DASHES = ("—", "–", "-")
 _CLOSING = ("”", '"', "’", "'")  # marks that close a quotation
 # Words for who gives figures that a headline's tag may be ("– spokesman", "Officials: …")
 # besides the role words of the lexicon.
@@ -774,7 +774,7 @@ def _dash_source(sent: Span) -> Cue | None:
         (
             t
             for t in reversed(words[:-1])
-            if t.text in (*_DASHES, ":")
+            if t.text in (*DASHES, ":")
             and t.whitespace_ != ""
             and (t.text == ":" or sent.doc[t.i - 1].whitespace_ != "")
         ),
@@ -896,7 +896,7 @@ def cue_for(tok: Token, cues: list[Cue]) -> Cue | None:
     if verbal:
         return min(verbal, key=lambda c: abs(c.token.i - tok.i))
     # A headline's closing "— MoD", "…, officials" or opening "Army Command:" covers the line.
-    return next((c for c in usable if c.token.text in (*_DASHES, ":") or c.tag), None)
+    return next((c for c in usable if c.token.text in (*DASHES, ":") or c.tag), None)
 
 
 def _describes(tok: Token, cue: Cue, ancestors: list[Token]) -> bool:
@@ -967,18 +967,13 @@ def _closes_after_aside(verb: Token) -> bool:
     """'…, the Dolgino Watch, a rights body, said on Friday (May 3).': a closing verb the
     parser hung, with no subject, on the name before an aside; after a comma, nothing after it
     but adjuncts and punctuation."""
-    doc, sent = verb.doc, verb.sent
-    if (
-        verb.i == 0
-        or doc[verb.i - 1].text != ","
-        or any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
-    ):
+    if any(c.dep_ in (*_SUBJECT_DEPS, "agent") for c in verb.children):
         return False
-    if not _only_where_and_when(verb) or any(c.dep_ == "agent" for c in verb.children):
+    if not _only_where_and_when(verb):
         return False
-    return all(t.is_punct for t in doc[verb.right_edge.i + 1 : sent.end]) and (
-        _before_aside(verb) is not None
-    )
+    after = verb.doc[verb.right_edge.i + 1 : verb.sent.end]
+    # (`_before_aside` asks for the comma right before the verb)
+    return all(t.is_punct for t in after) and _before_aside(verb) is not None
 
 
 def _content_object(child: Token) -> bool:

@@ -413,13 +413,7 @@ def _headline_speaker(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -
         for ent in people:
             if ent.start_char == at:
                 return Cue(ent.root, "headline", ent)
-    before = text[block.start : q.start - 1]
-    if before.rstrip().endswith(":"):
-        # 'Varnak: "We will rebuild"': a name and a colon before the quotation.
-        name_end = len(before.rstrip()) - 1  # the colon's offset in the block
-        for ent in people:
-            if ent.end_char == name_end and not before[: ent.start_char].strip():
-                return Cue(ent.root, "headline", ent)
+    # ('Varnak: "We will rebuild"' is `_name_and_colon`'s, tried before any cue.)
     m = _BYLINE_END.search(text[block.start : block.end])
     if m and m.start(1) >= q.end - block.start:
         for ent in people:
