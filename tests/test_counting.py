@@ -402,3 +402,61 @@ def test_a_toll_before_the_verb_it_rises_by_whatever_the_parser_made_its_subject
 def test_the_loss_of_lives_is_a_toll(read) -> None:
     found = read("Medics said the shelling caused the loss of three lives and wounded five others.")
     assert {f.value: f.category for f in found.figures} == {3: "killed", 5: "injured"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What is counted is a group or an event, not people, whatever the toll around it.
+        ("Fury in the ranks over the rising toll led to two coups last year.", {}),
+        ("Among the dead are the leaders of three armed outfits, the army said.", {}),
+        # The last day of a span of dates, an age range's first age, a unit's name.
+        ("Relatives of the 11 killed on June 14 and 15 want answers, monitors said.", {11: "killed"}),
+        ("Medics said six children were wounded, from 11 to 16 years old.", {6: "injured"}),
+        ("Units of the 45 Mountain Rifle Brigade entered the valley, the army said.", {}),
+    ],
+)  # fmt: skip
+def test_groups_days_ages_and_unit_names_are_no_counts(read, text: str, expected: dict) -> None:
+    assert {f.value: f.category for f in read(text).figures} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # People who attacked are a force, whatever noun counts them; peacekeepers are troops.
+        ("Police said at least 80 members of the militia attacked a patrol.", {80: "troops"}),
+        ("The mission keeps some 9,000 peacekeepers in the north.", {9000: "troops"}),
+        # Each count a sentence brings to a number is of the noun right before its "to".
+        ("This brings the number of deaths to 310 and injuries to 1,250, it said.",
+         {310: "killed", 1250: "injured"}),
+        # A day in brackets after its weekday is a date; graves are no people.
+        ("Gunmen on Friday (12) killed four farmers.", {4: "killed"}),
+        ("Residents said 60 bodies were found in two mass graves.", {60: "killed"}),
+        # A number in words after a date is a count, not the span's last day.
+        ("Guards shot dead two hostages on May 6 and wounded five others.",
+         {2: "killed", 5: "injured"}),
+    ],
+)  # fmt: skip
+def test_forces_that_attacked_counts_brought_to_numbers_and_dates(
+    read, text: str, expected: dict
+) -> None:
+    assert {f.value: f.category for f in read(text).figures} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Four militiamen and nine policemen fell in battle near the dam.", {4: "killed", 9: "killed"}),
+        ("Troops seized eight rifles and two pistols from the gang, the army said.",
+         {8: "equipment", 2: "equipment"}),
+        ("A drone dropped 15 explosives on the square, killing three, police said.",
+         {15: "equipment", 3: "killed"}),
+        ("The blast killed nine people, including two guards, and a dozen injured, medics said.",
+         {9: "killed", 2: "killed", 12: "injured"}),
+        ("The agency said that 2,500 patients need treatment abroad.", {2500: "other"}),
+    ],
+)  # fmt: skip
+def test_fallen_in_combat_weapons_seized_a_list_s_own_participle_and_needs(
+    read, text: str, expected: dict
+) -> None:
+    assert {f.value: f.category for f in read(text).figures} == expected

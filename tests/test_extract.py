@@ -133,6 +133,59 @@ def test_quote_after_speech_and_single_marks(read) -> None:
     assert any(q.text.startswith("a crime against") for q in ex.quotes)
 
 
+def test_guillemets_and_low_high_marks_of_translated_news(read) -> None:
+    ex = read(
+        "On his channel, the regional head, Ivan Dorov, confirmed the deaths.\n"
+        "«After the drone attack, four civilians were killed. I share your grief,» wrote Dorov.\n"
+        "„We buried nine of our neighbours today“, the village elder told reporters.\n"
+        "Ali Mansur, a farmer, told his story. “I crossed the river with my son on my back,” he "
+        "recounted.\n"
+    )
+    q = quote_starting(ex, "After the drone attack")
+    assert (q.speaker.label, q.cue) == ("Ivan Dorov", "wrote")
+    assert {f.value: f.source.label for f in ex.figures if f.value == 4} == {4: "Ivan Dorov"}
+    assert quote_starting(ex, "We buried nine").speaker.label == "village elder"
+    assert quote_starting(ex, "I crossed the river").speaker.label == "Ali Mansur"
+
+
+def test_a_quotation_over_paragraphs_is_said_by_whom_its_last_paragraph_names(read) -> None:
+    ex = read(
+        "Raiders set fire to a farmhouse at the edge of the village.\n"
+        "“Two of the farmer's sons died in the flames, both under ten.\n"
+        "“The raiders also took his neighbour and her baby before fleeing,” the source disclosed.\n"
+    )
+    assert quote_starting(ex, "Two of the farmer").speaker.label == "source"
+    assert quote_starting(ex, "The raiders also took").speaker.label == "source"
+    (two,) = [f for f in ex.figures if f.value == 2]
+    assert (two.source.label, two.basis) == ("source", "quotation")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "speaker"),
+    [
+        # A lawmaker is a person by role, whom "he" may mean.
+        (
+            "A lawmaker from the area said the village was empty. Another local source confirmed "
+            "this.\nThe lawmaker said the situation was still fragile. He added: “Many people "
+            "have lost everything they had in the fire.”\n",
+            "Many people have lost",
+            "lawmaker",
+        ),
+        # A name after a role is a person, and a surname the tagger missed still names them.
+        (
+            "“Our data show that nine members of the gang died,” police spokesperson Sr. Comr. "
+            "AM Rahim said on Wednesday.\nSeveral villagers told Mirko Dolan, a local reporter, "
+            "that they had left.\nRahim confirmed that the villagers sheltered in schools. But he "
+            "rejected reports of a camp. “They went to the schools, there is no camp,” he said.\n",
+            "They went to the schools",
+            "AM Rahim",
+        ),
+    ],
+)
+def test_he_is_the_person_who_spoke_last(read, text: str, start: str, speaker: str) -> None:
+    assert quote_starting(read(text), start).speaker.label == speaker
+
+
 def test_quote_running_over_paragraphs_keeps_its_speaker(read) -> None:
     ex = read(
         "Commander Andriy Melnyk said:\n"

@@ -61,3 +61,8 @@ def test_numbers_written_twice_or_in_two_parts_are_one() -> None:
         (2, "two"),
         (3250, "3 thousand 250"),
     ]
+
+
+@pytest.mark.parametrize("text", ["Several dozen men attacked the post.", "A few dozen fled."])
+def test_dozens_with_no_numeral_are_no_number(text: str) -> None:
+    assert find_numbers(text) == []

@@ -11,7 +11,7 @@ from kg.extract.article import Article
 from kg.extract.coref import Resolver
 from kg.extract.events import find_events
 from kg.extract.figures import find_figures
-from kg.extract.frames import subject_of
+from kg.extract.frames import find_cues, subject_of
 from kg.extract.mentions import find_mentions
 from kg.extract.quotes import find_quotations
 from kg.ingest import parse_txt
@@ -163,6 +163,35 @@ def test_frames_name_sources_after_the_verb_a_colon_or_a_data_noun(parse) -> Non
     assert found[3000].source_text == "Border Rights Watch"
     assert found[23].source_text == "the district medical office"
     assert (found[41].source, found[41].cue) == (None, "according to preliminary estimates")
+
+
+def test_a_war_or_an_attack_is_never_a_source_but_who_gathered_information_is(parse) -> None:
+    article = parse(
+        "The region is gripped by an uprising, that is estimated to have cost over 9,000 "
+        "lives.\n\n"
+        "According to information collected by our reporter in the valley, more than 30 people "
+        "were killed in the raid.\n\n"
+        "According to preliminary information, six fighters died.\n"
+    )
+    found = _figures(article)
+    assert found[9000].source is None
+    assert (found[30].source_text, found[30].cue) == ("our reporter", "according to")
+    assert (found[6].source, found[6].cue) == (None, "according to preliminary information")
+
+
+def test_a_clause_the_parser_hung_on_a_count_s_sources_is_the_count_s(nlp) -> None:
+    # The parse a small model gave a real sentence of this shape: the reporting verb taken for
+    # a participle on the last noun of its subject, with its clause.
+    words = ["A", "first", "tally", "from", "village", "medics", "indicated", "that", "nine"]
+    words += ["died", "."]
+    deps = ["det", "amod", "ROOT", "prep", "compound", "pobj", "acl", "mark", "nsubj"]
+    deps += ["ccomp", "punct"]
+    pos = ["DET", "ADJ", "NOUN", "ADP", "NOUN", "NOUN", "VERB", "SCONJ", "NUM", "VERB", "PUNCT"]
+    lemmas = [w.lower() for w in words[:6]] + ["indicate", "that", "nine", "die", "."]
+    heads = [2, 2, 2, 2, 5, 3, 5, 9, 9, 6, 2]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    (cue,) = find_cues(doc[:])
+    assert (cue.text, cue.subject.text) == ("indicated", "village medics")  # the tally's makers
 
 
 def test_a_quoting_paragraph_goes_on_with_the_speaker_before_it(parse) -> None:

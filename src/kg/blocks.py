@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from kg.document import Document
 from kg.furniture import overlaps
+from kg.lexicon import CLOSING_MARKS
 
-_ENDS_SENTENCE = re.compile(r"[.!?:\"”’'…)\]]\s*$")
+_ENDS_SENTENCE = re.compile(r"[.!?:…)\]" + re.escape(CLOSING_MARKS) + r"]\s*$")
 
 
 @dataclass(frozen=True)

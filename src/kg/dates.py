@@ -11,17 +11,17 @@ from spacy.tokens import Span
 
 from kg.lexicon import MONTHS
 
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _DATE_WORDS = re.compile(
     r"\b(?:today|tonight|yesterday|overnight|last night|this (?:morning|afternoon|evening)|"
     r"(?:last|this) (?:week|weekend)|"
-    + "|".join(_WEEKDAYS)
+    + "|".join(WEEKDAYS)
     + "|"
     + "|".join(sorted(MONTHS))
     + r")\b",
     re.IGNORECASE,
 )
-_BARE_WEEKDAY = re.compile(r"^(?:on\s+)?(" + "|".join(_WEEKDAYS) + r")$", re.IGNORECASE)
+_BARE_WEEKDAY = re.compile(r"^(?:on\s+)?(" + "|".join(WEEKDAYS) + r")$", re.IGNORECASE)
 
 
 def is_date_expression(text: str) -> bool:
@@ -36,7 +36,7 @@ def resolve(expression: str, published: date | None) -> date | None:
         return None
     if published is not None and (m := _BARE_WEEKDAY.match(text)):
         # "on Monday" in an article of Monday means that day; otherwise the latest one before.
-        back = (published.weekday() - _WEEKDAYS.index(m.group(1).lower())) % 7
+        back = (published.weekday() - WEEKDAYS.index(m.group(1).lower())) % 7
         return published - timedelta(days=back)
     import dateparser  # imported on first use: it is slow to load
 

@@ -18,6 +18,8 @@ def _words(key: str) -> frozenset[str]:
 
 
 REPORTING_VERBS = _words("reporting_verbs")
+OPENING_MARKS: str = _DATA["opening_marks"]  # characters, not words
+CLOSING_MARKS: str = _DATA["closing_marks"]
 EVIDENCE_VERBS = _words("evidence_verbs")
 # Verbs that introduce direct speech: the reporting verbs and more.
 SPEECH_VERBS = REPORTING_VERBS | _words("speech_verbs_besides_reporting")
@@ -62,6 +64,7 @@ FEMALE_WORDS = _words("female_words")
 MALE_WORDS = _words("male_words")
 MALE_A_NAMES = _words("male_a_names")
 INFO_NOUNS = _words("info_nouns")
+WAR_NOUNS = _words("war_nouns")
 STATEMENT_NOUNS = _words("statement_nouns")
 COUNT_WORDS = _words("count_words")
 FACELESS_INFO = _words("faceless_info")

@@ -22,7 +22,7 @@ from kg.blocks import Block
 from kg.document import Document
 from kg.entities import fold, gazetteer
 from kg.extract.marks import QuoteSpan, find_quotes
-from kg.lexicon import PERSON_ROLES, PERSON_TITLES, TITLES
+from kg.lexicon import CLOSING_MARKS, PERSON_ROLES, PERSON_TITLES, TITLES
 from kg.model import Sentence
 from kg.places import is_place, is_well_known_place
 
@@ -260,7 +260,7 @@ def sentence_case(sdoc: Doc, capitalised: set[str]) -> str:
 def title_case(sdoc: Doc) -> bool:
     """A headline in Title Case: no closing full stop, and its longer words capitalised."""
     text = sdoc.text.rstrip()
-    if text.endswith((".", "!", "?", '"', "”", "’", "'")):
+    if text.endswith((".", "!", "?", *CLOSING_MARKS)):
         return False
     return capitalised(text)
 

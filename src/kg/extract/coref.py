@@ -36,6 +36,7 @@ from kg.extract.frames import (
 )
 from kg.extract.mentions import Mentions, Person
 from kg.lexicon import (
+    ATTACK_NOUNS,
     ORG_ROLES,
     PEOPLE_NOUNS,
     PERSON_PRONOUNS,
@@ -48,6 +49,7 @@ from kg.lexicon import (
     STATEMENT_NOUNS,
     TITLES,
     TROOP_NOUNS,
+    WAR_NOUNS,
 )
 from kg.places import is_place
 
@@ -183,6 +185,8 @@ class Resolver:
         if name is not None:
             return person_entity(name, PersonIndex())
         has_proper = any(t.pos_ == "PROPN" for t in phrase)
+        if not has_proper and root.lemma_.lower() in WAR_NOUNS | ATTACK_NOUNS:
+            return None  # "an uprising, thought to have cost …", "the incident": no one speaks
         definite = phrase[0].lower_ in _DEFINITE
         if definite and not has_proper and not any(t.dep_ == "poss" for t in phrase):
             described = self._described(phrase, pos, offset)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
+from kg.dates import WEEKDAYS
 from kg.extract.frames import DASHES, first_child, of_object
 from kg.extract.numbers import SIZE_WORDS, NumberSpan, find_numbers, parse_number
 from kg.lexicon import (
@@ -53,12 +54,24 @@ _MONTH_AFTER = re.compile(
     r"^(?:\s*(?:and|to|or|-|–)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+(?:" + "|".join(MONTHS) + r")\b",
     re.IGNORECASE,
 )
-_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\.?\s+$", re.IGNORECASE)
+# "on Monday (10)": the day of the month after its weekday
+_DAY_IN_BRACKETS = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\s*\(\s*$", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\.?\s+$", re.IGNORECASE)  # "May 15"
+# The last day of "on June 3 and 4", "May 3-5" (not "May 3, 12 people …", "on May 3 and
+# five others …"): a later day, in digits.
+_DAYS_BEFORE = re.compile(
+    r"\b(?:" + "|".join(MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*(?:and|to|or|-|–)\s*$",
+    re.IGNORECASE,
+)
 _STREET_AFTER = re.compile(
     r"^\s+(?:[A-Z][a-z]+\s+){0,2}(?:" + "|".join(STREET_WORDS) + r")\b", re.IGNORECASE
 )
 _AGE_BEFORE = re.compile(r"[A-Z][\w'’-]+,\s*$")  # "Ivan Petrenko, 45, said"
 _AGE_AFTER = re.compile(r"^\s*(?:,|\)|$|;|—|–)")
+# "from 9 to 13 years old", "between 6 and 12-year-olds": the first age of a range
+_AGE_RANGE_AFTER = re.compile(
+    r"^\s*(?:to|and|-|–)\s*\d{1,3}\s*-?\s*years?[\s-]*olds?\b", re.IGNORECASE
+)
 # "two girls aged four and nine", "aged about 70 and 40": ages, whatever follows.
 _AGED_BEFORE = re.compile(
     r"\b(?:aged|ages?|age of|ages of|(?:as|so) (?:young|old) as)\s+"
@@ -68,6 +81,10 @@ _AGED_BEFORE = re.compile(
 )
 # Unit names with a number: "Battalion 26", "Brigades 8 and 9", "Route 7" (a name, not a count).
 _UNIT_WORDS = ("battalion", "brigade", "division", "regiment", "squadron", "platoon", "corps")
+# "the 12 Mountain Brigade", "the 4 Mechanised Division": a unit's name, capitalised
+_UNIT_NAME_AFTER = re.compile(
+    r"^\s+(?:[A-Z][\w-]*\s+){0,2}(?:" + "|".join(w.title() for w in _UNIT_WORDS) + r")\b"
+)
 _UNIT_BEFORE = re.compile(
     r"\b(?:" + "|".join(_UNIT_WORDS) + r"|sector|route|highway|"
     r"phase|article|resolution|gate|block|ward|bay)s?\s+(?:\d+\s*(?:,|and|&)\s*)*$",
@@ -162,19 +179,21 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         _UNIT_AFTER.match(after)
         or _MONTH_AFTER.match(after)
         or _MONTH_BEFORE.search(sentence[: n.start])
+        or _last_day(sentence[: n.start], written, n.value)
+        or (_DAY_IN_BRACKETS.search(before) and after.lstrip().startswith(")"))
     ):
         return True
     if re.fullmatch(r"\d{4}", written) and 1800 <= n.value <= 2100:
         return True  # a year
     if _ratio(n.value, before, after):
         return True  # "two out of three villagers", "one in five": a ratio, not a count
-    if _UNIT_BEFORE.search(before):
-        return True  # "Battalion 26", "Brigades 8 and 9"
+    if _UNIT_BEFORE.search(before) or _UNIT_NAME_AFTER.match(after):
+        return True  # "Battalion 26", "Brigades 8 and 9", "the 12 Mountain Brigade"
     if _STREET_AFTER.match(after) or re.search(r"\b[A-Z]{2}\s+$", before):
         return True  # street number, US state + ZIP
     if _AGE_BEFORE.search(before) and _AGE_AFTER.match(after) and n.value < 120:
         return True
-    if _AGED_BEFORE.search(before) and n.value < 120:
+    if (_AGED_BEFORE.search(before) or _AGE_RANGE_AFTER.match(after)) and n.value < 120:
         return True
     if _age_limit(before, sentence[n.hedge_start : n.start], after) and n.value < 120:
         return True  # "children under five", "pupils over 12 in each class": ages
@@ -204,6 +223,12 @@ _COUNTED_AFTER = re.compile(
     r"^\s+(?:" + "|".join(sorted(PEOPLE_NOUNS | TROOP_NOUNS | EQUIPMENT_NOUNS)) + r")\b",
     re.IGNORECASE,
 )
+
+
+def _last_day(before: str, written: str, value: float) -> bool:
+    """Whether the number is the last day of a span of dates written before it."""
+    m = _DAYS_BEFORE.search(before)
+    return m is not None and written.isdigit() and int(m.group(1)) < value <= 31
 
 
 def _age_limit(before: str, hedge: str, after: str) -> bool:
@@ -291,6 +316,7 @@ def _counted_noun(tok: Token) -> Token | None:
 
 
 _GRAVE = frozenset({"serious", "critical", "grave", "stable", "severe"})
+_COMBAT = frozenset({"combat", "battle", "action"})  # where soldiers fall
 
 
 def _families_arrived(noun: Token) -> bool:
@@ -322,6 +348,9 @@ def _count_put_at(tok: Token) -> tuple[str, Token, Token] | None:
         (c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in COUNT_WORDS), None
     )
     what = of_object(count) if count is not None else None
+    named = tok.doc[tok.head.i - 1]
+    if what is not None and named.dep_ == "conj" and named.pos_ == "NOUN":
+        what = named  # "… the number of deaths to 40 and injuries to 95": 95 injuries
     if what is None:
         return None
     if what.lemma_.lower() in _DEAD:
@@ -378,6 +407,11 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         if lemma == "victim" and not taken:
             return None
         return "killed" if taken else None  # lives are people's, whatever the noun before
+    if lemma == "fall" and any(
+        c.dep_ == "prep" and any(g.lemma_.lower() in _COMBAT for g in c.children)
+        for c in token.children
+    ):
+        return "killed" if people_ok else None  # "fell in combat", "fell in battle"
     if lemma in ("burn", "bury") and any(c.lower_ == "alive" for c in token.children):
         return "killed" if people_ok else None  # "burned alive"
     if lemma in ("bring", "pull", "dig", "take", "get") and any(
@@ -602,6 +636,10 @@ def categorise(
         # "… and that guards killed 14 of them": a verb of its own says what befell them
         verb = tok.head if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB" else None
         own = _outcome(verb, True) if verb is not None else None
+        if own is None and window and window[0].pos_ in ("VERB", "ADJ"):
+            # "… killed, including two guards, and a dozen injured": its own participle
+            verb = window[0]
+            own = _outcome(verb, True)
         return (own, noun, verb) if own else (previous, noun, None)
     if noun is not None and noun.lemma_.lower() in SETTLEMENT_WORDS and not n.is_percent:
         verb = _head_verb(noun)
@@ -660,6 +698,9 @@ def categorise(
     got_away = False  # "two fighters escaped": no toll, nor a force's size
     acted = False  # "shot by 200 soldiers who later withdrew": a force, which moves
     for cand in candidates:
+        if people_ok and noun is not None and _attacked(noun, cand):
+            acted = True  # "some 100 members of the group attacked a patrol": a force
+            continue
         if noun is not None and _done_by(noun, cand):
             # a force that acted: "shot by a unit of 100 troops", "ambushed by 30 armed men"
             acted = acted or (
@@ -775,6 +816,11 @@ def _died_of_them(tok: Token, noun: Token | None) -> bool:
 def _by(noun: Token, word: Token) -> bool:
     """Whether `noun` is in the agent of the passive `word` ("killed by 100 troops")."""
     return any(a.dep_ == "agent" and a.head.i == word.i for a in noun.ancestors)
+
+
+def _attacked(noun: Token, word: Token) -> bool:
+    """Whether the people counted are who `word`, a verb of attack, says attacked."""
+    return noun.dep_ == "nsubj" and noun.head.i == word.i and word.lemma_.lower() in _ATTACKS
 
 
 def _done_by(noun: Token, word: Token) -> bool:

@@ -42,6 +42,7 @@ from kg.lexicon import (
     SPEECH_VERBS,
     TOPIC_NOUNS,
     TROOP_NOUNS,
+    WAR_NOUNS,
 )
 from kg.model import Figure, Quote
 
@@ -67,11 +68,7 @@ _NONE = Attribution()
 _SPEAKER_LABEL = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 _NEW_TOPIC = frozenset("separately elsewhere meanwhile earlier previously".split())
 _OTHER_ONE = frozenset("separate another different unrelated similar".split())
-# Words for a whole conflict, whose toll so far is background ("The fighting has killed …").
-_WARS = frozenset(
-    "war fighting conflict violence hostilities insurgency offensive uprising rebellion campaign".split()
-)
-_WHOLE_WARS = _WARS - {"fighting", "violence", "offensive"}  # not also one day's events
+_WHOLE_WARS = WAR_NOUNS - {"fighting", "violence", "offensive"}  # not also one day's events
 # Nouns for an armed group, whose size or record a relative clause may give as background.
 _GROUPS = frozenset("group militia front movement faction rebels army force forces".split())
 # Words for a stretch of time that "last" makes past: "Last year, …", "Last month, …".
@@ -277,7 +274,7 @@ def _new_topic(sent: Span) -> bool:
     if _back_then(sent):
         return True  # "Last year, gunmen raided a market in the district, killing 12."
     subject = first_child(sent.root, "nsubj", "nsubjpass")
-    if subject is not None and subject.lemma_.lower() in _WARS and _perfect(sent.root):
+    if subject is not None and subject.lemma_.lower() in WAR_NOUNS and _perfect(sent.root):
         return True  # "The war has killed at least 400 people": the reporter's background
     if _perfect(sent.root) and _in_whole_war(sent.root):
         return True  # "Some 9,000 fighters have died in the campaign": so far
@@ -328,7 +325,7 @@ def _aside(tok: Token) -> bool:
         if above.dep_ != "relcl":
             continue
         head = above.head
-        if head.lemma_.lower() in _WARS:
+        if head.lemma_.lower() in WAR_NOUNS:
             return True
         verbs = [above, *(c for c in above.children if c.dep_ == "conj")]
         has = any(v.lemma_ == "have" or _perfect(v) for v in verbs)

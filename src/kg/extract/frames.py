@@ -14,12 +14,14 @@ from spacy.tokens import Span, Token
 
 from kg.extract.article import capitalised
 from kg.lexicon import (
+    CLOSING_MARKS,
     COUNT_WORDS,
     EVIDENCE_VERBS,
     FACELESS_INFO,
     IMPERSONAL_SUBJECTS,
     INFO_NOUNS,
     NOUN_CUES,
+    OPENING_MARKS,
     ORG_ROLES,
     OUTLET_WORDS,
     PERSON_PRONOUNS,
@@ -31,11 +33,11 @@ from kg.lexicon import (
 )
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_MARK_TOKENS = frozenset(OPENING_MARKS + CLOSING_MARKS)  # a mark alone as a token
 _CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis", "prep", "case"}
 _KEEP_PREP_HEADS = {"head", "chief", "director", "director-general", "office", "ministry", "mayor"}
 _RELATIVE = {"who", "which", "that", "whom"}
 DASHES = ("—", "–", "-")
-_CLOSING = ("”", '"', "’", "'")  # marks that close a quotation
 # Words for who gives figures that a headline's tag may be ("– spokesman", "Officials: …")
 # besides the role words of the lexicon.
 TAG_ROLES = frozenset(
@@ -133,7 +135,8 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
     agent = first_child(by, "pobj") if by is not None else None
     if agent is not None and any(c.dep_ == "auxpass" for c in verb.children):
         return noun_phrase(agent), False  # "The raid was reported by the monitors to have …"
-    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    # not a quotation mark the tagger took for a name ('«…,» wrote X')
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.text not in _MARK_TOKENS]
     # "the raid, which a rights group said killed 23": the group said it, not the raid.
     named = [c for c in subjects if c.lower_ not in _RELATIVE]
     if len(named) > 1:
@@ -193,14 +196,14 @@ def subject_of(verb: Token, depth: int = 0) -> tuple[Span | None, bool]:
             # noted and added it, not the 20 or the crews
             head = head.head
         return subject_of(head, depth + 1)
-    if (
-        verb.dep_ == "acl"
-        and verb.head.dep_ == "ROOT"
-        and verb.head.pos_ in ("NOUN", "PROPN")
-        and any(c.dep_ == "ccomp" for c in verb.children)
-    ):
-        # "A security source revealed that …" parsed as a noun with a participle on it
-        return noun_phrase(verb.head), False
+    if verb.dep_ == "acl" and any(c.dep_ == "ccomp" for c in verb.children):
+        # "A security source revealed that …" parsed as a noun with a participle on it; "A
+        # first tally from village medics indicated that …", the participle on the last noun
+        noun = verb.head
+        while noun.dep_ in ("pobj", "prep") and noun.head.i != noun.i:
+            noun = noun.head
+        if noun.dep_ == "ROOT" and noun.pos_ in ("NOUN", "PROPN"):
+            return noun_phrase(noun), False
     # A broken parse ("Council chief Brekel … said"): the name written right before the verb.
     for ent in verb.doc.ents:
         if ent.label_ in ("PERSON", "ORG") and verb.i - 2 <= ent.end <= verb.i:
@@ -647,14 +650,16 @@ def _colon_source(sent: Span) -> Cue | None:
 def _after_quotation(verb: Token) -> bool:
     """A verb right after a closing quotation mark and a comma ('"…", confirmed X')."""
     doc = verb.doc
-    return verb.i >= 2 and doc[verb.i - 1].text == "," and doc[verb.i - 2].text in _CLOSING
+    return (
+        verb.i >= 2 and doc[verb.i - 1].text == "," and doc[verb.i - 2].text in tuple(CLOSING_MARKS)
+    )
 
 
 def _inverted_subject(verb: Token) -> Span | None:
     """'…, reported Dolgaria Watch.': a closing cue with its subject after the verb, which
     the parser reads as an object; only a name, ending the sentence."""
     doc, sent = verb.doc, verb.sent
-    if verb.i == sent.start or doc[verb.i - 1].text not in (",", *_CLOSING):
+    if verb.i == sent.start or doc[verb.i - 1].text not in (",", *CLOSING_MARKS):
         return None
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i), None)
     role = obj is not None and obj.lemma_.lower() in PERSON_ROLES | ORG_ROLES  # "…, said the mayor"

@@ -1,4 +1,5 @@
-"""Find direct quotations by their marks: straight or curly, double or single.
+"""Find direct quotations by their marks: straight or curly, double or single, and the
+guillemets («…») and low-high marks („…“) of translated news.
 
 Character-level, not token-level: the tokenizer does not tell an opening single quote from an
 apostrophe, and a quotation may run over several paragraphs. An unclosed mark ends at the end of
@@ -44,6 +45,10 @@ def _closes_curly(s: str, j: int) -> bool:
     return s[j] in "”“"
 
 
+def _closes_guillemet(s: str, j: int) -> bool:
+    return s[j] == "»"
+
+
 def _opens_single(s: str, i: int) -> bool:
     if s[i] not in "‘'":
         return False
@@ -70,6 +75,8 @@ def scan_block(text: str, start: int, end: int, previous_open: bool) -> list[Quo
             closer = _closes_double if s[i] != "“" else _closes_curly
         elif _opens_single(s, i):
             closer = _closes_single
+        elif s[i] in "«„":
+            closer = _closes_guillemet if s[i] == "«" else _closes_curly
         else:
             i += 1
             continue

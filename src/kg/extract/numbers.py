@@ -29,7 +29,8 @@ SIZE_WORDS = ("strong", "man", "member")  # "a 16-man squad": a number joined to
 NUMBER_RE = re.compile(
     rf"(?<![\w.,/:£$€-])(?:"
     rf"(?P<digits>{_DIGITS})(?:\s?(?P<dscale>{_SCALE})\b)?(?P<pct>\s?%|\s(?:per ?cent|percent)\b)?"
-    rf"|(?P<dozen>\b(?:a|(?P<dozens>{_WORD_NUMBER})\s)?\s?dozen\b)"
+    # "a dozen", "three dozen"; not "several dozen", no numeral (CONVENTIONS 3)
+    rf"|(?P<dozen>\b(?:a|(?P<dozens>{_WORD_NUMBER})\s)\s?dozen\b)"
     rf"|(?P<article>\b(?:half\s+an?|(?:(?:a|one|three)\s+)?quarters?\s+of\s+an?|an?)\s+"
     rf"(?P<ascale>hundred|thousand|million|billion)\b)"
     # "forty-three", "one million", "five-hundred", "one hundred (and) twenty": units after a

@@ -27,6 +27,8 @@ from kg.extract.frames import (
 from kg.extract.marks import QuoteSpan
 from kg.extract.mentions import Mentions
 from kg.lexicon import (
+    CLOSING_MARKS,
+    OPENING_MARKS,
     ORG_ROLES,
     PERSON_PRONOUNS,
     PERSON_WORDS,
@@ -38,7 +40,7 @@ from kg.model import Quote
 # How many paragraphs a page may put inside a quotation: a photo's caption, an appeal, a box of
 # links, a paragraph of narration.
 _RESUME_WITHIN = 5
-_AFTER_QUOTE = re.compile(r"^[’'\"”]?\s*:\s*")
+_AFTER_QUOTE = re.compile(r"^[" + re.escape(CLOSING_MARKS) + r"]?\s*:\s*")
 _BYLINE_END = re.compile(r"\s[-–—]\s*([^-–—]+?)\s*$")
 
 
@@ -67,6 +69,7 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
     previous: Quote | None = None
     left_open: tuple[int, Quote] | None = None  # the last quotation its paragraph left open
     last_in: dict[int, Quote] = {}  # each paragraph's last quotation
+    opened = 0  # index in `out` of the first paragraph of the quotation under way
     for q in article.quotes:
         at = article.block_at(q.start)
         if at is None:
@@ -77,7 +80,8 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
         if sent is None:
             continue
         quote = Quote(q.start, q.end, article.doc.text[q.start : q.end], article.sentence(sent))
-        if q.continues and previous is not None:
+        opened = len(out) if not q.continues else opened  # where this quotation began
+        if q.continues and previous is not None and previous.speaker is not None:
             quote = _continuing(quote, previous)
         else:
             found = _speech_cue(article, resolver.mentions, speech, q, at)
@@ -98,6 +102,12 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
                 if basis == "sentence" and resolver.refers_back(subject, speaker):
                     basis = "coreference"
                 quote = _said_by(quote, cue, speaker, basis)
+                if q.continues and speaker is not None:
+                    # '“… [no closing mark] ¶ “…,” the source said.': the speaker named where
+                    # the quotation closes said its paragraphs before, which named no one
+                    out[opened:] = [
+                        _continuing(o, quote) if o.speaker is None else o for o in out[opened:]
+                    ]
             elif left_open is not None and _resumes(article, speech, resolver, q, at, *left_open):
                 quote = _continuing(quote, left_open[1])
             elif (before := last_in.get(at - 1)) is not None and _goes_on(
@@ -186,7 +196,7 @@ def _someone_else(
 
 def _stands_alone(article: Article, q: QuoteSpan, block: Block) -> bool:
     """Whether the quotation opens its paragraph (nothing but quotation marks before it)."""
-    return not article.doc.text[block.start : q.start].strip(" \"“‘'")
+    return not article.doc.text[block.start : q.start].strip(" " + OPENING_MARKS)
 
 
 def _speech_cue(
@@ -270,7 +280,7 @@ def _right_before(article: Article, block: Block, cue: Cue, q: QuoteSpan) -> boo
     """'A nurse said the militiamen screamed "…"': a verb the quotation follows right after
     (punctuation between at most) introduces it, whatever reporting verb is above it."""
     end = block.start + cue.token.idx + len(cue.token)
-    return end <= q.start and not article.doc.text[end : q.start].strip(" ,:\"“‘'")
+    return end <= q.start and not article.doc.text[end : q.start].strip(" ,:" + OPENING_MARKS)
 
 
 def _source_label(article: Article, block: Block, sdoc: Doc) -> Cue | None:
@@ -305,7 +315,7 @@ def _quoted_predicate(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -
         return None  # "X 'a true patriot'": words about X, not by X
     if _said_after(q, block, sdoc):
         return None  # 'Leader X "was on his way …," said Y': Y says it of X
-    before = text[block.start : q.start].rstrip("\"“‘' ")
+    before = text[block.start : q.start].rstrip(OPENING_MARKS + " ")
     for ent in article.ents(sdoc):
         if ent.label_ in ("PERSON", "ORG") and ent.end_char == len(before):
             words = text[q.start : q.end].split()
