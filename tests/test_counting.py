@@ -454,6 +454,9 @@ def test_forces_that_attacked_counts_brought_to_numbers_and_dates(
         ("The blast killed nine people, including two guards, and a dozen injured, medics said.",
          {9: "killed", 2: "killed", 12: "injured"}),
         ("The agency said that 2,500 patients need treatment abroad.", {2500: "other"}),
+        # Who live in a camp as its displaced are counted; hostages set free are "other".
+        ("Rebels hit the settlement, home to 70,000 displaced people.", {70000: "displaced"}),
+        ("Two abducted teachers were liberated by the army.", {2: "other"}),
     ],
 )  # fmt: skip
 def test_fallen_in_combat_weapons_seized_a_list_s_own_participle_and_needs(

@@ -858,3 +858,50 @@ def test_a_headline_in_capitals_is_counted_as_a_sentence(read) -> None:
     headline = [f for f in ex.figures if f.start < 75]
     assert [(f.value, f.category, f.qualifier) for f in headline] == [(900, "killed", "more_than")]
     assert headline[0].source_text == "RIGHTS GROUP"
+
+
+def test_a_source_phrase_stops_at_a_dash_set_in_spaces(read) -> None:
+    (six,) = read("Six pupils were hurt - from 11 to 16 years old - medics said.").figures
+    assert (six.value, six.source_text) == (6, "medics")
+    (two,) = read("Two guards were killed, police spokesman Omar al-Farid said.").figures
+    assert two.source_text == "police spokesman Omar al-Farid"
+
+
+def test_a_quotation_after_a_spliced_report_and_a_wail_have_speakers(read) -> None:
+    ex = read(
+        "The head of the district, Oleksiy Marko, spoke about the shelling on his channel.\n"
+        "Later he told of 17 wounded, six of them were women.\n"
+        '"By now we count 17 wounded in the town. Six of them are women.\n'
+        'A nurse in the ward wailed, "Why do they keep hitting the houses, why?"\n'
+    )
+    assert quote_starting(ex, "By now we count").speaker.label == "Oleksiy Marko"
+    assert quote_starting(ex, "Why do they keep").speaker.label == "nurse"
+
+
+def test_what_a_place_is_home_to_is_counted_as_background(read) -> None:
+    ex = read(
+        "The UN said the raid on the camp was the worst this year.\n"
+        "The raid began on Monday, as gunmen fired on the site, home to 70,000 displaced people, "
+        "and stormed it.\n"
+    )
+    assert [(f.value, f.category, f.source) for f in ex.figures] == [(70000, "displaced", None)]
+
+
+def test_a_page_s_source_and_quote_labels_and_typewritten_marks(read) -> None:
+    ex = read(
+        "Shelling of the district goes on\n"
+        "The head of the district, Ivan Dorov, said that four civilians were killed over the past "
+        'day. Source: Dorov on Telegram Quote from Dorov: "On 3 March, the enemy killed four '
+        'residents of the district: three in the town and one in a village nearby."\n'
+        "Police spokesman Ahmad Nadir said rebels attacked an outpost at dawn.\n"
+        "``In an hour-long gun battle, 19 soldiers were killed,” Nadir said.\n"
+    )
+    q = quote_starting(ex, "On 3 March")
+    assert (q.speaker.label, q.basis) == ("Ivan Dorov", "sentence")
+    assert {f.source.label for f in ex.figures if f.value in (3, 1)} == {"Ivan Dorov"}
+    assert quote_starting(ex, "In an hour-long").speaker.label == "Ahmad Nadir"
+
+
+def test_those_who_blew_themselves_up_are_dead(read) -> None:
+    (f,) = read("Around 15 militants blew themselves up during the raid.").figures
+    assert (f.value, f.category) == (15, "killed")

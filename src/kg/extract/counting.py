@@ -90,6 +90,9 @@ _UNIT_BEFORE = re.compile(
     r"phase|article|resolution|gate|block|ward|bay)s?\s+(?:\d+\s*(?:,|and|&)\s*)*$",
     re.IGNORECASE,
 )
+_UPROOTED_AFTER = re.compile(
+    r"^\s+(?:internally\s+)?(?:displaced|refugees?|evacuees|uprooted)\b", re.IGNORECASE
+)
 _POPULATION_BEFORE = re.compile(
     r"\b(?:(?:" + "|".join(SETTLEMENT_WORDS) + r")\s+of\s+" + _HEDGE_WORDS + r"|"
     r"(?:represents|representing|home to|population of|population is|population was|"
@@ -197,7 +200,9 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True
     if _age_limit(before, sentence[n.hedge_start : n.start], after) and n.value < 120:
         return True  # "children under five", "pupils over 12 in each class": ages
-    if _POPULATION_BEFORE.search(before) or (_FAMILY_BEFORE.search(before) and n.value < 30):
+    if _POPULATION_BEFORE.search(before) and not _UPROOTED_AFTER.match(after):
+        return True  # "a city of 430,000"; not "a site, home to 9,000 displaced people"
+    if _FAMILY_BEFORE.search(before) and n.value < 30:
         return True
     if n.value != 1:
         return False
@@ -317,6 +322,7 @@ def _counted_noun(tok: Token) -> Token | None:
 
 _GRAVE = frozenset({"serious", "critical", "grave", "stable", "severe"})
 _COMBAT = frozenset({"combat", "battle", "action"})  # where soldiers fall
+_SELVES = frozenset({"themselves", "himself", "herself"})
 
 
 def _families_arrived(noun: Token) -> bool:
@@ -407,6 +413,8 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         if lemma == "victim" and not taken:
             return None
         return "killed" if taken else None  # lives are people's, whatever the noun before
+    if lemma == "blow" and any(c.lower_ in _SELVES for c in token.children):
+        return "killed" if people_ok else None  # "blew themselves up": suicide attackers
     if lemma == "fall" and any(
         c.dep_ == "prep" and any(g.lemma_.lower() in _COMBAT for g in c.children)
         for c in token.children

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -320,7 +321,11 @@ _CAME_WITH = frozenset({"after", "following", "as", "amid"})
 def _aside(tok: Token) -> bool:
     """A figure in a relative clause that tells what a war or a group has done or has ("The
     conflict, which has killed 6,000, …", "the militia, which has some 900 fighters, …") is
-    the reporter's background, not the statistics of the statement before it."""
+    the reporter's background, not the statistics of the statement before it; so is what a
+    place is home to ("the site, home to 9,000 displaced people, …")."""
+    before = [t.lower_ for t in tok.doc[max(tok.i - 4, 0) : tok.i]]
+    if ("home", "to") in pairwise(before):
+        return True
     for above in tok.ancestors:
         if above.dep_ != "relcl":
             continue

@@ -24,6 +24,7 @@ from kg.lexicon import (
     OPENING_MARKS,
     ORG_ROLES,
     OUTLET_WORDS,
+    PAGE_LABELS,
     PERSON_PRONOUNS,
     PERSON_ROLES,
     PERSON_WORDS,
@@ -90,7 +91,14 @@ def noun_phrase(head: Token) -> Span:
 
     walk(head)
     start, end = min(keep), max(keep) + 1
-    return head.doc[start:end]
+    # not across a dash set in spaces: "… hurt - from 11 to 16 years old - medics said"
+    spaced = [t.i for t in head.doc[start : head.i] if t.text in DASHES and _spaced(t)]
+    return head.doc[(spaced[-1] + 1 if spaced else start) : end]
+
+
+def _spaced(tok: Token) -> bool:
+    """A token with a space on both sides (a dash between words, not in "al-Bashir")."""
+    return bool(tok.whitespace_) and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
 
 
 def _part(tok: Token, head: Token) -> bool:
@@ -642,7 +650,9 @@ def _colon_source(sent: Span) -> Cue | None:
         head = doc[sent.start : colon.i]
     if not head[0].text[:1].isupper() or any(t.pos_ in ("VERB", "AUX") or t.like_num for t in head):
         return None
-    if {t.lower_ for t in head} & (OUTLET_WORDS | SECTION_WORDS):
+    if {t.lower_ for t in head} & (
+        OUTLET_WORDS | SECTION_WORDS
+    ) or head.text.lower() in PAGE_LABELS:
         return None
     return Cue(colon, colon.text, head, tag=True)
 
@@ -987,11 +997,28 @@ def _content_object(child: Token) -> bool:
     return child.dep_ == "dobj" and child.head.lemma_.lower() not in _TOLD_VERBS
 
 
+def _spliced(tok: Token) -> bool:
+    """'Later he told of 17 wounded, six of them were women.': a clause with its own
+    subject and no subordinator, joined by a comma to the sentence's root after it, which the
+    parser hung as a clause of that root."""
+    head = tok.head
+    return (
+        tok.dep_ == "advcl"
+        and head.dep_ == "ROOT"
+        and tok.i < head.i
+        and any(c.dep_ == "nsubj" for c in tok.children)
+        and not any(c.dep_ == "mark" or c.tag_ == "WRB" for c in tok.children)
+        and tok.doc[tok.right_edge.i + 1 : head.i].text.startswith(",")
+    )
+
+
 def main_clause(tok: Token) -> bool:
     if tok.dep_ in ("ROOT", "parataxis"):
         return True
     if tok.dep_ in ("acl", "relcl") and (_closes_sentence(tok) or _closes_after_aside(tok)):
         return True  # "… killed 35 people, the prosecutor's office reported on Monday."
+    if _spliced(tok):
+        return True
     if tok.head.dep_ == "ROOT" and tok.dep_ == "advcl":
         # "…, the army command reported on June 3.": a trailing cue the parser hung as a clause
         # ("…, as local officials claimed that …" is a clause of its own, with its own content)

@@ -1,5 +1,5 @@
-"""Find direct quotations by their marks: straight or curly, double or single, and the
-guillemets («…») and low-high marks („…“) of translated news.
+"""Find direct quotations by their marks: straight or curly, double or single, the guillemets
+(«…») and low-high marks („…“) of translated news, and ``…'' as typewriters set it.
 
 Character-level, not token-level: the tokenizer does not tell an opening single quote from an
 apostrophe, and a quotation may run over several paragraphs. An unclosed mark ends at the end of
@@ -45,6 +45,10 @@ def _closes_curly(s: str, j: int) -> bool:
     return s[j] in "”“"
 
 
+def _closes_typewritten(s: str, j: int) -> bool:
+    return s[j] in '”"' or s.startswith("''", j)
+
+
 def _closes_guillemet(s: str, j: int) -> bool:
     return s[j] == "»"
 
@@ -77,6 +81,8 @@ def scan_block(text: str, start: int, end: int, previous_open: bool) -> list[Quo
             closer = _closes_single
         elif s[i] in "«„":
             closer = _closes_guillemet if s[i] == "«" else _closes_curly
+        elif s.startswith("``", i):
+            closer = _closes_typewritten  # ``…'' or ``…”, as some pages still set them
         else:
             i += 1
             continue
@@ -86,7 +92,7 @@ def scan_block(text: str, start: int, end: int, previous_open: bool) -> list[Quo
         closed = j < len(s)
         continues = previous_open and not out and not s[:i].strip()
         first = i + 1
-        while first < j and s[first] == " ":
+        while first < j and s[first] in " `":
             first += 1  # the quoted words, not the space a page left after the mark
         out.append(QuoteSpan(start + first, start + j, closed, continues))
         i = j + 1

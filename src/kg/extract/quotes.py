@@ -264,6 +264,7 @@ def _speech_cue(
     return None
 
 
+_QUOTE_FROM = re.compile(r"\bQuote from ((?:[A-Z][\w'’-]+\s?){1,3}):$")
 _SOURCE_LABEL = re.compile(
     r"^\s*(?:Sources?\s*:|(?:Statement|Remarks|Comments?|Message)\s+(?:by|from)\b)\s*\S",
     re.IGNORECASE,
@@ -410,6 +411,10 @@ def _name_and_colon(article: Article, q: QuoteSpan, block: Block, sdoc: Doc) -> 
         opening = before[: ent.start_char].rstrip()
         if not opening or opening.endswith((";", "|", "—", "–", ".", "!", "?")):
             return Cue(ent.root, ":", ent)
+    # "Quote from X: '…'", a page's label: X whether the tagger named X or not
+    m = _QUOTE_FROM.search(before)
+    if m is not None and (span := sdoc.char_span(m.start(1), m.end(1))) is not None:
+        return Cue(span.root, ":", span)
     return None
 
 
