@@ -453,13 +453,33 @@ def test_forces_that_attacked_counts_brought_to_numbers_and_dates(
          {15: "equipment", 3: "killed"}),
         ("The blast killed nine people, including two guards, and a dozen injured, medics said.",
          {9: "killed", 2: "killed", 12: "injured"}),
-        ("The agency said that 2,500 patients need treatment abroad.", {2500: "other"}),
         # Who live in a camp as its displaced are counted; hostages set free are "other".
         ("Rebels hit the settlement, home to 70,000 displaced people.", {70000: "displaced"}),
         ("Two abducted teachers were liberated by the army.", {2: "other"}),
+        # Taken by fighters is captured; taken to hospital is hurt.
+        ("The gunmen also took nine villagers before dawn.", {9: "captured"}),
+        ("Soldiers took 12 wounded civilians to hospital.", {12: "injured"}),
     ],
 )  # fmt: skip
 def test_fallen_in_combat_weapons_seized_a_list_s_own_participle_and_needs(
     read, text: str, expected: dict
 ) -> None:
+    assert {f.value: f.category for f in read(text).figures} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Guards on the rules above: a unit's name needs "the", a span of days close days,
+        # a force arms or fights, capture no destination, a fall in combat no other fall.
+        ("Two Marine Corps pilots died in the crash.", {2: "killed"}),
+        ("Three soldiers died on May 2 and 14 were wounded.", {3: "killed", 14: "injured"}),
+        ("Some 2,000 protesters stormed the compound.", {}),
+        ("About 50 armed men attacked the village at night.", {50: "troops"}),
+        ("Two soldiers fell from a truck during the battle.", {2: "troops"}),
+        ("The bombing raised the number of deaths among civilians and soldiers to 40.",
+         {40: "killed"}),
+    ],
+)  # fmt: skip
+def test_the_new_count_rules_keep_to_their_cases(read, text: str, expected: dict) -> None:
     assert {f.value: f.category for f in read(text).figures} == expected

@@ -173,12 +173,12 @@ def test_a_quotation_over_paragraphs_is_said_by_whom_its_last_paragraph_names(re
         ),
         # A name after a role is a person, and a surname the tagger missed still names them.
         (
-            "“Our data show that nine members of the gang died,” police spokesperson Sr. Comr. "
-            "AM Rahim said on Wednesday.\nSeveral villagers told Mirko Dolan, a local reporter, "
-            "that they had left.\nRahim confirmed that the villagers sheltered in schools. But he "
+            "“Our data show that nine members of the gang died,” police spokesperson Sr. Insp. "
+            "TK Varnak said on Wednesday.\nSeveral villagers told Mirko Dolan, a local reporter, "
+            "that they had left.\nVarnak confirmed that the villagers sheltered in schools. But he "
             "rejected reports of a camp. “They went to the schools, there is no camp,” he said.\n",
             "They went to the schools",
-            "AM Rahim",
+            "TK Varnak",
         ),
     ],
 )
@@ -905,3 +905,10 @@ def test_a_page_s_source_and_quote_labels_and_typewritten_marks(read) -> None:
 def test_those_who_blew_themselves_up_are_dead(read) -> None:
     (f,) = read("Around 15 militants blew themselves up during the raid.").figures
     assert (f.value, f.category) == (15, "killed")
+
+
+def test_no_speaker_from_a_wh_clause_and_no_person_in_a_body_s_name(read) -> None:
+    (f,) = read("Whatever the council claims, some 40 farmers perished.").figures
+    assert f.source is None
+    ex = read("The Varnian Air Force shot down 20 drones overnight, its spokesman reported.")
+    assert not [e for e in ex.entities.values() if e.type == "Person"]

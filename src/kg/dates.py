@@ -9,9 +9,8 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
-from kg.lexicon import MONTHS
+from kg.lexicon import MONTHS, WEEKDAYS
 
-WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _DATE_WORDS = re.compile(
     r"\b(?:today|tonight|yesterday|overnight|last night|this (?:morning|afternoon|evening)|"
     r"(?:last|this) (?:week|weekend)|"

@@ -59,6 +59,7 @@ NOT_COUNTED_NOUNS = _words("not_counted_nouns")
 HELD_NOUNS = _words("held_nouns")
 RELEASE_WORDS = _words("release_words")
 MONTHS = _words("months")
+WEEKDAYS: tuple[str, ...] = tuple(_DATA["weekdays"].split())  # in order: Monday is 0
 STREET_WORDS = _words("street_words")
 SETTLEMENT_WORDS = _words("settlement_words")
 FEMALE_WORDS = _words("female_words")

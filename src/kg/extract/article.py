@@ -22,7 +22,7 @@ from kg.blocks import Block
 from kg.document import Document
 from kg.entities import fold, gazetteer
 from kg.extract.marks import QuoteSpan, find_quotes
-from kg.lexicon import CLOSING_MARKS, PERSON_ROLES, PERSON_TITLES, TITLES
+from kg.lexicon import CLOSING_MARKS, ORG_ROLES, PERSON_ROLES, PERSON_TITLES, TITLES
 from kg.model import Sentence
 from kg.places import is_place, is_well_known_place
 
@@ -220,24 +220,42 @@ _ROLE_WORDS = PERSON_ROLES | PERSON_TITLES
 
 
 def _titled_names(sdoc: Doc) -> list[Span]:
-    """Two or three capitalised words right after a role word: "Governor Oleh Varnak"."""
+    """Two or three capitalised words right after a role word and any ranks cut short:
+    "Governor Oleh Varnak", "police spokesperson Sr. Insp. TK Varnak" (initials in capitals);
+    not a body's words ("the Air Force")."""
+    bodies = ORG_ROLES | gazetteer().force_nouns
     found = []
     for tok in sdoc:
         if fold(tok.text) not in _ROLE_WORDS:
             continue
-        end = tok.i + 1
-        while end < len(sdoc) and end - tok.i <= 3:
+        start = tok.i + 1
+        while start < len(sdoc) and _rank_cut_short(sdoc, start):
+            start += 1  # "Sr. Insp.", "Lt."
+        end = start
+        while end < len(sdoc) and end - start < 3:
             word = sdoc[end]
-            if word.pos_ != "PROPN" or not word.text.istitle() or not word.is_alpha:
+            initials = word.is_upper and len(word) <= 3 and end == start
+            if word.pos_ != "PROPN" or not (word.text.istitle() or initials) or not word.is_alpha:
                 break
-            if fold(word.text) in TITLES:
+            if fold(word.text) in TITLES or fold(word.text) in bodies:
                 break
             end += 1
-        if 2 <= end - tok.i - 1 <= 3 and (end == len(sdoc) or sdoc[end].pos_ != "PROPN"):
-            name = sdoc[tok.i + 1 : end]
+        if 2 <= end - start <= 3 and (end == len(sdoc) or sdoc[end].pos_ != "PROPN"):
+            name = sdoc[start:end]
             if gazetteer().lookup(name.text) is None and not is_place(name.text):
-                found.append(Span(sdoc, tok.i + 1, end, label="PERSON"))
+                found.append(Span(sdoc, start, end, label="PERSON"))
     return found
+
+
+def _rank_cut_short(sdoc: Doc, i: int) -> bool:
+    """A rank cut short, with its full stop ("Insp.", split or not), or that stop: a
+    capitalised word of at most four letters that is no role ("the Mayor." ends a sentence)."""
+    tok = sdoc[i]
+    if tok.text == ".":
+        return i > 0 and _rank_cut_short(sdoc, i - 1)
+    stop = tok.text.endswith(".") or (i + 1 < len(sdoc) and sdoc[i + 1].text == ".")
+    short = len(tok.text.rstrip(".")) <= 4 and fold(tok.text) not in _ROLE_WORDS
+    return stop and tok.is_title and short
 
 
 def sentence_case(sdoc: Doc, capitalised: set[str]) -> str:

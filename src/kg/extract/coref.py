@@ -185,7 +185,7 @@ class Resolver:
         if name is not None:
             return person_entity(name, PersonIndex())
         has_proper = any(t.pos_ == "PROPN" for t in phrase)
-        if not has_proper and root.lemma_.lower() in WAR_NOUNS | ATTACK_NOUNS:
+        if not has_proper and root.lemma_.lower() in _VOICELESS:
             return None  # "an uprising, thought to have cost …", "the incident": no one speaks
         definite = phrase[0].lower_ in _DEFINITE
         if definite and not has_proper and not any(t.dep_ == "poss" for t in phrase):
@@ -398,6 +398,7 @@ def _reporters(article: Article) -> list[Reporter]:
 
 
 _BODY_WORDS = ORG_ROLES | {"staff", "command", "headquarters"}  # a body a pronoun may be
+_VOICELESS = WAR_NOUNS | ATTACK_NOUNS  # what happened, which says nothing
 _SOMEONE = PERSON_WORDS | TROOP_NOUNS | {"source"}  # "one of the witnesses", "a soldier"
 
 

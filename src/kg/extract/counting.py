@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from kg.dates import WEEKDAYS
 from kg.extract.frames import DASHES, first_child, of_object
 from kg.extract.numbers import SIZE_WORDS, NumberSpan, find_numbers, parse_number
 from kg.lexicon import (
+    CLOSING_MARKS,
     COUNT_WORDS,
     EQUIPMENT_HEADS,
     EQUIPMENT_NOUNS,
@@ -35,6 +35,7 @@ from kg.lexicon import (
     TERRITORY_VERBS,
     TERRITORY_WORDS,
     TROOP_NOUNS,
+    WEEKDAYS,
 )
 
 CATEGORIES = (
@@ -81,7 +82,9 @@ _AGED_BEFORE = re.compile(
 )
 # Unit names with a number: "Battalion 26", "Brigades 8 and 9", "Route 7" (a name, not a count).
 _UNIT_WORDS = ("battalion", "brigade", "division", "regiment", "squadron", "platoon", "corps")
-# "the 12 Mountain Brigade", "the 4 Mechanised Division": a unit's name, capitalised
+# "the 12 Mountain Brigade", "the 4 Mechanised Division": a unit's name, capitalised, after
+# "the" (not "Two Marine Corps pilots died")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _UNIT_NAME_AFTER = re.compile(
     r"^\s+(?:[A-Z][\w-]*\s+){0,2}(?:" + "|".join(w.title() for w in _UNIT_WORDS) + r")\b"
 )
@@ -190,7 +193,9 @@ def is_excluded(sentence: str, n: NumberSpan) -> bool:
         return True  # a year
     if _ratio(n.value, before, after):
         return True  # "two out of three villagers", "one in five": a ratio, not a count
-    if _UNIT_BEFORE.search(before) or _UNIT_NAME_AFTER.match(after):
+    if _UNIT_BEFORE.search(before) or (
+        _THE_BEFORE.search(before) and _UNIT_NAME_AFTER.match(after)
+    ):
         return True  # "Battalion 26", "Brigades 8 and 9", "the 12 Mountain Brigade"
     if _STREET_AFTER.match(after) or re.search(r"\b[A-Z]{2}\s+$", before):
         return True  # street number, US state + ZIP
@@ -231,9 +236,14 @@ _COUNTED_AFTER = re.compile(
 
 
 def _last_day(before: str, written: str, value: float) -> bool:
-    """Whether the number is the last day of a span of dates written before it."""
+    """Whether the number is the last day of a span of dates written before it: a day soon
+    after the first ("on June 3 and 4"; not "died on May 2 and 14 were wounded")."""
     m = _DAYS_BEFORE.search(before)
-    return m is not None and written.isdigit() and int(m.group(1)) < value <= 31
+    return (
+        m is not None
+        and written.isdigit()
+        and int(m.group(1)) < value <= min(int(m.group(1)) + 7, 31)
+    )
 
 
 def _age_limit(before: str, hedge: str, after: str) -> bool:
@@ -323,6 +333,8 @@ def _counted_noun(tok: Token) -> Token | None:
 _GRAVE = frozenset({"serious", "critical", "grave", "stable", "severe"})
 _COMBAT = frozenset({"combat", "battle", "action"})  # where soldiers fall
 _SELVES = frozenset({"themselves", "himself", "herself"})
+_DIRECTIONS = frozenset("to into out across away from back off through toward towards".split())
+_PLACE_DEPS = frozenset({"prep", "prt", "advmod"})
 
 
 def _families_arrived(noun: Token) -> bool:
@@ -354,9 +366,15 @@ def _count_put_at(tok: Token) -> tuple[str, Token, Token] | None:
         (c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in COUNT_WORDS), None
     )
     what = of_object(count) if count is not None else None
-    named = tok.doc[tok.head.i - 1]
-    if what is not None and named.dep_ == "conj" and named.pos_ == "NOUN":
-        what = named  # "… the number of deaths to 40 and injuries to 95": 95 injuries
+    before_to = tok.doc[tok.head.i - 1] if tok.head.i > 0 else None
+    if (
+        what is not None
+        and before_to is not None
+        and before_to.dep_ == "conj"
+        and before_to.pos_ == "NOUN"
+        and before_to.head.i in (verb.i, count.i)
+    ):
+        what = before_to  # "… the number of deaths to 40 and injuries to 95": 95 injuries
     if what is None:
         return None
     if what.lemma_.lower() in _DEAD:
@@ -413,10 +431,15 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
         if lemma == "victim" and not taken:
             return None
         return "killed" if taken else None  # lives are people's, whatever the noun before
+    if lemma == "take" and not particles and _by_fighters(token):
+        # "The militants also took seven soldiers": taken by a force, not "took 20 minutes"
+        return "captured" if people_ok else None
     if lemma == "blow" and any(c.lower_ in _SELVES for c in token.children):
         return "killed" if people_ok else None  # "blew themselves up": suicide attackers
     if lemma == "fall" and any(
-        c.dep_ == "prep" and any(g.lemma_.lower() in _COMBAT for g in c.children)
+        c.dep_ == "prep"
+        and c.lower_ == "in"
+        and any(g.lemma_.lower() in _COMBAT for g in c.children)
         for c in token.children
     ):
         return "killed" if people_ok else None  # "fell in combat", "fell in battle"
@@ -481,6 +504,17 @@ def _outcome(token: Token, people_ok: bool) -> str | None:
 _LACKING = {"without": None, "lack": None, "lacking": None, "little": "with", "no": "with",
             "scarce": "with", "need": "in", "needs": None, "require": None,
             "requires": None}  # fmt: skip
+
+
+def _by_fighters(verb: Token) -> bool:
+    """Whether the verb's subject is fighters ("the militants", "gunmen"), with no destination
+    ("took 200 civilians out of the district" is no capture)."""
+    subject = first_child(verb, "nsubj")
+    return (
+        subject is not None
+        and subject.lemma_.lower() in TROOP_NOUNS
+        and not any(c.lower_ in _DIRECTIONS for c in verb.children if c.dep_ in _PLACE_DEPS)
+    )
 
 
 def _lacks_needs(window: list[Token]) -> bool:
@@ -827,8 +861,18 @@ def _by(noun: Token, word: Token) -> bool:
 
 
 def _attacked(noun: Token, word: Token) -> bool:
-    """Whether the people counted are who `word`, a verb of attack, says attacked."""
-    return noun.dep_ == "nsubj" and noun.head.i == word.i and word.lemma_.lower() in _ATTACKS
+    """Whether the people counted are fighters, members of a group or armed men whom `word`, a
+    verb of attack, says attacked."""
+    return (
+        noun.dep_ == "nsubj"
+        and noun.head.i == word.i
+        and word.lemma_.lower() in _ATTACKS
+        # fighters, members of a group, or armed men; not "2,000 protesters stormed …"
+        and (
+            noun.lemma_.lower() in TROOP_NOUNS | {"member"}
+            or any(c.lower_ == "armed" for c in noun.children)
+        )
+    )
 
 
 def _done_by(noun: Token, word: Token) -> bool:
@@ -1058,7 +1102,7 @@ def _toll_rises(tok: Token) -> bool:
     if verb.lemma_.lower() not in _RISES:
         return False
     # A headline (no closing stop) is one statement however the parser splits it.
-    headline = tok.doc[-1].text not in (".", "!", "?", '"', "”")
+    headline = tok.doc[-1].text not in (".", "!", "?", *CLOSING_MARKS)
     start = 0 if headline else tok.sent.start
     return any(t.lemma_.lower() == "toll" for t in tok.doc[start : verb.i])
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -73,6 +72,10 @@ _WHOLE_WARS = WAR_NOUNS - {"fighting", "violence", "offensive"}  # not also one 
 # Nouns for an armed group, whose size or record a relative clause may give as background.
 _GROUPS = frozenset("group militia front movement faction rebels army force forces".split())
 # Words for a stretch of time that "last" makes past: "Last year, …", "Last month, …".
+# Words of a hedge before a number, passed over to the words before it.
+_HEDGE_TOKENS = frozenset(
+    "some about around nearly almost over more than roughly at least up".split()
+)
 _PERIODS = frozenset("week weekend month year summer winter spring autumn fall decade".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
 
@@ -323,8 +326,10 @@ def _aside(tok: Token) -> bool:
     conflict, which has killed 6,000, …", "the militia, which has some 900 fighters, …") is
     the reporter's background, not the statistics of the statement before it; so is what a
     place is home to ("the site, home to 9,000 displaced people, …")."""
-    before = [t.lower_ for t in tok.doc[max(tok.i - 4, 0) : tok.i]]
-    if ("home", "to") in pairwise(before):
+    i = tok.i - 1
+    while i > 0 and tok.doc[i].lower_ in _HEDGE_TOKENS:
+        i -= 1  # "home to some 9,000", "home to more than 9,000"
+    if i > 0 and tok.doc[i].lower_ == "to" and tok.doc[i - 1].lower_ == "home":
         return True
     for above in tok.ancestors:
         if above.dep_ != "relcl":

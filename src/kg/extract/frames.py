@@ -35,6 +35,7 @@ from kg.lexicon import (
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _MARK_TOKENS = frozenset(OPENING_MARKS + CLOSING_MARKS)  # a mark alone as a token
+_CLOSING = frozenset(CLOSING_MARKS)
 _CUT_DEPS = {"relcl", "appos", "acl", "advcl", "punct", "cc", "conj", "parataxis", "prep", "case"}
 _KEEP_PREP_HEADS = {"head", "chief", "director", "director-general", "office", "ministry", "mayor"}
 _RELATIVE = {"who", "which", "that", "whom"}
@@ -650,9 +651,8 @@ def _colon_source(sent: Span) -> Cue | None:
         head = doc[sent.start : colon.i]
     if not head[0].text[:1].isupper() or any(t.pos_ in ("VERB", "AUX") or t.like_num for t in head):
         return None
-    if {t.lower_ for t in head} & (
-        OUTLET_WORDS | SECTION_WORDS
-    ) or head.text.lower() in PAGE_LABELS:
+    labels = OUTLET_WORDS | SECTION_WORDS
+    if {t.lower_ for t in head} & labels or head.text.lower() in PAGE_LABELS:
         return None
     return Cue(colon, colon.text, head, tag=True)
 
@@ -660,16 +660,14 @@ def _colon_source(sent: Span) -> Cue | None:
 def _after_quotation(verb: Token) -> bool:
     """A verb right after a closing quotation mark and a comma ('"…", confirmed X')."""
     doc = verb.doc
-    return (
-        verb.i >= 2 and doc[verb.i - 1].text == "," and doc[verb.i - 2].text in tuple(CLOSING_MARKS)
-    )
+    return verb.i >= 2 and doc[verb.i - 1].text == "," and doc[verb.i - 2].text in _CLOSING
 
 
 def _inverted_subject(verb: Token) -> Span | None:
     """'…, reported Dolgaria Watch.': a closing cue with its subject after the verb, which
     the parser reads as an object; only a name, ending the sentence."""
     doc, sent = verb.doc, verb.sent
-    if verb.i == sent.start or doc[verb.i - 1].text not in (",", *CLOSING_MARKS):
+    if verb.i == sent.start or doc[verb.i - 1].text not in _CLOSING | {","}:
         return None
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i), None)
     role = obj is not None and obj.lemma_.lower() in PERSON_ROLES | ORG_ROLES  # "…, said the mayor"
@@ -1007,7 +1005,7 @@ def _spliced(tok: Token) -> bool:
         and head.dep_ == "ROOT"
         and tok.i < head.i
         and any(c.dep_ == "nsubj" for c in tok.children)
-        and not any(c.dep_ == "mark" or c.tag_ == "WRB" for c in tok.children)
+        and not any(c.dep_ == "mark" or c.tag_ in ("WRB", "WDT", "WP") for c in tok.subtree)
         and tok.doc[tok.right_edge.i + 1 : head.i].text.startswith(",")
     )
 

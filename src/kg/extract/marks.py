@@ -46,10 +46,12 @@ def _closes_curly(s: str, j: int) -> bool:
 
 
 def _closes_typewritten(s: str, j: int) -> bool:
+    """``…'' closes on two apostrophes, or on a curly or straight double mark."""
     return s[j] in '”"' or s.startswith("''", j)
 
 
 def _closes_guillemet(s: str, j: int) -> bool:
+    """«…» closes only on its own mark."""
     return s[j] == "»"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from kg.entities import (
     Entity,
@@ -109,17 +109,13 @@ def find_mentions(article: Article) -> Mentions:
         )
 
     index = PersonIndex()
-    titled: dict[int, list[Span]] = {}  # names after a role the tagger missed, per paragraph
-    for at, (_, sdoc) in enumerate(article.parsed):
+    for _, sdoc in article.parsed:
         for ent in article.ents(sdoc):
             if ent.label_ == "PERSON" and not doubtful(ent):
                 words = ent.text.strip().split()
                 while len(words) > 1 and fold(words[0]) in TITLES:
                     words.pop(0)
                 index.register(" ".join(words))
-        titled[at] = _titled_names(sdoc, article.ents(sdoc))
-        for name in titled[at]:
-            index.register(name.text)
 
     entities: dict[str, Entity] = {}
     mentions: list[Mention] = []
@@ -143,12 +139,7 @@ def find_mentions(article: Article) -> Mentions:
         for _, sdoc in article.parsed
     ]
     places = {fold(e.label) for ents in named for _, e in ents if e and e.type == "Place"}
-    for at, ((block, sdoc), ents) in enumerate(zip(article.parsed, named, strict=True)):
-        # a name after a role is a person, whatever the tagger made of it
-        names = {(n.start, n.end): n for n in titled[at]}
-        ents = [(e, d) for e, d in ents if not any(_inside(e, n) for n in names.values())]
-        ents += [(name, person_entity(name.text, index)) for name in names.values()]
-        ents.sort(key=lambda pair: pair[0].start)
+    for (block, sdoc), ents in zip(article.parsed, named, strict=True):
         for ent, entity in ents:
             if entity is not None and entity.type == "Person":
                 entity = _written_as_place(ent, places) or entity
@@ -168,7 +159,7 @@ def find_mentions(article: Article) -> Mentions:
         covered = {i for ent, _ in ents for i in range(ent.start, ent.end)}
         for tok in sdoc:
             if tok.i not in covered and tok.pos_ == "PROPN" and index.is_surname(tok.text):
-                # "Rahim confirmed …" after "spokesperson AM Rahim": a surname the tagger
+                # "Varnak confirmed …" after "spokesperson TK Varnak": a surname the tagger
                 # left untagged still names the person
                 start = block.start + tok.idx
                 entity = add(
@@ -205,55 +196,6 @@ def find_mentions(article: Article) -> Mentions:
         if entities[m.entity].type in ("Organisation", "ArmedForce")
     ]
     return Mentions(entities, mentions, spans, people, roles, gender, bodies)
-
-
-def _titled_names(sdoc: Doc, ents: list[Span]) -> list[Span]:
-    """Names the tagger missed, or took for a body, after a role or title: "police
-    spokesperson Sr. Comr. AM Rahim", "Deputy Mayor Ilko Varnik": two or three capitalised
-    words, after the role and any abbreviated ranks."""
-    # words in a person's name, or in a body's that runs on past the name
-    covered = {
-        i
-        for ent in ents
-        if ent.label_ == "PERSON" or len(ent) > 3
-        for i in range(ent.start, ent.end)
-    }
-    found: list[Span] = []
-    i = 0
-    while i < len(sdoc):
-        if fold(sdoc[i].text) not in TITLES | PERSON_ROLES:
-            i += 1
-            continue
-        j = i + 1
-        while j < len(sdoc) and (fold(sdoc[j].text) in TITLES or _abbreviated(sdoc, j)):
-            j += 1  # "Sr. Comr.", "Lt. Gen."
-        end = j
-        while (
-            end < len(sdoc)
-            and end - j < 4
-            and end not in covered
-            and sdoc[end].pos_ == "PROPN"
-            and sdoc[end].text[:1].isupper()
-            and sdoc[end].text.isalpha()
-        ):
-            end += 1
-        if 2 <= end - j <= 3 and not gazetteer().lookup(sdoc[j:end].text):
-            found.append(sdoc[j:end])
-        i = max(end, i + 1)
-    return found
-
-
-def _inside(ent: Span, name: Span) -> bool:
-    return name.start <= ent.start and ent.end <= name.end
-
-
-def _abbreviated(sdoc: Doc, i: int) -> bool:
-    """A short capitalised word with its full stop ("Comr.", split or not), or that stop."""
-    tok = sdoc[i]
-    if tok.text == ".":
-        return i > 0 and _abbreviated(sdoc, i - 1)
-    stop = tok.text.endswith(".") or (i + 1 < len(sdoc) and sdoc[i + 1].text == ".")
-    return stop and tok.is_title and len(tok.text.rstrip(".")) <= 5
 
 
 def entity_for_name(ent: Span, index: PersonIndex) -> Entity | None:

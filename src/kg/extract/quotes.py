@@ -108,6 +108,8 @@ def find_quotations(article: Article, resolver: Resolver) -> list[Quote]:
                     out[opened:] = [
                         _continuing(o, quote) if o.speaker is None else o for o in out[opened:]
                     ]
+            elif q.continues and previous is not None:
+                quote = _continuing(quote, previous)  # a paragraph more, still with no speaker
             elif left_open is not None and _resumes(article, speech, resolver, q, at, *left_open):
                 quote = _continuing(quote, left_open[1])
             elif (before := last_in.get(at - 1)) is not None and _goes_on(
