@@ -860,6 +860,9 @@ def _by(noun: Token, word: Token) -> bool:
     return any(a.dep_ == "agent" and a.head.i == word.i for a in noun.ancestors)
 
 
+_FORCE_NOUNS = TROOP_NOUNS | {"member"}  # "some 100 members of the group attacked"
+
+
 def _attacked(noun: Token, word: Token) -> bool:
     """Whether the people counted are fighters, members of a group or armed men whom `word`, a
     verb of attack, says attacked."""
@@ -868,10 +871,7 @@ def _attacked(noun: Token, word: Token) -> bool:
         and noun.head.i == word.i
         and word.lemma_.lower() in _ATTACKS
         # fighters, members of a group, or armed men; not "2,000 protesters stormed …"
-        and (
-            noun.lemma_.lower() in TROOP_NOUNS | {"member"}
-            or any(c.lower_ == "armed" for c in noun.children)
-        )
+        and (noun.lemma_.lower() in _FORCE_NOUNS or any(c.lower_ == "armed" for c in noun.children))
     )
 
 

@@ -72,10 +72,7 @@ _WHOLE_WARS = WAR_NOUNS - {"fighting", "violence", "offensive"}  # not also one 
 # Nouns for an armed group, whose size or record a relative clause may give as background.
 _GROUPS = frozenset("group militia front movement faction rebels army force forces".split())
 # Words for a stretch of time that "last" makes past: "Last year, …", "Last month, …".
-# Words of a hedge before a number, passed over to the words before it.
-_HEDGE_TOKENS = frozenset(
-    "some about around nearly almost over more than roughly at least up".split()
-)
+_HOME_TO = re.compile(r"\bhome to\s*$", re.IGNORECASE)
 _PERIODS = frozenset("week weekend month year summer winter spring autumn fall decade".split())
 _LISTING_VERBS = frozenset("include list show contain comprise say put give".split())
 
@@ -123,7 +120,7 @@ def find_figures(article: Article, resolver: Resolver, quotes: list[Quote]) -> l
                     not who.found
                     and not cues
                     and not _new_topic(sent)
-                    and not _aside(cand.token)
+                    and not _aside(cand, sent)
                     and not hearsay
                     and (
                         not statement.narrow
@@ -321,17 +318,14 @@ def _came_after(verb: Token) -> bool:
 _CAME_WITH = frozenset({"after", "following", "as", "amid"})
 
 
-def _aside(tok: Token) -> bool:
+def _aside(cand: FigureCandidate, sent: Span) -> bool:
     """A figure in a relative clause that tells what a war or a group has done or has ("The
     conflict, which has killed 6,000, …", "the militia, which has some 900 fighters, …") is
     the reporter's background, not the statistics of the statement before it; so is what a
     place is home to ("the site, home to 9,000 displaced people, …")."""
-    i = tok.i - 1
-    while i > 0 and tok.doc[i].lower_ in _HEDGE_TOKENS:
-        i -= 1  # "home to some 9,000", "home to more than 9,000"
-    if i > 0 and tok.doc[i].lower_ == "to" and tok.doc[i - 1].lower_ == "home":
-        return True
-    for above in tok.ancestors:
+    if _HOME_TO.search(sent.text[: cand.number.hedge_start]):
+        return True  # before the number and its hedge: "home to some 9,000"
+    for above in cand.token.ancestors:
         if above.dep_ != "relcl":
             continue
         head = above.head

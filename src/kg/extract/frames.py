@@ -630,6 +630,9 @@ def _after_comma(sent: Span, verb: Token) -> Span | None:
     return sent.doc[comma.i + 1 : verb.i]
 
 
+_NOT_TAGS = OUTLET_WORDS | SECTION_WORDS  # "Reuters:", "Live:", "Dolgaria war:"
+
+
 def _colon_source(sent: Span) -> Cue | None:
     """'Army Command: Dolgaria has lost 12,340 troops': a headline's source before a colon. The
     caller keeps it only if it names a person or a body ("Varnovo:" and "Dolgaria war:" do not)."""
@@ -651,8 +654,7 @@ def _colon_source(sent: Span) -> Cue | None:
         head = doc[sent.start : colon.i]
     if not head[0].text[:1].isupper() or any(t.pos_ in ("VERB", "AUX") or t.like_num for t in head):
         return None
-    labels = OUTLET_WORDS | SECTION_WORDS
-    if {t.lower_ for t in head} & labels or head.text.lower() in PAGE_LABELS:
+    if {t.lower_ for t in head} & _NOT_TAGS or head.text.lower() in PAGE_LABELS:
         return None
     return Cue(colon, colon.text, head, tag=True)
 
