@@ -1,5 +1,7 @@
+import gzip
 import json
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,85 @@ def test_a_word_for_giving_alone_is_no_donation_appeal() -> None:
     )
     dropped = [text[s:e] for s, e in furniture_ranges(text)]
     assert dropped == ["Please donate to our winter appeal online."]
+
+
+def _warc(path: Path, records: list[tuple[str, str, str, bytes]]) -> None:
+    """A WARC file of HTTP responses (url, status, content type, body), as crawlers write."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=path.name.endswith(".gz"))
+        for url, status, content_type, body in records:
+            headers = StatusAndHeaders(status, [("Content-Type", content_type)], "HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=BytesIO(body), http_headers=headers,
+                    warc_headers_dict={"WARC-Date": "2024-05-02T10:00:00Z"},
+                )
+            )  # fmt: skip
+
+
+PAGE = (
+    "<html><head><title>Shelling hits market</title></head><body><article>"
+    "<h1>Shelling hits market</h1><p>The regional governor said 12 civilians were killed when "
+    "shells hit the central market on Monday, and that rescue teams were still at work.</p>"
+    "<p>Doctors at the city hospital said they had treated 30 wounded people by the evening, "
+    "most of them traders.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
+def test_warc_pages_are_documents_with_the_records_address_and_date(
+    tmp_path: Path, name: str
+) -> None:
+    """Only successful HTML responses are pages; the rest of a crawl is passed over."""
+    _warc(tmp_path / name, [
+        ("https://news.example/market", "200 OK", "text/html; charset=utf-8", PAGE.encode()),
+        ("https://news.example/gone", "404 Not Found", "text/html", b"<html>gone</html>"),
+        ("https://news.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n"),
+        ("https://news.example/latin", "200 OK", "text/html; charset=iso-8859-1",
+         PAGE.replace("market", "march\u00e9").encode("latin-1")),
+    ])  # fmt: skip
+    items = list(read_paths([tmp_path]))
+    docs = _docs(items)
+    assert set(docs) == {"https://news.example/market", "https://news.example/latin"}
+    page = docs["https://news.example/market"]
+    assert page.url == "https://news.example/market" and page.date == date(2024, 5, 2)
+    assert "12 civilians were killed" in page.text
+    assert "march\u00e9" in docs["https://news.example/latin"].text
+    assert not [i for i in items if isinstance(i, IngestError)]
+
+
+def test_a_broken_warc_is_one_error_after_the_pages_before_the_break(tmp_path: Path) -> None:
+    _warc(tmp_path / "whole.warc", [
+        ("https://news.example/one", "200 OK", "text/html", PAGE.encode()),
+        ("https://news.example/two", "200 OK", "text/html", PAGE.encode()),
+    ])  # fmt: skip
+    data = (tmp_path / "whole.warc").read_bytes()
+    (tmp_path / "cut.warc").write_bytes(data[:-20])  # the second page cut short
+    (tmp_path / "not.warc").write_text("just some text\n")
+    items = list(read_paths([tmp_path / "cut.warc", tmp_path / "not.warc"]))
+    assert set(_docs(items)) == {"https://news.example/one"}
+    errors = [str(i) for i in items if isinstance(i, IngestError)]
+    assert len(errors) == 2 and all("\n" not in e for e in errors)
+    assert errors[0].startswith(f"{tmp_path / 'cut.warc'}: WARC file broken after 1 page(s)")
+    assert errors[1].startswith(f"{tmp_path / 'not.warc'}: not a readable WARC file")
+
+
+def test_gzipped_json_lines_are_read_one_record_at_a_time(tmp_path: Path) -> None:
+    with gzip.open(tmp_path / "feed.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write(json.dumps({"id": 1, "text": "Two soldiers died.", "date": "2024-01-05"}) + "\n")
+        out.write("\n{broken\n")
+        out.write(json.dumps({"id": "x", "text": "Ten people fled\u2028the town."}) + "\n")
+    (tmp_path / "cut.jsonl.gz").write_bytes((tmp_path / "feed.jsonl.gz").read_bytes()[:30])
+    items = list(read_paths([tmp_path]))
+    docs = _docs(items)
+    assert set(docs) == {"1", "x"} and docs["1"].date == date(2024, 1, 5)
+    assert docs["x"].text == "Ten people fled\u2028the town."  # one record, one line
+    errors = [str(i) for i in items if isinstance(i, IngestError)]
+    assert errors[0].startswith(f"{tmp_path / 'cut.jsonl.gz'}: ")
+    assert (
+        errors[1]
+        == f"{tmp_path / 'feed.jsonl.gz'}:3: invalid JSON (Expecting property name enclosed in double quotes)"
+    )

@@ -49,9 +49,24 @@ def test_one_named_graph_per_document_and_rebuild_replaces(tmp_path: Path) -> No
     assert str(document_iri("river-crossing.txt")) in graphs
     assert len(graphs) == 6
     before = len(store.ox)
-    build_paths([EXAMPLES / "river-crossing.txt"], store, PIPELINE)
+    report = build_paths([EXAMPLES / "river-crossing.txt"], store, PIPELINE, force=True)
+    assert (report.documents, report.unchanged) == (1, 0)
     assert len(store.ox) == before
     assert store.stats()["documents"] == 6
+
+
+def test_a_document_held_with_the_same_text_is_not_built_again(tmp_path: Path) -> None:
+    """A rerun over the same inputs (a build stopped midway, a feed fetched again) builds only
+    what is new or changed; the stored content hash says which."""
+    store = KGStore(tmp_path / "s")
+    first = [parse_txt("a.txt", "The army says 40 soldiers were captured."),
+             parse_txt("b.txt", "Officials said 7 people were wounded.")]  # fmt: skip
+    assert build_documents(first, store, PIPELINE).documents == 2
+    changed = parse_txt("b.txt", "Officials said 9 people were wounded.")
+    report = build_documents([first[0], changed], store, PIPELINE)
+    assert (report.documents, report.unchanged) == (1, 1)
+    rows = store.select("SELECT ?v WHERE { GRAPH ?g { ?c kg:value ?v } } ORDER BY ?v")
+    assert [r["v"] for r in rows] == [9, 40]
 
 
 def test_an_id_given_twice_in_one_build_is_refused_in_one_line(tmp_path: Path) -> None:

@@ -58,9 +58,9 @@ def build(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Files (.txt, .html, .jsonl) or folders. A file's document id is its path "
-            "relative to the folder given (a/report.txt), or its name when given directly; "
-            "a .jsonl record's is its id."
+            help="Files (.txt, .html, .jsonl, .jsonl.gz, .warc, .warc.gz) or folders. A file's "
+            "document id is its path relative to the folder given (a/report.txt), or its name "
+            "when given directly; a .jsonl record's is its id, a WARC page's its URL."
         ),
     ],
     store: StoreOption = None,
@@ -68,59 +68,160 @@ def build(
     processes: Annotated[
         int, typer.Option(help="spaCy processes (default KG_PROCESSES, 1); the rules run here.")
     ] = 0,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Extract on a Dask cluster: its scheduler (tcp://HOST:8786), or 'local' for "
+            "worker processes on this machine started for the build.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes of --cluster local (default: one per core).")
+    ] = 0,
+    shards: Annotated[
+        str | None,
+        typer.Option(
+            help="Where workers write N-Quads shards for loading: a folder or fsspec URL that "
+            "every worker and this machine reach (default: a temporary folder here).",
+            show_default=False,
+        ),
+    ] = None,
+    partition_size: Annotated[
+        int, typer.Option(min=1, help="Documents a cluster worker takes at a time.")
+    ] = 64,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            help="Write into a SPARQL server instead of --store: its Graph Store Protocol "
+            "endpoint (Oxigraph: http://HOST:7878/store).",
+            show_default=False,
+        ),
+    ] = None,
+    target_query: Annotated[
+        str | None,
+        typer.Option(
+            help="The server's SPARQL query endpoint (default: 'query' beside --target).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Build again documents held with the same text.")
+    ] = False,
 ) -> None:
     """Ingest articles, extract entities, quotes and figure claims, and store one graph per document.
 
-    A rebuilt document's graph is replaced in one transaction; an id given twice is refused.
+    A rebuilt document's graph is replaced whole; a document held with the same text is skipped
+    (so a run stopped midway is finished by running it again); an id given twice is refused.
     """
-    from kg.build import build_paths
     from kg.ingest import expand
     from kg.nlp import PipelineError
+    from kg.targets import SparqlTarget, TargetError
 
     settings = get_settings()
-    kg_store = open_store(store)
+    try:
+        kg_target = SparqlTarget(target, target_query) if target else None
+    except TargetError as exc:
+        raise fail(str(exc)) from None
+    kg_store = kg_target or open_store(store)
+    where = target or str(kg_store.path)  # type: ignore[union-attr]
     files = [p for p in expand(paths) if isinstance(p, Path)]
+    countable = all(p.suffix.lower() in {".txt", ".html", ".htm"} for p in files)
+    failures = 0
     progress = Progress(
         TextColumn("[bold]building"),
         BarColumn(),
-        MofNCompleteColumn(),
+        MofNCompleteColumn() if countable else TextColumn("{task.completed} documents"),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[failures]}"),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=err,
         transient=True,
     )
     with progress:
-        task = progress.add_task("", total=len(files) or None)
+        task = progress.add_task("", total=len(files) if countable else None, rate="", failures="")
 
         def on_error(error: Any) -> None:
+            nonlocal failures
+            failures += 1
+            progress.update(task, failures=f"[yellow]{failures} skipped[/yellow]")
             progress.console.print(
                 f"[yellow]skipped[/yellow] {error}", highlight=False, soft_wrap=True
             )
 
-        def on_document(ex: Any) -> None:
-            progress.update(task, advance=1, description=ex.document.id)
+        def on_document(doc_id: str) -> None:
+            progress.update(task, advance=1, description=doc_id)
+            elapsed = progress.tasks[task].elapsed or 0.0
+            if elapsed > 0:
+                rate = progress.tasks[task].completed / elapsed
+                progress.update(task, rate=f"{rate:.1f} docs/s")
 
+        common = {"on_error": on_error, "force": force,
+                  "batch_size": batch_size or settings.batch_size}  # fmt: skip
         try:
-            report = build_paths(
-                paths,
-                kg_store,
-                settings.pipeline,
-                batch_size=batch_size or settings.batch_size,
-                processes=processes or settings.processes,
-                on_error=on_error,
-                on_document=on_document,
-            )
-        except PipelineError as exc:
+            if cluster:
+                report = _build_on_cluster(
+                    paths, kg_store, settings.pipeline, cluster, workers, shards,
+                    partition_size, on_document, **common,
+                )  # fmt: skip
+            else:
+                from kg.build import build_paths
+
+                report = build_paths(
+                    paths, kg_store, settings.pipeline, processes=processes or settings.processes,
+                    on_document=lambda ex: on_document(ex.document.id), **common,
+                )  # fmt: skip
+        except (PipelineError, TargetError) as exc:
             raise fail(str(exc)) from None
     out.print(
         f"built {report.documents} document(s): {report.figures} figure claims, "
-        f"{report.quotes} quotations, {report.triples} triples into {kg_store.path}"
+        f"{report.quotes} quotations, {report.triples} triples into {where}"
+        + (f"; {report.unchanged} unchanged" if report.unchanged else "")
         + (f"; {len(report.errors)} input(s) skipped" if report.errors else ""),
         highlight=False,
         soft_wrap=True,  # one line, whatever the store's path: scripts read it
     )
     if report.errors and not report.documents:
         raise typer.Exit(1)
+
+
+def _build_on_cluster(
+    paths: list[Path],
+    store: Any,
+    pipeline: str,
+    address: str,
+    workers: int,
+    shards: str | None,
+    partition_size: int,
+    on_document: Any,
+    **options: Any,
+) -> Any:
+    """`kg build --cluster`: inputs streamed to Dask workers, shards loaded here (kg.cluster)."""
+    import tempfile
+
+    from kg.cluster import ClusterError, build_on_cluster, connect
+    from kg.ingest import read_inputs
+    from kg.store import KGStore
+    from kg.targets import StoreTarget
+
+    if shards is None and address != "local":
+        raise fail("--shards is needed with a remote --cluster: a folder or URL its workers reach")
+    with contextlib.ExitStack() as stack:
+        if shards is None:
+            shards = stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-shards-"))
+        try:
+            client = stack.enter_context(connect(address, workers or None))
+        except ClusterError as exc:
+            raise fail(str(exc)) from None
+        target = StoreTarget(store) if isinstance(store, KGStore) else store
+        try:
+            return build_on_cluster(
+                read_inputs(paths), target, client, pipeline, shards,
+                partition_size=partition_size, on_document=on_document, **options,
+            )  # fmt: skip
+        except (ClusterError, OSError, TimeoutError) as exc:
+            raise fail(f"the cluster build stopped: {exc}") from None
 
 
 @app.command()

@@ -6,17 +6,28 @@ caller reports it and goes on with the rest.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Literal
 
 from kg.document import Document
 from kg.furniture import furniture_ranges
 
-SUFFIXES = {".txt", ".html", ".htm", ".jsonl"}
+# The files a folder is walked for, and how each is read (longest suffixes first).
+SUFFIXES = {
+    ".jsonl.gz": "jsonl",
+    ".jsonl": "jsonl",
+    ".warc.gz": "warc",
+    ".warc": "warc",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "txt",
+}
 
 # `date 2022-03-02 Title…` on the first line.
 _DATE_TITLE = re.compile(r"^(\s*date\s+(\d{4}-\d{2}-\d{2})\s+)(.*\S)\s*$")
@@ -93,7 +104,15 @@ def parse_txt(doc_id: str, text: str, source_path: str | None = None) -> Documen
     return replace(doc, furniture=tuple(furniture_ranges(text, tuple(metadata_ranges))))
 
 
-def parse_html(doc_id: str, html: str, source_path: str | None = None) -> Document:
+def parse_html(
+    doc_id: str,
+    html: str,
+    source_path: str | None = None,
+    url: str | None = None,
+    published: date | None = None,
+) -> Document:
+    """The article text of a web page (trafilatura); `url` and `published` are what the page was
+    fetched from and when (a WARC record's), used where the page itself names none."""
     import trafilatura
 
     text = trafilatura.extract(
@@ -103,24 +122,31 @@ def parse_html(doc_id: str, html: str, source_path: str | None = None) -> Docume
         raise ValueError("no article text found in the HTML")
     meta = trafilatura.extract_metadata(html)
     title = meta.title if meta else None
-    published = parse_date(meta.date) if meta and meta.date else None
-    url = meta.url if meta else None
+    if meta and meta.date:
+        published = parse_date(meta.date) or published
+    url = url or (meta.url if meta else None)
     doc = Document(doc_id, text, title, published, url, source_path)
     return replace(doc, furniture=tuple(furniture_ranges(text)))
 
 
-def from_record(record: dict[str, object], source: str) -> Document:
+def record_id(record: object) -> str:
+    """A JSON Lines record's document id, or ValueError saying what is wrong with the record."""
     if not isinstance(record, dict):
         raise ValueError("a record must be a JSON object")
-    doc_id, text = record.get("id"), record.get("text")
+    doc_id = record.get("id")
     if not isinstance(doc_id, str | int) or not str(doc_id).strip():
         raise ValueError("a record needs a non-empty 'id'")
+    return str(doc_id)
+
+
+def from_record(record: dict[str, object], source: str) -> Document:
+    doc_id, text = record_id(record), record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"record {doc_id!r} has no text")
     title = record.get("title")
     url = record.get("url")
     doc = Document(
-        str(doc_id),
+        doc_id,
         text,
         str(title) if title else None,
         parse_date(record.get("date")),
@@ -128,6 +154,38 @@ def from_record(record: dict[str, object], source: str) -> Document:
         source,
     )
     return replace(doc, furniture=tuple(furniture_ranges(text)))
+
+
+@dataclass(frozen=True)
+class RawInput:
+    """One document as read and not yet parsed: cheap to read and small to send to the process
+    that parses it (a build on a cluster reads here and parses on its workers)."""
+
+    doc_id: str
+    kind: Literal["txt", "html", "record"]
+    payload: str | dict[str, object]  # the text, the page, or the JSON record
+    source: str  # where it was read, for messages: a path, "path:line" or "path:url"
+    url: str | None = None  # a WARC record's address and date
+    published: date | None = None
+
+    def parse(self) -> Document:
+        """The Document, or ValueError saying why this input has none."""
+        if self.kind == "record":
+            assert isinstance(self.payload, dict)
+            return from_record(self.payload, self.source)
+        assert isinstance(self.payload, str)
+        if self.kind == "html":
+            return parse_html(self.doc_id, self.payload, self.source, self.url, self.published)
+        return parse_txt(self.doc_id, self.payload, self.source)
+
+
+def parse_input(item: RawInput | IngestError) -> Document | IngestError:
+    if isinstance(item, IngestError):
+        return item
+    try:
+        return item.parse()
+    except ValueError as exc:
+        return IngestError(item.source, str(exc))
 
 
 def _decode(raw: bytes) -> str:
@@ -141,39 +199,62 @@ def _decode(raw: bytes) -> str:
         raise ValueError(f"not valid UTF-8 text (byte {exc.start})") from None
 
 
-def read_file(path: Path, doc_id: str | None = None) -> Iterator[Document | IngestError]:
-    """Yield the documents of one file, or errors naming it. A .txt or .html file is one document
-    with the id `doc_id` (default: the file name); a .jsonl file's records carry their own ids."""
+def _kind(path: Path) -> str | None:
+    """The reader for a file name: "jsonl", "warc", "html", "txt", or None for a name of no known
+    suffix (read as text when given directly, passed over in a folder)."""
+    name = path.name.lower()
+    for suffix, kind in SUFFIXES.items():
+        if name.endswith(suffix):
+            return kind
+    return None
+
+
+def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawInput | IngestError]:
+    """The inputs of one file, or errors naming it. A .txt or .html file is one document with the
+    id `doc_id` (default: the file name); the records of a .jsonl(.gz) file and the pages of a
+    .warc(.gz) file are many, read one at a time, and carry their own ids."""
+    kind = _kind(path) or "txt"
     try:
+        if kind == "jsonl":
+            yield from _read_jsonl(path)
+            return
+        if kind == "warc":
+            from kg.warc import read_warc
+
+            yield from read_warc(path)
+            return
         text = _decode(path.read_bytes())
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        yield IngestError(str(path), reason)
+        yield IngestError(str(path), reason or type(exc).__name__)
         return
-    suffix = path.suffix.lower()
-    doc_id = doc_id or path.name
-    try:
-        if suffix == ".jsonl":
-            yield from _read_jsonl(path, text)
-        elif suffix in {".html", ".htm"}:
-            yield parse_html(doc_id, text, str(path))
-        else:
-            yield parse_txt(doc_id, text, str(path))
-    except ValueError as exc:
-        yield IngestError(str(path), str(exc))
+    yield RawInput(doc_id or path.name, "html" if kind == "html" else "txt", text, str(path))
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[Document | IngestError]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            yield from_record(json.loads(line), where)
-        except json.JSONDecodeError as exc:
-            yield IngestError(where, f"invalid JSON ({exc.msg})")
-        except ValueError as exc:
-            yield IngestError(where, str(exc))
+def _read_jsonl(path: Path) -> Iterator[RawInput | IngestError]:
+    """Records one line at a time (a feed may be larger than memory); gzip if named .gz."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    seen_any = False
+    with opener(path, "rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            if number == 1 and b"\x00" in raw[:8192]:
+                raise ValueError("binary file, not text")
+            if not raw.strip():
+                continue
+            seen_any = True
+            where = f"{path}:{number}"
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                record = json.loads(line)
+                yield RawInput(record_id(record), "record", record, where)
+            except UnicodeDecodeError as exc:
+                yield IngestError(where, f"not valid UTF-8 text (byte {exc.start})")
+            except json.JSONDecodeError as exc:
+                yield IngestError(where, f"invalid JSON ({exc.msg})")
+            except ValueError as exc:
+                yield IngestError(where, str(exc))
+    if not seen_any:
+        raise ValueError("empty file")
 
 
 def inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | IngestError]:
@@ -184,7 +265,7 @@ def inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | IngestError]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
+                if child.is_file() and _kind(child):
                     yield child, child.relative_to(path).as_posix()
         elif path.is_file():
             yield path, path.name
@@ -198,9 +279,15 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | IngestError]:
         yield item if isinstance(item, IngestError) else item[0]
 
 
-def read_paths(paths: Iterable[Path]) -> Iterator[Document | IngestError]:
+def read_inputs(paths: Iterable[Path]) -> Iterator[RawInput | IngestError]:
+    """Every input of these files and folders, unparsed, in order."""
     for item in inputs(paths):
         if isinstance(item, IngestError):
             yield item
         else:
             yield from read_file(*item)
+
+
+def read_paths(paths: Iterable[Path]) -> Iterator[Document | IngestError]:
+    for item in read_inputs(paths):
+        yield parse_input(item)

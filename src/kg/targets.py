@@ -1,0 +1,169 @@
+"""Where a build writes document graphs: the local Oxigraph store, or a SPARQL server.
+
+Both replace a document's named graph whole, so after a crash each document is old or new, and
+both tell which documents they already hold with which content hash, so a rerun over the same
+inputs skips what is unchanged. A SPARQL server is written through the SPARQL 1.1 Graph Store
+HTTP Protocol (PUT of a graph replaces it; Oxigraph, Fuseki, GraphDB and Virtuoso all speak it)
+and read through the SPARQL 1.1 Protocol, with nothing but the standard library's HTTP client.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from kg.store import BulkWriter, KGStore
+from kg.vocab import KG, document_iri
+
+# How many documents one lookup of content hashes asks about (a VALUES block).
+HASH_LOOKUP_BATCH = 200
+
+
+class TargetError(RuntimeError):
+    """The target cannot be read or written: the build stops (a rerun finishes it)."""
+
+
+def _hashes_query(doc_ids: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """A SELECT of each document's stored content hash, and the id of each document IRI."""
+    by_iri = {str(document_iri(doc_id)): doc_id for doc_id in doc_ids}
+    values = " ".join(str(ox.NamedNode(iri)) for iri in by_iri)
+    query = (
+        f"SELECT ?doc ?hash WHERE {{ VALUES ?doc {{ {values} }} "
+        f"GRAPH ?doc {{ ?doc <{KG.contentHash}> ?hash }} }}"
+    )
+    return query, by_iri
+
+
+def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Target(Protocol):
+    """A writer of document graphs, used inside a `with` block: what it holds is written when
+    the block ends."""
+
+    description: str
+
+    def hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """The content hash stored for each of these documents the target holds."""
+
+    def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
+        """Make the named graph `graph` hold exactly `quads`; returns their count."""
+
+    def __enter__(self) -> Target: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class StoreTarget:
+    """The local store, written by its bulk writer and compacted at the end."""
+
+    def __init__(self, store: KGStore) -> None:
+        self.store, self.description = store, str(store.path)
+        self._stack = ExitStack()
+        self._writer: BulkWriter | None = None
+
+    def __enter__(self) -> StoreTarget:
+        writer: AbstractContextManager[BulkWriter] = self.store.bulk_writer()
+        self._writer = self._stack.enter_context(writer)
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self._stack.close()  # writes what the bulk writer holds, also after an error
+        self._writer = None
+        self.store.flush()
+        if kind is None:
+            self.store.optimize()
+
+    def hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for batch in _batches(doc_ids, HASH_LOOKUP_BATCH):
+            query, by_iri = _hashes_query(batch)
+            for row in self.store.ox.query(query):
+                found[by_iri[row["doc"].value]] = row["hash"].value
+        return found
+
+    def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
+        assert self._writer is not None, "use the target in a with block"
+        return self._writer.replace(graph, quads)
+
+
+def sibling_query_endpoint(graph_store: str) -> str:
+    """Oxigraph's /store beside /query, Fuseki's /ds/data beside /ds/query: the query endpoint
+    of a server whose Graph Store endpoint is given, when no other is."""
+    parts = urllib.parse.urlsplit(graph_store)
+    path = parts.path.rstrip("/").rsplit("/", 1)[0] + "/query"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+class SparqlTarget:
+    """A SPARQL server: each document's graph PUT through the Graph Store Protocol (one
+    request, one transaction on the server), hashes read by a SELECT."""
+
+    def __init__(self, graph_store: str, query: str | None = None, timeout: float = 60.0) -> None:
+        if urllib.parse.urlsplit(graph_store).scheme not in {"http", "https"}:
+            raise TargetError(f"{graph_store}: a target must be an http(s) URL")
+        self.graph_store, self.timeout = graph_store, timeout
+        self.query_endpoint = query or sibling_query_endpoint(graph_store)
+        self.description = graph_store
+
+    def __enter__(self) -> SparqlTarget:
+        self.hashes([])  # fail now, naming the server, rather than after extracting
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def _send(self, request: urllib.request.Request) -> bytes:
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
+            reason = f"HTTP {exc.code}" + (f": {detail[0]}" if detail else "")
+            raise TargetError(f"{request.full_url.split('?')[0]}: {reason}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            reason = getattr(reason, "strerror", None) or reason
+            raise TargetError(
+                f"{request.full_url.split('?')[0]}: cannot reach the server ({reason})"
+            ) from None
+
+    def hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for batch in _batches(doc_ids, HASH_LOOKUP_BATCH) if doc_ids else [[]]:
+            query, by_iri = _hashes_query(batch)
+            request = urllib.request.Request(
+                self.query_endpoint,
+                data=query.encode(),
+                method="POST",
+                headers={
+                    "Content-Type": "application/sparql-query",
+                    "Accept": "application/sparql-results+json",
+                },
+            )
+            body = self._send(request)
+            try:
+                rows = json.loads(body)["results"]["bindings"]
+            except (ValueError, KeyError, TypeError):
+                raise TargetError(f"{self.query_endpoint}: not a SPARQL JSON result") from None
+            for row in rows:
+                found[by_iri[row["doc"]["value"]]] = row["hash"]["value"]
+        return found
+
+    def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
+        data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+        url = f"{self.graph_store}?{urllib.parse.urlencode({'graph': graph.value})}"
+        request = urllib.request.Request(
+            url, data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
+        )
+        self._send(request)
+        return len(quads)
