@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import socket
 import subprocess
@@ -33,7 +32,7 @@ from kg.document import Document
 from kg.ingest import read_inputs, read_paths
 from kg.nlp import load
 from kg.settings import get_settings
-from kg.shards import read_shard
+from kg.shards import graphs, read_shard
 from kg.store import KGStore
 from kg.targets import SparqlTarget, StoreTarget
 
@@ -64,7 +63,13 @@ def plain_spacy(feed: Path) -> float:
 
 
 def worker_peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """The worker's peak resident memory: VmHWM, which starts afresh with the process image (the
+    rusage peak is kept across exec, so a worker spawned from a large parent reports the
+    parent's size)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def cluster_build(feed: Path, workers: int, tmp: Path) -> tuple[float, list[int], int]:
@@ -97,13 +102,13 @@ def load_rates(store_dir: Path, tmp: Path) -> tuple[float, float, int]:
     dump = tmp / "dump.nq"
     dump.write_bytes(source.ox.dump(format=ox.RdfFormat.N_QUADS))
     source.close()
-    graphs = list(read_shard(str(dump)))
-    triples = sum(len(q) for _, q in graphs)
+    documents = list(graphs(read_shard(str(dump))))
+    triples = sum(len(q) for _, q in documents)
 
     def timed(target) -> float:
         start = time.perf_counter()
         with target:
-            for graph, quads in graphs:
+            for graph, quads in documents:
                 target.replace(graph, quads)
         return triples / (time.perf_counter() - start)
 

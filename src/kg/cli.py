@@ -125,8 +125,9 @@ def build(
         raise fail(str(exc)) from None
     kg_store = kg_target or open_store(store)
     where = target or str(kg_store.path)  # type: ignore[union-attr]
-    files = [p for p in expand(paths) if isinstance(p, Path)]
-    countable = all(p.suffix.lower() in {".txt", ".html", ".htm"} for p in files)
+    # A bar with a total where the files are one document each and few enough to list first.
+    files = [] if cluster else [p for p in expand(paths) if isinstance(p, Path)]
+    countable = not cluster and all(p.suffix.lower() in {".txt", ".html", ".htm"} for p in files)
     failures = 0
     progress = Progress(
         TextColumn("[bold]building"),

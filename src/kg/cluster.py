@@ -14,8 +14,10 @@ The graph is the one a build in one process makes: the same stages over the same
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -58,12 +60,31 @@ class PartitionResult:
     errors: list[IngestError]
 
 
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def _allocate_as_a_plain_process() -> None:
+    """Undo what Dask's nanny sets for its workers (MALLOC_TRIM_THRESHOLD_=65536, which also
+    pins glibc's mmap threshold): spaCy's arrays then go to the kernel and back on every batch,
+    12% of a worker's time here. A worker's memory stays flat across partitions without it
+    (bench/scale.py), so glibc may keep what it frees up to its usual ceilings."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (musl): no nanny setting to undo
+        return
+    libc.mallopt(M_TRIM_THRESHOLD, 64 << 20)
+    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
+
+
 @lru_cache(maxsize=2)
 def _pipeline(name: str) -> Language:
     """The pipeline, loaded once per worker process and kept for every later partition."""
     from kg.nlp import load
 
     log.info("loading spaCy pipeline %s in worker process %d", name, os.getpid())
+    _allocate_as_a_plain_process()
     return load(name)
 
 
@@ -169,7 +190,9 @@ def build_on_cluster(
 
     report, build = BuildReport(), uuid.uuid4().hex[:12]
     threads = sum(client.nthreads().values()) or 1
-    pending: dict[Future, list[str]] = {}  # each partition sent, with its inputs for messages
+    # Each partition sent, with its inputs (for messages) and whether the target holds any of
+    # its documents already (if not, its shard is added whole).
+    pending: dict[Future, tuple[list[str], bool]] = {}
 
     def refuse(error: IngestError) -> None:
         report.errors.append(error)
@@ -177,7 +200,7 @@ def build_on_cluster(
             on_error(error)
 
     def collect(future: Future) -> None:
-        sources = pending.pop(future)
+        sources, held = pending.pop(future)
         try:
             result: PartitionResult = future.result()
         except Exception as exc:  # the task failed on every retry, or its workers kept dying
@@ -190,14 +213,14 @@ def build_on_cluster(
         report.unchanged += result.unchanged
         if result.shard:
             try:
-                graphs = list(read_shard(result.shard))
-            except (OSError, SyntaxError) as exc:
+                data = read_shard(result.shard)
+            except OSError as exc:
                 raise ClusterError(f"cannot read shard {result.shard}: {exc}") from None
-            for graph, quads in graphs:
-                report.triples += target.replace(graph, quads)
+            target.load(data, new=not held)
             remove_shard(result.shard)
-        for doc_id, _, figures, quotes in result.documents:
+        for doc_id, triples, figures, quotes in result.documents:
             report.documents += 1
+            report.triples += triples
             report.figures += figures
             report.quotes += quotes
             if on_document:
@@ -211,10 +234,10 @@ def build_on_cluster(
 
     with target:
         for index, batch in enumerate(_partitions(items, partition_size, refuse)):
-            stored = {} if force else target.hashes([item.doc_id for item in batch])
+            held = target.hashes([item.doc_id for item in batch])
             future = client.submit(
                 extract_partition,
-                Partition(index, batch, stored),
+                Partition(index, batch, {} if force else held),
                 pipeline,
                 shards,
                 build,
@@ -223,7 +246,7 @@ def build_on_cluster(
                 retries=2,
                 pure=False,
             )
-            pending[future] = [item.source for item in batch]
+            pending[future] = ([item.source for item in batch], bool(held))
             collect_some(IN_FLIGHT_PER_THREAD * threads - 1)
         collect_some(0)
     return report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -257,6 +258,15 @@ def _read_jsonl(path: Path) -> Iterator[RawInput | IngestError]:
         raise ValueError("empty file")
 
 
+def _walk(folder: Path) -> Iterator[Path]:
+    """The files under a folder, in sorted order, one directory listed at a time (a crawl's
+    folder may hold millions of files)."""
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            yield Path(root, name)
+
+
 def inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | IngestError]:
     """Each file to read with its document id. Files named directly are read whatever their
     suffix and keep their name as id; folders are walked for known suffixes, and a file in one
@@ -264,8 +274,8 @@ def inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | IngestError]:
     subfolders stay two documents (a flat folder's ids are its file names)."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and _kind(child):
+            for child in _walk(path):
+                if _kind(child) and child.is_file():  # not a FIFO, a socket or a dead link
                     yield child, child.relative_to(path).as_posix()
         elif path.is_file():
             yield path, path.name

@@ -29,11 +29,14 @@ def write_shard(url: str, quads: list[ox.Quad]) -> None:
     fs.mv(partial, path)
 
 
-def read_shard(url: str) -> Iterator[tuple[ox.NamedNode, list[ox.Quad]]]:
+def read_shard(url: str) -> bytes:
+    with fsspec.open(url, "rb") as stream:
+        return stream.read()
+
+
+def graphs(data: bytes) -> Iterator[tuple[ox.NamedNode, list[ox.Quad]]]:
     """Each document graph of a shard, with its quads (a shard holds each graph's quads
     together, as the worker wrote them)."""
-    with fsspec.open(url, "rb") as stream:
-        data = stream.read()
     graph: ox.NamedNode | None = None
     quads: list[ox.Quad] = []
     for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):

@@ -19,11 +19,15 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from kg.store import BulkWriter, KGStore
+from kg.shards import graphs
+from kg.store import BULK_ATOMIC_QUADS, BulkWriter, KGStore
 from kg.vocab import KG, document_iri
 
 # How many documents one lookup of content hashes asks about (a VALUES block).
 HASH_LOOKUP_BATCH = 200
+# A shard of new documents this small is surely below BULK_ATOMIC_QUADS (an N-Quads line of
+# kg's graphs is over 60 bytes), so Oxigraph's bulk loader ingests it all or nothing.
+BULK_ATOMIC_BYTES = BULK_ATOMIC_QUADS * 60
 
 
 class TargetError(RuntimeError):
@@ -57,6 +61,10 @@ class Target(Protocol):
 
     def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
         """Make the named graph `graph` hold exactly `quads`; returns their count."""
+
+    def load(self, shard: bytes, new: bool) -> None:
+        """Replace each document graph of an N-Quads shard; `new`: the target holds none of
+        them yet."""
 
     def __enter__(self) -> Target: ...
 
@@ -94,6 +102,15 @@ class StoreTarget:
     def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
         assert self._writer is not None, "use the target in a with block"
         return self._writer.replace(graph, quads)
+
+    def load(self, shard: bytes, new: bool) -> None:
+        """A shard of new documents goes to Oxigraph's bulk loader as it is, parsed in Rust: one
+        ingestion, all or nothing (a shard is far below BULK_ATOMIC_QUADS)."""
+        if new and len(shard) < BULK_ATOMIC_BYTES:
+            self.store.ox.bulk_load(shard, format=ox.RdfFormat.N_QUADS)
+            return
+        for graph, quads in graphs(shard):
+            self.replace(graph, quads)
 
 
 def sibling_query_endpoint(graph_store: str) -> str:
@@ -158,6 +175,10 @@ class SparqlTarget:
             for row in rows:
                 found[by_iri[row["doc"]["value"]]] = row["hash"]["value"]
         return found
+
+    def load(self, shard: bytes, new: bool) -> None:
+        for graph, quads in graphs(shard):
+            self.replace(graph, quads)
 
     def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
         data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
