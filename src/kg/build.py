@@ -26,7 +26,8 @@ class BuildReport:
     errors: list[IngestError] = field(default_factory=list)
 
 
-def _source(doc: Document) -> str:
+def source_of(doc: Document) -> str:
+    """Where a document was read, for messages."""
     return doc.source_path or f"document {doc.id}"
 
 
@@ -76,7 +77,7 @@ def extractions(
             if isinstance(item, IngestError):
                 refuse(item)
                 continue
-            refusal = guard.refusal(item.id, _source(item))
+            refusal = guard.refusal(item.id, source_of(item))
             if refusal is not None:
                 refuse(refusal)
             elif stored_hash is not None and stored_hash(item.id) == item.content_hash:
@@ -85,7 +86,7 @@ def extractions(
                 yield item
 
     def unparsable(doc: Document, reason: str) -> None:
-        refuse(IngestError(_source(doc), reason))
+        refuse(IngestError(source_of(doc), reason))
 
     yield from extract(documents(), load(pipeline), batch_size, processes, on_refused=unparsable)
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kg.build import BuildReport, IdGuard
+from kg.build import BuildReport, IdGuard, source_of
+from kg.document import Document
 from kg.ingest import IngestError, RawInput, parse_input
 from kg.shards import read_shard, remove_shard, shard_url, write_shard
 from kg.targets import Target
@@ -111,8 +112,8 @@ def extract_partition(
         else:
             documents.append(doc)
 
-    def refused(doc: object, reason: str) -> None:
-        errors.append(IngestError(getattr(doc, "source_path", None) or str(doc), reason))
+    def refused(doc: Document, reason: str) -> None:
+        errors.append(IngestError(source_of(doc), reason))
 
     quads, built = [], []
     with _EXTRACTING:
