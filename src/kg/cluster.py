@@ -138,8 +138,14 @@ def connect(address: str, workers: int | None = None) -> Iterator[Client]:
     if address == "local":
         n = workers or os.cpu_count() or 1
         with (
+            # Workers' own logs stay quiet: a failed partition reaches the build through its
+            # future, and closing the cluster makes them log lost heartbeats as errors.
             LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.CRITICAL,
             ) as cluster,
             Client(cluster) as client,
         ):
