@@ -300,7 +300,7 @@ class WorkerPool:
     async def _compute(
         self, wire: bytes, deadline: float, keep: Callable[[bytes], None] | None = None
     ) -> Answer:
-        for attempt in range(2):
+        for attempt in range(self.size + 1):
             worker = await self._acquire(deadline)
             sent = time.monotonic()
             if sent >= deadline:  # its time went waiting: the worker is not to blame
@@ -312,9 +312,15 @@ class WorkerPool:
                 break
             except QueryFailed:
                 # A worker killed from outside (the OOM killer, an operator) as it was handed
-                # the job, maybe before it read it: this query did not kill it, ask another,
-                # once (a query that itself gets its worker killed at once is not run twice more).
-                if attempt or time.monotonic() - sent > _JUST_SENT or not await _killed(worker):
+                # the job, maybe before it read it: this query did not kill it, ask another.
+                # Every worker may have been killed at once, each noticed only when handed the
+                # job, so as many times as there are workers (and a query that itself gets its
+                # worker killed at once is not run more often than that).
+                if (
+                    attempt == self.size
+                    or time.monotonic() - sent > _JUST_SENT
+                    or not await _killed(worker)
+                ):
                     raise
             except BaseException:
                 if worker in self.busy and not worker.retired:  # cancelled: the client left
