@@ -88,8 +88,8 @@ def build(
         ),
     ] = None,
     partition_size: Annotated[
-        int, typer.Option(min=1, help="Documents a cluster worker takes at a time.")
-    ] = 64,
+        int, typer.Option(min=0, help="Documents a cluster worker takes at a time (0: kg's own).")
+    ] = 0,
     target: Annotated[
         str | None,
         typer.Option(
@@ -201,7 +201,7 @@ def _build_on_cluster(
     """`kg build --cluster`: inputs streamed to Dask workers, shards loaded here (kg.cluster)."""
     import tempfile
 
-    from kg.cluster import ClusterError, build_on_cluster, connect
+    from kg.cluster import PARTITION_SIZE, ClusterError, build_on_cluster, connect
     from kg.ingest import read_inputs
     from kg.store import KGStore
     from kg.targets import StoreTarget
@@ -219,7 +219,8 @@ def _build_on_cluster(
         try:
             return build_on_cluster(
                 read_inputs(paths), target, client, pipeline, shards,
-                partition_size=partition_size, on_document=on_document, **options,
+                partition_size=partition_size or PARTITION_SIZE, on_document=on_document,
+                **options,
             )  # fmt: skip
         except (ClusterError, OSError, TimeoutError) as exc:
             raise fail(f"the cluster build stopped: {exc}") from None
