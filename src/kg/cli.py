@@ -203,8 +203,6 @@ def _build_on_cluster(
 
     from kg.cluster import PARTITION_SIZE, ClusterError, build_on_cluster, connect
     from kg.ingest import read_inputs
-    from kg.store import KGStore
-    from kg.targets import StoreTarget
 
     if shards is None and address != "local":
         raise fail("--shards is needed with a remote --cluster: a folder or URL its workers reach")
@@ -215,10 +213,9 @@ def _build_on_cluster(
             client = stack.enter_context(connect(address, workers or None))
         except ClusterError as exc:
             raise fail(str(exc)) from None
-        target = StoreTarget(store) if isinstance(store, KGStore) else store
         try:
             return build_on_cluster(
-                read_inputs(paths), target, client, pipeline, shards,
+                read_inputs(paths), store, client, pipeline, shards,
                 partition_size=partition_size or PARTITION_SIZE, on_document=on_document,
                 **options,
             )  # fmt: skip

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kg.build import BuildReport, IdGuard, source_of
+from kg.build import BuildReport, IdGuard, as_target, source_of
 from kg.document import Document
 from kg.ingest import IngestError, RawInput, parse_input
 from kg.shards import read_shard, remove_shard, shard_url, write_shard
+from kg.store import KGStore
 from kg.targets import Target
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ def _partitions(
 
 def build_on_cluster(
     items: Iterable[RawInput | IngestError],
-    target: Target,
+    store: KGStore | Target,
     client: Client,
     pipeline: str,
     shards: str,
@@ -191,11 +192,11 @@ def build_on_cluster(
     on_error: Callable[[IngestError], None] | None = None,
     on_document: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Build the inputs on the cluster into `target`; shards go through `shards` (a folder or
-    fsspec URL every worker and this process reach)."""
+    """Build the inputs on the cluster into the store or target; shards go through `shards` (a
+    folder or fsspec URL every worker and this process reach)."""
     from distributed import wait
 
-    report, build = BuildReport(), uuid.uuid4().hex[:12]
+    report, build, target = BuildReport(), uuid.uuid4().hex[:12], as_target(store)
     threads = sum(client.nthreads().values()) or 1
     # Each partition sent, with its inputs (for messages) and whether the target holds any of
     # its documents already (if not, its shard is added whole).

@@ -13,9 +13,9 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack
-from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -45,37 +45,44 @@ def _hashes_query(doc_ids: Sequence[str]) -> tuple[str, dict[str, str]]:
     return query, by_iri
 
 
-def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-class Target(Protocol):
+class Target(ABC):
     """A writer of document graphs, used inside a `with` block: what it holds is written when
     the block ends."""
 
-    description: str
+    @abstractmethod
+    def _stored(self, query: str) -> Iterable[tuple[str, str]]:
+        """The (document IRI, hash) rows of a `_hashes_query`."""
+
+    @abstractmethod
+    def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
+        """Make the named graph `graph` hold exactly `quads`; returns their count."""
+
+    def __enter__(self) -> Target:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        return None
 
     def hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
         """The content hash stored for each of these documents the target holds."""
-
-    def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
-        """Make the named graph `graph` hold exactly `quads`; returns their count."""
+        found: dict[str, str] = {}
+        for start in range(0, len(doc_ids), HASH_LOOKUP_BATCH):
+            query, by_iri = _hashes_query(doc_ids[start : start + HASH_LOOKUP_BATCH])
+            found.update((by_iri[doc], stored) for doc, stored in self._stored(query))
+        return found
 
     def load(self, shard: bytes, new: bool) -> None:
         """Replace each document graph of an N-Quads shard; `new`: the target holds none of
         them yet."""
-
-    def __enter__(self) -> Target: ...
-
-    def __exit__(self, *exc: object) -> None: ...
+        for graph, quads in graphs(shard):
+            self.replace(graph, quads)
 
 
-class StoreTarget:
+class StoreTarget(Target):
     """The local store, written by its bulk writer and compacted at the end."""
 
     def __init__(self, store: KGStore) -> None:
-        self.store, self.description = store, str(store.path)
+        self.store = store
         self._stack = ExitStack()
         self._writer: BulkWriter | None = None
 
@@ -91,26 +98,22 @@ class StoreTarget:
         if kind is None:
             self.store.optimize()
 
-    def hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for batch in _batches(doc_ids, HASH_LOOKUP_BATCH):
-            query, by_iri = _hashes_query(batch)
-            for row in self.store.ox.query(query):
-                found[by_iri[row["doc"].value]] = row["hash"].value
-        return found
+    def _stored(self, query: str) -> Iterable[tuple[str, str]]:
+        for row in self.store.ox.query(query):
+            yield row["doc"].value, row["hash"].value
 
     def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
         assert self._writer is not None, "use the target in a with block"
         return self._writer.replace(graph, quads)
 
     def load(self, shard: bytes, new: bool) -> None:
-        """A shard of new documents goes to Oxigraph's bulk loader as it is, parsed in Rust: one
-        ingestion, all or nothing (a shard is far below BULK_ATOMIC_QUADS)."""
+        """A shard of new documents goes to Oxigraph's bulk loader as it is, parsed in Rust
+        (faster than parsing it here: bench/scale.py), in one ingestion, all or nothing (a
+        shard is far below BULK_ATOMIC_QUADS)."""
         if new and len(shard) < BULK_ATOMIC_BYTES:
             self.store.ox.bulk_load(shard, format=ox.RdfFormat.N_QUADS)
-            return
-        for graph, quads in graphs(shard):
-            self.replace(graph, quads)
+        else:
+            super().load(shard, new)
 
 
 def sibling_query_endpoint(graph_store: str) -> str:
@@ -121,7 +124,7 @@ def sibling_query_endpoint(graph_store: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-class SparqlTarget:
+class SparqlTarget(Target):
     """A SPARQL server: each document's graph PUT through the Graph Store Protocol (one
     request, one transaction on the server), hashes read by a SELECT."""
 
@@ -130,14 +133,10 @@ class SparqlTarget:
             raise TargetError(f"{graph_store}: a target must be an http(s) URL")
         self.graph_store, self.timeout = graph_store, timeout
         self.query_endpoint = query or sibling_query_endpoint(graph_store)
-        self.description = graph_store
 
     def __enter__(self) -> SparqlTarget:
-        self.hashes([])  # fail now, naming the server, rather than after extracting
+        self._stored(_hashes_query([])[0])  # fail now, naming the server, not after extracting
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
     def _send(self, request: urllib.request.Request) -> bytes:
         try:
@@ -154,31 +153,22 @@ class SparqlTarget:
                 f"{request.full_url.split('?')[0]}: cannot reach the server ({reason})"
             ) from None
 
-    def hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for batch in _batches(doc_ids, HASH_LOOKUP_BATCH) if doc_ids else [[]]:
-            query, by_iri = _hashes_query(batch)
-            request = urllib.request.Request(
-                self.query_endpoint,
-                data=query.encode(),
-                method="POST",
-                headers={
-                    "Content-Type": "application/sparql-query",
-                    "Accept": "application/sparql-results+json",
-                },
-            )
-            body = self._send(request)
-            try:
-                rows = json.loads(body)["results"]["bindings"]
-            except (ValueError, KeyError, TypeError):
-                raise TargetError(f"{self.query_endpoint}: not a SPARQL JSON result") from None
-            for row in rows:
-                found[by_iri[row["doc"]["value"]]] = row["hash"]["value"]
-        return found
-
-    def load(self, shard: bytes, new: bool) -> None:
-        for graph, quads in graphs(shard):
-            self.replace(graph, quads)
+    def _stored(self, query: str) -> Iterable[tuple[str, str]]:
+        request = urllib.request.Request(
+            self.query_endpoint,
+            data=query.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json",
+            },
+        )
+        body = self._send(request)
+        try:
+            rows = json.loads(body)["results"]["bindings"]
+            return [(row["doc"]["value"], row["hash"]["value"]) for row in rows]
+        except (ValueError, KeyError, TypeError):
+            raise TargetError(f"{self.query_endpoint}: not a SPARQL JSON result") from None
 
     def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
         data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)

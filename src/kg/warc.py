@@ -53,7 +53,7 @@ def read_warc(path: Path) -> Iterator[RawInput | IngestError]:
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 if not url:
-                    yield IngestError(f"{path}", "a response record has no WARC-Target-URI")
+                    yield IngestError(str(path), "a response record has no WARC-Target-URI")
                     continue
                 body = record.content_stream().read()
                 if record.raw_stream.limit:  # bytes the record declares and the file lacks
