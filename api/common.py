@@ -17,11 +17,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from api.messages import Job, Term
-from api.pool import Answer, QueryFailed, QueryTimeout, WorkerPool
+from api.pool import Answer, QueryFailed, QueryPool, QueryTimeout
 from kg.settings import Settings
 
 log = logging.getLogger("kg.service")
-_POSITION = re.compile(r"\bat (\d+):(\d+)")
+POSITION = re.compile(r"\bat (\d+):(\d+)")  # where a parse error says it stopped
 
 # Paging of every list route (canned queries, entities, figures, quotes).
 Limit = Annotated[int, Query(ge=1, le=10_000, description="Rows per page.")]
@@ -103,7 +103,7 @@ def timed_out(seconds: float) -> HTTPException:
 
 
 async def rows(
-    pool: WorkerPool,
+    pool: QueryPool,
     settings: Settings,
     sparql: str,
     bindings: dict[str, Literal | URIRef] | None = None,
@@ -123,7 +123,7 @@ async def rows(
 
 
 async def run(
-    pool: WorkerPool, settings: Settings, job: Job, timeout: float | None = None
+    pool: QueryPool, settings: Settings, job: Job, timeout: float | None = None
 ) -> Answer:
     try:
         return await pool.run(job, deadline(settings, timeout))
@@ -131,6 +131,6 @@ async def run(
         raise timed_out(limit(settings, timeout)) from None
     except QueryFailed as exc:
         body = error_body(exc.status, exc.message)
-        if m := _POSITION.search(exc.message):
+        if m := POSITION.search(exc.message):
             body["line"], body["column"] = int(m.group(1)), int(m.group(2))
         raise HTTPException(exc.status, body) from None

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.pool import WorkerPool
+from api.pool import QueryPool
 from kg.settings import Settings
 
 
@@ -19,12 +19,12 @@ async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-async def get_pool(request: Request) -> WorkerPool:
+async def get_pool(request: Request) -> QueryPool:
     return request.app.state.pool
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-PoolDep = Annotated[WorkerPool, Depends(get_pool)]
+PoolDep = Annotated[QueryPool, Depends(get_pool)]
 
 _bearer = HTTPBearer(
     auto_error=False, description="The token of KG_TOKEN; writes are off without it."

@@ -1,15 +1,14 @@
 """What a caller's SPARQL may do here: read the store (or, with the token, write it), nothing else.
 
-Decided on the query's tokens, read left to right by a tokenizer built from the terminals of the
-SPARQL 1.1 grammar (§19.8: IRIs, the four kinds of string, comments, variables, blank nodes,
-prefixed names, words, numbers, punctuation), as a parser reads them: a quote inside an IRI, a
-comment inside a string or the other way round cannot hide code from it. SERVICE and LOAD are
-keywords, and Oxigraph's parser, which tries the grammar's rules at each place rather than
-reading tokens, matches a keyword at the start of any run of letters (`SERVICESILENT<…>`,
-`SERVICE:x`, `trueSERVICE<…>`): so any word, or prefixed name's prefix, that holds either one is
-refused (see _fetching). Codepoint escapes (\\uXXXX), which the SPARQL spec expands before
-parsing (Oxigraph does not), are expanded for a second reading, and either reading refuses. The
-same tokens give the form, the FROM graphs and the nesting depth (Oxigraph's parser recurses:
+Decided on the query's tokens, read left to right by kg.sparqltext's tokenizer (built from the
+terminals of the SPARQL 1.1 grammar) as a parser reads them: a quote inside an IRI, a comment
+inside a string or the other way round cannot hide code from it. SERVICE and LOAD are keywords,
+and Oxigraph's parser, which tries the grammar's rules at each place rather than reading tokens,
+matches a keyword at the start of any run of letters (`SERVICESILENT<…>`, `SERVICE:x`,
+`trueSERVICE<…>`): so any word, or prefixed name's prefix, that holds either one is refused (see
+_fetching). Codepoint escapes (\\uXXXX), which the SPARQL spec expands before parsing (Oxigraph
+does not), are expanded for a second reading, and either reading refuses. The same tokens give
+the form, the FROM graphs and the nesting depth (Oxigraph's parser recurses:
 thousands of nested groups crash the process).
 
 A tokenizer and not a whole parser such as rdflib's, which takes 6-40 ms over a query, longer
@@ -22,46 +21,13 @@ every bypass it tries. A second wall stands behind it: workers cannot open a net
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.sparqltext import PREFIX_NAME, TOKEN, tokens
+
 MAX_DEPTH = 100  # nested groups, brackets and parentheses; real queries stay under 20
 
-_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)  # PN_CHARS_BASE
-_U = _BASE + "_"  # PN_CHARS_U
-_CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"  # PN_CHARS
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
-_ESCAPE = r"\\[\s\S]"
-_TOKEN = re.compile(
-    r"(?:[ \t\r\n]|#[^\r\n]*)*+(?:"  # whitespace and comments before a token
-    + "|".join(
-        (
-            r"(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)",
-            "(?P<string>"
-            f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ESCAPE}))*'''"
-            f'|"""(?:(?:"|"")?(?:[^"\\\\]|{_ESCAPE}))*"""'
-            f"|'(?:[^'\\\\\\n\\r]|{_ESCAPE})*'"
-            f'|"(?:[^"\\\\\\n\\r]|{_ESCAPE})*")',
-            f"(?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
-            f"(?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
-            f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
-            r"(?P<word>[A-Za-z][A-Za-z0-9_]*)",
-            r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?)",
-            r"(?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)",
-            r"(?P<open>[{(\[]|<<)",
-            r"(?P<close>[})\]]|>>)",
-            r"(?P<punct>[\s\S])",
-            r"(?P<end>\Z)",  # whitespace or a comment at the end
-        )
-    )
-    + ")"
-)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
 _FETCHING = {
@@ -73,22 +39,6 @@ _CACHED = 4096  # query texts up to this length have their inspection kept (512 
 
 class Refused(ValueError):
     pass
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    kind: str  # a group name of _TOKEN; words are upper-cased in `text`
-    text: str
-    start: int
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """The tokens of a SPARQL text (whitespace and comments are not tokens)."""
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "end"
-        if kind != "end":
-            value = m.group(kind)
-            yield Token(kind, value.upper() if kind == "word" else value, m.start(kind))
 
 
 @dataclass(frozen=True)
@@ -135,7 +85,7 @@ def _expand(match: re.Match[str]) -> str:
 
 def _fetches(text: str) -> str | None:
     """Why the text would fetch, read with its codepoint escapes expanded (see above)."""
-    for m in _TOKEN.finditer(_CODEPOINT.sub(_expand, text)):
+    for m in TOKEN.finditer(_CODEPOINT.sub(_expand, text)):
         if why := _fetching(m.lastgroup, m.group(m.lastgroup or 0)):
             return why
     return None
@@ -148,7 +98,7 @@ def _inspect(text: str) -> Inspection:
     depth = deepest = 0
     datasets: list[str] = []
     after_from = 0  # 1: FROM seen, 2: FROM NAMED seen; the next token is the graph
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "open":
             depth += 1
@@ -190,7 +140,7 @@ _inspect_short = lru_cache(maxsize=512)(_inspect)
 # after a prologue this expression reads whole (anything else goes to the tokenizer).
 _HINTS = ("service", "load", "from", "\\u")
 _PROLOGUE_THEN_FORM = re.compile(
-    r"(?:[ \t\r\n]|#[^\r\n]*|(?:PREFIX[ \t\r\n]*+(?:" + _PREFIX + r")?+:|BASE)[ \t\r\n]*+"
+    r"(?:[ \t\r\n]|#[^\r\n]*|(?:PREFIX[ \t\r\n]*+(?:" + PREFIX_NAME + r")?+:|BASE)[ \t\r\n]*+"
     r"<[^<>\"{}|^`\\\x00-\x20]*+>)*+(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![A-Za-z0-9_])",
     re.IGNORECASE,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -29,6 +30,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.sparql_endpoint:
+            async with _remote(app, settings):
+                yield
+            return
         if not (settings.store / "CURRENT").exists():
             KGStore(settings.store).close()  # an empty store, so workers can open it
         lock = hold_serve_lock(settings.store)  # writers elsewhere are refused while we serve
@@ -66,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.cache = (
-        AnswerCache(settings.answer_cache_mb << 20) if settings.answer_cache_mb else None
+        AnswerCache(settings.answer_cache_mb << 20)
+        if settings.answer_cache_mb and not settings.sparql_endpoint  # see api.remote
+        else None
     )
     if settings.cors_origins:
         app.add_middleware(
@@ -102,3 +109,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     return app
+
+
+@asynccontextmanager
+async def _remote(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+    """Serve a SPARQL server (api.remote) for the app's lifetime."""
+    from api.remote import RemotePool
+    from kg.remote import SparqlServer
+
+    assert settings.sparql_endpoint is not None
+    server = SparqlServer(settings.sparql_endpoint, settings.update_endpoint)
+    pool = RemotePool(server, settings.workers)
+    await pool.start()
+    app.state.pool = pool
+    try:
+        yield
+    finally:
+        await pool.close()

@@ -39,7 +39,7 @@ class Job(msgspec.Struct, tag=True, array_like=True):
     """One query for a query worker: everything its answer depends on but the store."""
 
     query: str
-    format: str  # json, xml, csv, tsv, rows, or a graph format of api.worker.GRAPH_FORMATS
+    format: str  # json, xml, csv, tsv, rows, or a graph format of api.results.GRAPH_FORMATS
     cap: int
     params: dict[str, Term] = {}
     default_graphs: list[str] = []

@@ -17,16 +17,22 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from api import messages as msg
 from api.allocator import worker_environment
 from api.cache import AnswerCache, keeps
 from api.cache import key as cache_key
 from api.process import Worker
+
+if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager, AbstractContextManager
+
+    from kg.store import GraphReader, KGStore
+    from kg.targets import Target
 
 log = logging.getLogger("kg.service")
 
@@ -72,7 +78,34 @@ class Counts:
     writes: int = 0
 
 
+class QueryPool(Protocol):
+    """What the routes use of a pool: a WorkerPool over the local store, or api.remote's
+    RemotePool over a SPARQL server."""
+
+    size: int
+    cache: AnswerCache | None
+    wall: str | None
+    writing: bool
+    counts: Counts
+    counts_in_health: bool  # /health counts documents and claims (cheap on the local store)
+
+    @property
+    def alive(self) -> int: ...
+    async def start(self) -> None: ...
+    def stopping(self) -> None: ...
+    async def close(self) -> None: ...
+    async def run(self, job: msg.Job, deadline: float) -> Answer: ...
+    def borrow(self, deadline: float) -> AbstractAsyncContextManager[None]: ...
+    def exclusive(self) -> AbstractAsyncContextManager[None]: ...
+    async def update(self, update: str, base_iri: str | None, seconds: float) -> None: ...
+    def reader(self) -> AbstractContextManager[GraphReader]: ...
+    def writer(self) -> AbstractContextManager[KGStore | Target]: ...
+    def health(self) -> dict[str, Any]: ...
+
+
 class WorkerPool:
+    counts_in_health = True
+
     def __init__(
         self,
         path: Path,
@@ -371,7 +404,26 @@ class WorkerPool:
         finally:
             self._release(worker)
 
+    @contextlib.contextmanager
+    def _opened(self, **options: bool) -> Iterator[KGStore]:
+        from kg.store import KGStore
+
+        store = KGStore(self.path, **options)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def reader(self) -> contextlib.AbstractContextManager[KGStore]:
+        """The store opened read-only in the service's own process (exports), inside `borrow`,
+        which holds off writes."""
+        return self._opened(read_only=True)
+
     # -- writes ---------------------------------------------------------------------------------
+    def writer(self) -> contextlib.AbstractContextManager[KGStore]:
+        """The store opened read-write, inside `exclusive`, which has stopped every worker."""
+        return self._opened(served_by_me=True)
+
     @contextlib.asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:
         """Stop every worker, let the caller write, then start them again."""

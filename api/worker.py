@@ -17,32 +17,16 @@ import socket
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
 
 from api import messages as msg
-from api.results import clean_xml, select_chunks
+from api.results import Send, answer, rdf_term
 from api.sandbox import forbid_network
 from kg.namespaces import PREFIX_MAP
-from kg.rows import PARAM_FUNCTION, solution_rows
+from kg.rows import PARAM_FUNCTION
 
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
-}  # fmt: skip
-BOOLEAN_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-}  # fmt: skip
-_WRONG_FORM = {
-    "select": "a SELECT answers results (JSON, XML, CSV, TSV), not a graph",
-    "ask": "an ASK answers a boolean (JSON, XML, CSV, TSV), not a graph",
-    "graph": "a CONSTRUCT or DESCRIBE answers a graph (Turtle, N-Triples, JSON-LD, RDF/XML)",
-}
-
-Send = Callable[[msg.FromWorker], None]
 # Oxigraph's parser recurses: a long chain of operators (thousands of BINDs or `+`) overflows
 # the usual 8 MiB stack and kills the process. Nesting is capped by the guard; chains are
 # bounded by the size limit on queries, which this stack holds (only pages used take memory).
@@ -58,14 +42,6 @@ def _prefixes(query: str) -> dict[str, str]:
 _PREFIX_NEEDLES = [(f"{prefix}:", prefix, iri) for prefix, iri in PREFIX_MAP.items()]
 
 
-def _term(term: msg.Term) -> ox.NamedNode | ox.Literal:
-    if term.kind == "iri":
-        return ox.NamedNode(term.value)
-    if term.kind == "lang":
-        return ox.Literal(term.value, language=term.extra)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.extra)) if term.extra else ox.Literal(term.value)  # fmt: skip
-
-
 def _run(store: ox.Store, job: msg.Job, send: Send) -> None:
     kwargs: dict[str, Any] = {"prefixes": _prefixes(job.query), "base_iri": job.base_iri}
     if job.default_graphs:
@@ -77,102 +53,9 @@ def _run(store: ox.Store, job: msg.Job, send: Send) -> None:
     # kg:param("name") reads a canned query's bound parameters; with none bound (a canned query
     # pasted into /sparql) it is unbound, so every query file also runs as plain SPARQL.
     if "param" in job.query:
-        params = {k: _term(v) for k, v in job.params.items()}
+        params = {k: rdf_term(v) for k, v in job.params.items()}
         kwargs["custom_functions"] = {PARAM_FUNCTION: lambda name: params.get(name.value)}
-    result = store.query(job.query, **kwargs)
-    fmt, cap = job.format, job.cap
-    if isinstance(result, ox.QuerySolutions):
-        if fmt == "rows":
-            send(msg.Rows(*solution_rows(result, cap)))
-        elif fmt in BOOLEAN_FORMATS:
-            _send_chunks(send, "select", select_chunks(result, fmt, cap))
-        else:
-            send(msg.Error(406, _WRONG_FORM["select"]))
-    elif isinstance(result, ox.QueryBoolean):
-        if fmt in BOOLEAN_FORMATS:
-            send(msg.Whole("ask", result.serialize(format=BOOLEAN_FORMATS[fmt]), False))
-        else:
-            send(msg.Error(406, _WRONG_FORM["ask"]))
-    elif fmt not in GRAPH_FORMATS:
-        send(msg.Error(406, _WRONG_FORM["graph"]))
-    else:
-        answer = _Answer(send, "graph", clean_xml if fmt == "rdfxml" else None)
-        capped = _Capped(result, cap)
-        ox.serialize(capped, answer, GRAPH_FORMATS[fmt])  # writes to `answer` as it goes
-        answer.close(capped.truncated)
-
-
-class _Capped:
-    """A CONSTRUCT's triples, at most `cap` of them; says afterwards whether there were more."""
-
-    def __init__(self, triples: Iterable[ox.Triple], cap: int) -> None:
-        self.triples, self.cap, self.truncated = iter(triples), cap, False
-
-    def __iter__(self) -> Iterator[ox.Triple]:
-        for count, triple in enumerate(self.triples):
-            if count >= self.cap:
-                self.truncated = True
-                return
-            yield triple
-
-
-class _Answer:
-    """An answer as it is written, sent as one message while it stays under WHOLE_ANSWER, else
-    as a stream of parts of about CHUNK_BYTES: memory stays bounded whatever its size. A
-    serializer writes to it as to a file. `clean` mends each part (XML's forbidden characters);
-    parts of such answers end on a line, so no character is cut in two."""
-
-    def __init__(self, send: Send, kind: str, clean: Callable[[bytes], bytes] | None = None):
-        self.send, self.kind, self.clean = send, kind, clean
-        self.pending = bytearray()
-        self.held: list[bytes] = []
-        self.size, self.streaming = 0, False
-
-    def write(self, data: bytes) -> int:
-        self.pending += data
-        if len(self.pending) >= msg.CHUNK_BYTES:
-            cut = self.pending.rfind(b"\n") + 1 if self.clean else len(self.pending)
-            if cut > 0:
-                self.part(bytes(self.pending[:cut]))
-                del self.pending[:cut]
-        return len(data)
-
-    def flush(self) -> None:
-        pass  # parts go out as they fill (the serializer calls this)
-
-    def part(self, data: bytes) -> None:
-        if self.clean is not None:
-            data = self.clean(data)
-        if self.streaming:
-            self.send(msg.Chunk(data))
-            return
-        self.held.append(data)
-        self.size += len(data)
-        if self.size >= msg.WHOLE_ANSWER:
-            self.streaming = True
-            self.send(msg.Start(self.kind))
-            for held in self.held:
-                self.send(msg.Chunk(held))
-            self.held = []
-
-    def close(self, truncated: bool) -> None:
-        if self.pending:
-            self.part(bytes(self.pending))
-            self.pending.clear()
-        if self.streaming:
-            self.send(msg.End(truncated))
-        else:
-            self.send(msg.Whole(self.kind, b"".join(self.held), truncated))
-
-
-def _send_chunks(send: Send, kind: str, chunks: Iterable[bytes | bool]) -> None:
-    """A SELECT's encoded chunks (the last item says whether the row cap cut it) as an answer."""
-    answer = _Answer(send, kind)
-    for chunk in chunks:
-        if isinstance(chunk, bool):
-            answer.close(chunk)
-            return
-        answer.part(chunk)
+    answer(store.query(job.query, **kwargs), job.format, job.cap, send)
 
 
 def _failure(exc: BaseException, what: str) -> msg.Error:

@@ -5,39 +5,43 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from api import guard
-from api.common import error
-from api.pool import QueryFailed, QueryTimeout, WorkerPool
+from api.common import error, error_body
+from api.pool import QueryFailed, QueryPool, QueryTimeout
 from kg.settings import Settings
-from kg.store import KGStore
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
+    from kg.targets import Target
 
 log = logging.getLogger("kg.service")
 
 T = TypeVar("T")
 
 
-async def with_store(pool: WorkerPool, settings: Settings, work: Callable[[KGStore], T]) -> T:
-    """Run `work` on a read-write store while no worker holds the store."""
-    async with pool.exclusive():
+async def with_store(pool: QueryPool, work: Callable[[KGStore | Target], T]) -> T:
+    """Run `work` on the pool's writer (the local store opened read-write while no worker holds
+    it, or the SPARQL server), one write at a time."""
 
-        def job() -> T:
-            store = KGStore(settings.store, served_by_me=True)
-            try:
-                return work(store)
-            finally:
-                store.close()
+    def job() -> T:
+        with pool.writer() as store:
+            return work(store)
 
-        return await asyncio.get_running_loop().run_in_executor(None, job)
+    try:
+        async with pool.exclusive():
+            return await asyncio.get_running_loop().run_in_executor(None, job)
+    except QueryFailed as exc:  # no writer here, or the server failed the write
+        raise HTTPException(exc.status, error_body(exc.status, exc.message)) from None
 
 
 async def write_update(
     request: Request,
-    pool: WorkerPool,
+    pool: QueryPool,
     settings: Settings,
     update: str,
     using: list[str] | None = None,

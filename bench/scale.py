@@ -143,7 +143,7 @@ def load_rates(store_dir: Path, tmp: Path) -> tuple[float, float, float, int]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
-        remote = timed(SparqlTarget(f"http://127.0.0.1:{port}/store"))
+        remote = timed(SparqlTarget.at(f"http://127.0.0.1:{port}/store"))
     finally:
         server.terminate()
         server.wait(30)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from spacy.language import Language
@@ -103,7 +104,6 @@ def serve(
 def kg_serve(store: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`kg serve` as a real process of its own (its signals, its workers, its log on stderr),
     answering on a loopback port; yields its URL and the process, stopped at the end."""
-    import httpx
 
     port = _free_port()
     server = subprocess.Popen(
@@ -131,6 +131,42 @@ def kg_serve(store: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[st
                 server.wait(15)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def oxigraph_server(location: Path, union: bool = False) -> Iterator[str]:
+    """`oxigraph serve` on a loopback port (`union`: its default graph the union of its named
+    graphs); yields its base URL."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [Path(sys.executable).parent / "oxigraph", "serve", "--location", str(location),
+         "--bind", f"127.0.0.1:{port}", *(["--union-default-graph"] if union else [])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "no server"
+                time.sleep(0.05)
+        yield url
+    finally:
+        stop([server])
 
 
 @pytest.fixture(scope="session")

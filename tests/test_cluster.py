@@ -20,7 +20,7 @@ import pytest
 
 from kg.store import KGStore
 
-from .conftest import EXAMPLES, ROOT, _free_port, build_store
+from .conftest import EXAMPLES, ROOT, _free_port, build_store, oxigraph_server, stop
 
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 120  # seconds for a scheduler, a worker or a server to come up
@@ -39,17 +39,6 @@ def _sorted_dump(store: Path) -> list[str]:
         return sorted(kg_store.ox.dump(format=ox.RdfFormat.N_QUADS).decode().splitlines())
     finally:
         kg_store.close()
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @contextmanager
@@ -75,7 +64,7 @@ def dask_cluster(workers: int = 2) -> Iterator[tuple[str, list[subprocess.Popen[
             client.wait_for_workers(workers, timeout=START_TIMEOUT)
         yield address, started[1:]
     finally:
-        _stop(started)
+        stop(started)
 
 
 @pytest.fixture(scope="module")
@@ -156,29 +145,6 @@ def test_a_partition_whose_worker_dies_is_built_once_elsewhere(tmp_path: Path) -
     assert build.returncode == 0, stderr
     assert "built 6 document(s)" in stdout, stdout + stderr
     assert _sorted_dump(tmp_path / "cluster") == _sorted_dump(single)
-
-
-@contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    """`oxigraph serve` on a loopback port; yields its base URL."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [BIN / "oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline and server.poll() is None, "no server"
-                time.sleep(0.05)
-        yield url
-    finally:
-        _stop([server])
 
 
 def _server_dump(url: str) -> list[str]:

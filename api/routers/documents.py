@@ -120,13 +120,13 @@ async def _build(pool: PoolDep, settings: SettingsDep, parsed: list) -> JSONResp
         None, lambda: list(extractions(parsed, settings.pipeline, report))
     )
     if extracted:
-        await with_store(pool, settings, lambda store: store_extractions(extracted, store, report))
+        await with_store(pool, lambda store: store_extractions(extracted, store, report))
     return created([summary(ex) for ex in extracted], [str(e) for e in report.errors])
 
 
 @router.delete("/{doc_id:path}", status_code=204)
 async def delete_document(doc_id: str, _: WriterDep, pool: PoolDep, settings: SettingsDep) -> None:
     """Drop a document's graph."""
-    removed = await with_store(pool, settings, lambda store: store.remove_document(doc_id))
+    removed = await with_store(pool, lambda store: store.remove_document(doc_id))
     if not removed:
         raise HTTPException(404, f"no document {doc_id!r}")

@@ -25,7 +25,6 @@ from kg.export import (
     export_bytes,
 )
 from kg.networks import Filters
-from kg.store import KGStore
 
 router = APIRouter(prefix="/export", tags=["export"])
 
@@ -65,11 +64,8 @@ async def export(
         raise HTTPException(400, str(exc)) from None
 
     def dump() -> bytes:
-        store = KGStore(settings.store, read_only=True)
-        try:
+        with pool.reader() as store:
             return export_bytes(store, fmt, chosen, filters)
-        finally:
-            store.close()
 
     try:
         async with pool.borrow(deadline(settings)):  # holds off writes while reading

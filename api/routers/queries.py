@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from api.common import Limit, Offset, rows
 from api.deps import PoolDep, SettingsDep
-from api.pool import WorkerPool
+from api.pool import QueryPool
 from kg.queries import CannedQuery, Parameter, ParameterError, load_queries, paged
 from kg.settings import Settings
 
@@ -44,7 +44,7 @@ PAGE_HEADERS: dict[str, Any] = {
 
 
 async def page_rows(
-    pool: WorkerPool,
+    pool: QueryPool,
     settings: Settings,
     sparql: str,
     bindings: dict[str, RDFLiteral | URIRef],

@@ -17,7 +17,7 @@ from api import guard
 from api.common import StreamWithin, deadline, error, error_body, rows, run
 from api.deps import PoolDep, SettingsDep, require_writer
 from api.messages import Job, Term
-from api.pool import WorkerPool
+from api.pool import QueryPool
 from api.writes import write_update
 from kg.settings import Settings
 
@@ -81,7 +81,7 @@ def negotiate(accept: str | None, table: dict[str, str], default: str) -> str | 
 _HAS_GRAPH = 'ASK { BIND(kg:param("g") AS ?g) GRAPH ?g { } }'
 
 
-async def _missing_graphs(pool: WorkerPool, settings: Settings, iris: tuple[str, ...]) -> set[str]:
+async def _missing_graphs(pool: QueryPool, settings: Settings, iris: tuple[str, ...]) -> set[str]:
     """Which of the FROM graphs the store does not hold (asked one by one: a list of every
     graph would be cut by the row cap in a store of many documents)."""
     missing = set()
@@ -120,7 +120,7 @@ def _failed(status: int, message: str = "", **extra: object) -> Reply:
 
 
 async def reply(
-    pool: WorkerPool,
+    pool: QueryPool,
     settings: Settings,
     query: str,
     accept: str | None,

@@ -116,12 +116,13 @@ def build(
     """
     from kg.ingest import expand
     from kg.nlp import PipelineError
-    from kg.targets import SparqlTarget, TargetError
+    from kg.remote import RemoteError
+    from kg.targets import SparqlTarget
 
     settings = get_settings()
     try:
-        kg_target = SparqlTarget(target, target_query) if target else None
-    except TargetError as exc:
+        kg_target = SparqlTarget.at(target, target_query) if target else None
+    except RemoteError as exc:
         raise fail(str(exc)) from None
     kg_store = kg_target or open_store(store)
     where = target or str(kg_store.path)  # type: ignore[union-attr]
@@ -173,7 +174,7 @@ def build(
                     paths, kg_store, settings.pipeline, processes=processes or settings.processes,
                     on_document=lambda ex: on_document(ex.document.id), **common,
                 )  # fmt: skip
-        except (PipelineError, TargetError) as exc:
+        except (PipelineError, RemoteError) as exc:
             raise fail(str(exc)) from None
     out.print(
         f"built {report.documents} document(s): {report.figures} figure claims, "
@@ -541,19 +542,45 @@ def serve(
     store: StoreOption = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    sparql_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="Serve this SPARQL server's query endpoint instead of --store (its default "
+            "graph the union of its graphs: oxigraph serve --union-default-graph).",
+            show_default=False,
+        ),
+    ] = None,
+    update_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="With --sparql-endpoint: the server's SPARQL Update endpoint, where writes "
+            "(with KG_TOKEN) go.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the SPARQL endpoint, canned queries and exports over HTTP."""
     from api import server
     from api.main import create_app
 
-    settings = get_settings().model_copy(
-        update={k: v for k, v in {"store": store, "host": host, "port": port}.items() if v}
-    )
-    check = open_store(settings.store)  # fail early, in one line, if the store is unusable
-    check.close()
+    given = {"store": store, "host": host, "port": port, "sparql_endpoint": sparql_endpoint,
+             "update_endpoint": update_endpoint}  # fmt: skip
+    settings = get_settings().model_copy(update={k: v for k, v in given.items() if v})
+    if settings.sparql_endpoint:
+        from kg.remote import RemoteError, SparqlServer
+
+        try:  # fail early, in one line, if the server cannot serve
+            SparqlServer(settings.sparql_endpoint, settings.update_endpoint).check()
+        except RemoteError as exc:
+            raise fail(str(exc)) from None
+        serving = settings.sparql_endpoint
+    else:
+        check = open_store(settings.store)  # fail early, in one line, if the store is unusable
+        check.close()
+        serving = str(settings.store)
     application = create_app(settings)
     out.print(
-        f"kg serving {settings.store} at http://{settings.host}:{settings.port}/ "
+        f"kg serving {serving} at http://{settings.host}:{settings.port}/ "
         f"(API docs at /docs, SPARQL at /sparql)",
         highlight=False,
     )

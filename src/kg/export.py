@@ -11,10 +11,9 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import itertools
 import json
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +24,7 @@ import pyoxigraph as ox
 from kg.gexf import write_gexf
 from kg.networks import Filters, Network, build, check_view, colour, degree, kept_documents
 from kg.resources import ontology_dir
-from kg.store import KGStore
+from kg.store import GraphReader
 
 RDF_FORMATS: dict[str, tuple[ox.RdfFormat | None, str]] = {
     "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
@@ -137,39 +136,24 @@ def draw_png(net: Network, out: BinaryIO, title: str = "", top: int = 40) -> Non
     plt.close(fig)
 
 
-def _graphs(store: KGStore, filters: Filters | None) -> list[ox.NamedNode] | None:
+def _graphs(store: GraphReader, filters: Filters | None) -> list[ox.NamedNode] | None:
     """The document graphs an RDF dump keeps; None for the whole store (imported graphs too)."""
     if filters is None or not filters.by_document:
         return None
     return [ox.NamedNode(g) for g in sorted(kept_documents(store, filters))]
 
 
-def _quads(store: KGStore, graphs: list[ox.NamedNode]) -> Iterable[ox.Quad]:
-    return itertools.chain.from_iterable(
-        store.ox.quads_for_pattern(None, None, None, g) for g in graphs
-    )
-
-
-def _rdf(store: KGStore, fmt: str, out: BinaryIO, graphs: list[ox.NamedNode] | None) -> None:
+def _rdf(store: GraphReader, fmt: str, out: BinaryIO, graphs: list[ox.NamedNode] | None) -> None:
     """Dataset formats keep each document's graph; triple formats merge the graphs' triples."""
     rdf_format = RDF_FORMATS[fmt][0]
     assert rdf_format is not None
     if rdf_format.supports_datasets:
-        if graphs is None:
-            store.ox.dump(out, rdf_format)
-        else:
-            ox.serialize(_quads(store, graphs), out, rdf_format)
-        return
-    if graphs is None:
-        triples = store.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    elif not graphs:
-        return  # no document kept: nothing to write
-    else:  # the kept graphs merged as the default graph: each triple once, as in the whole dump
-        triples = store.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=graphs)
-    out.write(triples.serialize(format=rdf_format))
+        store.dump(out, rdf_format, graphs)
+    elif graphs is None or graphs:  # none kept: nothing to write
+        store.triples(graphs, out, rdf_format)
 
 
-def _jsonld(store: KGStore, out: BinaryIO, graphs: list[ox.NamedNode] | None) -> None:
+def _jsonld(store: GraphReader, out: BinaryIO, graphs: list[ox.NamedNode] | None) -> None:
     from rdflib import Dataset
 
     data = io.BytesIO()
@@ -198,7 +182,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def export(
-    store: KGStore,
+    store: GraphReader,
     fmt: str,
     out: BinaryIO,
     view: str | None = None,
@@ -212,7 +196,7 @@ def export(
 
 
 def _export(
-    store: KGStore, fmt: str, out: BinaryIO, view: str | None, filters: Filters | None
+    store: GraphReader, fmt: str, out: BinaryIO, view: str | None, filters: Filters | None
 ) -> None:
     if fmt == "jsonld":
         _jsonld(store, out, _graphs(store, filters))
@@ -238,7 +222,7 @@ def _export(
 
 
 def export_bytes(
-    store: KGStore, fmt: str, view: str | None = None, filters: Filters | None = None
+    store: GraphReader, fmt: str, view: str | None = None, filters: Filters | None = None
 ) -> bytes:
     buffer = io.BytesIO()
     export(store, fmt, buffer, view, filters)
@@ -246,7 +230,11 @@ def export_bytes(
 
 
 def export_file(
-    store: KGStore, fmt: str, path: Path, view: str | None = None, filters: Filters | None = None
+    store: GraphReader,
+    fmt: str,
+    path: Path,
+    view: str | None = None,
+    filters: Filters | None = None,
 ) -> list[Path]:
     """Write the export; `csv` writes nodes.csv and edges.csv beside each other (PATH is a folder
     or a file name whose stem prefixes them). Returns the files written."""

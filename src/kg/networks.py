@@ -17,7 +17,7 @@ from datetime import date
 import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS
 
-from kg.store import KGStore
+from kg.store import GraphReader
 from kg.vocab import GEO, KG
 
 VIEWS = ("entity", "attribution", "comention")
@@ -155,7 +155,7 @@ def _type(iri: str | None) -> str:
     return (iri or "").rsplit("#", 1)[-1] or "Entity"
 
 
-def kept_documents(store: KGStore, filters: Filters) -> dict[str, str | None]:
+def kept_documents(store: GraphReader, filters: Filters) -> dict[str, str | None]:
     """The graphs of the documents the filters keep, with their publication dates."""
     docs = {r["doc"]: (r["id"], r["date"]) for r in store.select(_DATES)}
     return {
@@ -177,7 +177,7 @@ def check_view(view: str | None, filters: Filters | None = None) -> str:
     return view
 
 
-def build(store: KGStore, view: str = "entity", filters: Filters | None = None) -> Network:
+def build(store: GraphReader, view: str = "entity", filters: Filters | None = None) -> Network:
     view = check_view(view, filters)
     filters = filters or Filters()
     kept = kept_documents(store, filters)
@@ -221,11 +221,11 @@ def build(store: KGStore, view: str = "entity", filters: Filters | None = None) 
     return net
 
 
-def _scan(store: KGStore, predicate: str) -> Iterator[ox.Quad]:
-    return store.ox.quads_for_pattern(None, ox.NamedNode(predicate), None, None)
+def _scan(store: GraphReader, predicate: str) -> Iterator[ox.Quad]:
+    return iter(store.quads(predicate=ox.NamedNode(predicate)))
 
 
-def _mentions(store: KGStore, net: Network, kept: dict[str, str | None]) -> None:
+def _mentions(store: GraphReader, net: Network, kept: dict[str, str | None]) -> None:
     """Entity nodes and co-mention edges by scanning quads and joining in dicts: linear in the
     number of mentions, where the equivalent GROUP BY queries grow faster."""
     refers: dict[tuple[str, str], str] = {}  # (graph, mention) → entity
@@ -272,7 +272,7 @@ def _mentions(store: KGStore, net: Network, kept: dict[str, str | None]) -> None
 
 
 def _attribution(
-    store: KGStore, net: Network, kept: dict[str, str | None], filters: Filters
+    store: GraphReader, net: Network, kept: dict[str, str | None], filters: Filters
 ) -> None:
     for r in store.select(_CLAIMS):
         if r["doc"] not in kept or (filters.category and r["category"] != filters.category):

@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     # The service.
+    sparql_endpoint: str | None = Field(
+        None,
+        description="Serve this SPARQL server's query endpoint instead of the local store "
+        "(its default graph the union of its graphs).",
+    )
+    update_endpoint: str | None = Field(
+        None, description="With sparql_endpoint: the server's SPARQL Update endpoint, for writes."
+    )
     query_timeout: float = Field(
         10.0, gt=0, description="Seconds a query may run (a request may ask less)."
     )

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -64,7 +64,7 @@ class _TermConverter:
         raise TypeError(f"not an RDF term: {term!r}")
 
 
-_CONVERT = _TermConverter()
+as_ox = _TermConverter()  # rdflib term → Oxigraph term, the frequent ones kept
 
 
 SERVE_LOCK = "kg-serve.lock"
@@ -190,6 +190,36 @@ class BulkWriter:
         self.size = 0
 
 
+class GraphReader(Protocol):
+    """What exports and networks read: kg's store, or a SPARQL server (kg.remote.SparqlServer)."""
+
+    def select(self, sparql: str, params: Mapping[str, Any] | None = None) -> list[dict]:
+        """Rows of a SELECT over the union of the named graphs; `params` read by kg:param."""
+        ...
+
+    def quads(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+        graph: ox.NamedNode | None = None,
+    ) -> Iterable[ox.Quad]:
+        """The quads of named graphs that match the pattern (None: any)."""
+        ...
+
+    def dump(
+        self, out: IO[bytes], fmt: ox.RdfFormat, graphs: Iterable[ox.NamedNode] | None
+    ) -> None:
+        """These named graphs (None: the whole store) in a dataset format."""
+        ...
+
+    def triples(
+        self, graphs: Sequence[ox.NamedNode] | None, out: IO[bytes], fmt: ox.RdfFormat
+    ) -> None:
+        """The triples of these named graphs (None: all of them) merged, each once."""
+        ...
+
+
 class KGStore:
     def __init__(
         self, path: Path | str, read_only: bool = False, served_by_me: bool = False
@@ -219,7 +249,7 @@ class KGStore:
     # -- writing ---------------------------------------------------------------------------------
     def replace_graph(self, graph: Graph) -> int:
         """Replace the named graph `graph.identifier` by `graph`'s triples in one transaction."""
-        name, convert = ox.NamedNode(str(graph.identifier)), _CONVERT
+        name, convert = ox.NamedNode(str(graph.identifier)), as_ox
         quads = [ox.Quad(convert(s), convert(p), convert(o), name) for s, p, o in graph]
         replace_atomically(self.ox, name, quads)
         return len(quads)
@@ -266,7 +296,7 @@ class KGStore:
         `params` are read by the query through the function kg:param("name"), which returns
         the value as an RDF term: a caller's input is never spliced into SPARQL text.
         """
-        terms = {k: _CONVERT(v) for k, v in (params or {}).items()}
+        terms = {k: as_ox(v) for k, v in (params or {}).items()}
 
         def param(name: ox.Literal) -> ox.NamedNode | ox.Literal | None:
             return terms.get(name.value)
@@ -280,6 +310,35 @@ class KGStore:
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("only SELECT queries return rows")
         return solution_rows(result)[0]
+
+    def quads(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+        graph: ox.NamedNode | None = None,
+    ) -> Iterable[ox.Quad]:
+        return self.ox.quads_for_pattern(subject, predicate, obj, graph)
+
+    def dump(
+        self, out: IO[bytes], fmt: ox.RdfFormat, graphs: Iterable[ox.NamedNode] | None
+    ) -> None:
+        if graphs is None:
+            self.ox.dump(out, fmt)
+        else:
+            quads = (self.ox.quads_for_pattern(None, None, None, g) for g in graphs)
+            ox.serialize(itertools.chain.from_iterable(quads), out, fmt)
+
+    def triples(
+        self, graphs: Sequence[ox.NamedNode] | None, out: IO[bytes], fmt: ox.RdfFormat
+    ) -> None:
+        if graphs is None:
+            found = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        else:  # the graphs merged as the default graph: each triple once
+            found = self.ox.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=list(graphs)
+            )
+        out.write(found.serialize(format=fmt))
 
     def documents(self) -> Iterator[dict]:
         yield from self.select(

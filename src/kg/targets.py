@@ -4,21 +4,20 @@ Both replace a document's named graph whole, so after a crash each document is o
 both tell which documents they already hold with which content hash, so a rerun over the same
 inputs skips what is unchanged. A SPARQL server is written through the SPARQL 1.1 Graph Store
 HTTP Protocol (PUT of a graph replaces it; Oxigraph, Fuseki, GraphDB and Virtuoso all speak it)
-and read through the SPARQL 1.1 Protocol, with nothing but the standard library's HTTP client.
+and read through the SPARQL 1.1 Protocol (kg.remote); a server that fails fails the build with a
+one-line RemoteError, and a rerun finishes it.
 """
 
 from __future__ import annotations
 
-import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack
 
 import pyoxigraph as ox
 
+from kg.remote import RemoteError, SparqlServer
 from kg.shards import graphs
 from kg.store import BULK_ATOMIC_QUADS, BulkWriter, KGStore
 from kg.vocab import KG, document_iri
@@ -28,10 +27,6 @@ HASH_LOOKUP_BATCH = 200
 # A shard of new documents this small is surely below BULK_ATOMIC_QUADS (an N-Quads line of
 # kg's graphs is over 60 bytes), so Oxigraph's bulk loader ingests it all or nothing.
 BULK_ATOMIC_BYTES = BULK_ATOMIC_QUADS * 60
-
-
-class TargetError(RuntimeError):
-    """The target cannot be read or written: the build stops (a rerun finishes it)."""
 
 
 def _hashes_query(doc_ids: Sequence[str]) -> tuple[str, dict[str, str]]:
@@ -125,56 +120,30 @@ def sibling_query_endpoint(graph_store: str) -> str:
 
 
 class SparqlTarget(Target):
-    """A SPARQL server: each document's graph PUT through the Graph Store Protocol (one
-    request, one transaction on the server), hashes read by a SELECT."""
+    """A SPARQL server (kg.remote): each document's graph replaced in one request, hashes read
+    by a SELECT."""
 
-    def __init__(self, graph_store: str, query: str | None = None, timeout: float = 60.0) -> None:
+    def __init__(self, server: SparqlServer) -> None:
+        self.server = server
+
+    @classmethod
+    def at(cls, graph_store: str, query: str | None = None) -> SparqlTarget:
+        """The server whose Graph Store endpoint is `graph_store` (its query endpoint `query`,
+        or the sibling one)."""
         if urllib.parse.urlsplit(graph_store).scheme not in {"http", "https"}:
-            raise TargetError(f"{graph_store}: a target must be an http(s) URL")
-        self.graph_store, self.timeout = graph_store, timeout
-        self.query_endpoint = query or sibling_query_endpoint(graph_store)
+            raise RemoteError(f"{graph_store}: a target must be an http(s) URL")
+        query = query or sibling_query_endpoint(graph_store)
+        return cls(SparqlServer(query, graph_store=graph_store))
 
     def __enter__(self) -> SparqlTarget:
         self._stored(_hashes_query([])[0])  # fail now, naming the server, not after extracting
         return self
 
-    def _send(self, request: urllib.request.Request) -> bytes:
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
-            reason = f"HTTP {exc.code}" + (f": {detail[0]}" if detail else "")
-            raise TargetError(f"{request.full_url.split('?')[0]}: {reason}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            reason = getattr(reason, "strerror", None) or reason
-            raise TargetError(
-                f"{request.full_url.split('?')[0]}: cannot reach the server ({reason})"
-            ) from None
-
     def _stored(self, query: str) -> Iterable[tuple[str, str]]:
-        request = urllib.request.Request(
-            self.query_endpoint,
-            data=query.encode(),
-            method="POST",
-            headers={
-                "Content-Type": "application/sparql-query",
-                "Accept": "application/sparql-results+json",
-            },
-        )
-        body = self._send(request)
-        try:
-            rows = json.loads(body)["results"]["bindings"]
-            return [(row["doc"]["value"], row["hash"]["value"]) for row in rows]
-        except (ValueError, KeyError, TypeError):
-            raise TargetError(f"{self.query_endpoint}: not a SPARQL JSON result") from None
+        return [(row["doc"], row["hash"]) for row in self.server.select(query)]
 
     def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
-        data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
-        url = f"{self.graph_store}?{urllib.parse.urlencode({'graph': graph.value})}"
-        request = urllib.request.Request(
-            url, data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
-        )
-        self._send(request)
-        return len(quads)
+        return self.server.replace(graph, quads)
+
+    def remove_document(self, doc_id: str) -> bool:
+        return self.server.remove_document(doc_id)
