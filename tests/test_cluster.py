@@ -18,6 +18,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from kg.cluster import PROFILER_ENV, _profiling, connect
 from kg.store import KGStore
 
 from .conftest import EXAMPLES, ROOT, _free_port, build_store, oxigraph_server, stop
@@ -42,9 +43,12 @@ def _sorted_dump(store: Path) -> list[str]:
 
 
 @contextmanager
-def dask_cluster(workers: int = 2) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
+def dask_cluster(
+    workers: int = 2, profiler: bool = False
+) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
     """`dask scheduler` and `dask worker` processes on 127.0.0.1 (one thread each, no nanny, so
-    a killed worker stays dead); yields the scheduler's address and the workers."""
+    a killed worker stays dead; without Dask's profiler, as the README starts them, unless
+    `profiler`); yields the scheduler's address and the workers."""
     from distributed import Client
 
     address = f"tcp://127.0.0.1:{_free_port()}"
@@ -59,7 +63,9 @@ def dask_cluster(workers: int = 2) -> Iterator[tuple[str, list[subprocess.Popen[
     try:
         worker = [BIN / "dask", "worker", address, "--nthreads", "1", "--no-nanny",
                   "--no-dashboard", "--host", "127.0.0.1"]  # fmt: skip
-        started += [subprocess.Popen(worker, **quiet) for _ in range(workers)]
+        name, value = PROFILER_ENV.split("=")
+        env = {**os.environ, **({} if profiler else {name: value})}
+        started += [subprocess.Popen(worker, env=env, **quiet) for _ in range(workers)]
         with Client(address, timeout=f"{START_TIMEOUT}s") as client:
             client.wait_for_workers(workers, timeout=START_TIMEOUT)
         yield address, started[1:]
@@ -105,6 +111,7 @@ def test_a_cluster_build_is_the_one_process_graph(
     # Each failure is one line naming its input; the rest was built.
     assert f"{inputs / 'blank.html'}: no article text found" in run.stderr
     assert f"{inputs / 'feed.jsonl.gz'}:2: record 'feed-2' has no text" in run.stderr
+    assert "profiler" not in run.stderr
     assert list(shards.iterdir()) == []  # every shard loaded, then deleted
 
     # Run again: nothing is built twice; a changed document alone is built again.
@@ -174,3 +181,13 @@ def test_a_build_into_an_oxigraph_server_is_the_one_process_graph(
     assert gone.stderr.strip().splitlines() == [
         f"error: {url}/query: cannot reach the server (Connection refused)"
     ]
+
+
+def test_workers_run_without_dask_profiler(caplog: pytest.LogCaptureFixture) -> None:
+    """Its history of stack samples grew a worker by about 20 MiB every 1000 documents."""
+    with connect("local", 1) as client:
+        assert list(client.run(_profiling).values()) == [False]
+    with dask_cluster(1, profiler=True) as (address, _), connect(address):
+        pass
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith("1 Dask worker(s) keep Dask's profiler") and PROFILER_ENV in warning

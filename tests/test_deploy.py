@@ -72,6 +72,10 @@ def test_compose_has_the_cluster_and_its_commands_parse() -> None:
         kg.commands[subcommand].make_context(subcommand, args)  # type: ignore[attr-defined]
     scheduler = f"tcp://scheduler:{_option(commands['scheduler'], '--port')}"
     assert worker.params["scheduler"] == scheduler
+    from kg.cluster import PROFILER_ENV
+
+    name, value = PROFILER_ENV.split("=")
+    assert services["worker"]["environment"][name] == value
     assert _option(commands["build"], "--cluster") == scheduler
     server = commands["oxigraph"]
     assert server[:2] == ["oxigraph", "serve"] and "--union-default-graph" in server

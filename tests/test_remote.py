@@ -305,3 +305,23 @@ def test_prefixes_and_base_are_declared_only_where_needed() -> None:
     declared = "PREFIX kg: <http://example.org/k#> SELECT ?v WHERE { BIND(kg:x AS ?v) }"
     assert _values(portable(declared)) == [ox.NamedNode("http://example.org/k#x")]
     assert json.dumps(portable(declared)).count("PREFIX") == 1
+
+
+# -- writing a server ---------------------------------------------------------------------------
+def test_a_shard_of_new_documents_goes_to_an_oxigraph_server_whole(tmp_path: Path) -> None:
+    from kg.remote import RemoteError
+    from kg.targets import SparqlTarget
+
+    def quad(doc: str, value: str) -> str:
+        graph = f"<https://w3id.org/conflict-kg/id/document/{doc}>"
+        return f'{graph} <{KG}note> "{value}" {graph} .\n'
+
+    with oxigraph_server(tmp_path / "server") as server:
+        with SparqlTarget.at(f"{server}/store") as target:
+            assert target.server.takes_datasets  # it named itself Oxigraph
+            target.load((quad("a", "1") + quad("b", "2")).encode(), new=True)
+            broken = quad("c", "3") + quad("d", "4").replace(" .", "")
+            with pytest.raises(RemoteError, match="HTTP 400"):
+                target.load(broken.encode(), new=True)
+        dump = httpx.get(f"{server}/store", headers={"Accept": "application/n-quads"}).text
+    assert sorted(dump.splitlines()) == sorted((quad("a", "1") + quad("b", "2")).splitlines())

@@ -41,6 +41,13 @@ log = logging.getLogger(__name__)
 
 PARTITION_SIZE = 64  # documents a worker takes at a time: a few MiB of text, a shard of ~10 MB
 IN_FLIGHT_PER_THREAD = 2  # partitions sent ahead per worker thread, so none waits for work
+# Dask's statistical profiler samples each worker's stack every 10 ms and keeps a tree of it per
+# second for the last 1000 seconds (distributed.admin.low-level-log-length): a worker running
+# spaCy grew by about 20 MiB every 1000 documents until that window was full. kg reads no
+# profiles, so the workers it starts run without it, and workers of a cluster that keep it are
+# named in a warning.
+NO_PROFILER = {"distributed.worker.profile.enabled": False}
+PROFILER_ENV = "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"
 
 
 class ClusterError(RuntimeError):
@@ -134,11 +141,13 @@ def extract_partition(
 def connect(address: str, workers: int | None = None) -> Iterator[Client]:
     """A client of the scheduler at `address` (tcp://host:port), or of a cluster of `workers`
     local processes (one thread each) started for this build when `address` is "local"."""
+    import dask
     from distributed import Client, LocalCluster
 
     if address == "local":
         n = workers or os.cpu_count() or 1
         with (
+            dask.config.set(NO_PROFILER),  # passed on to the worker processes by their nannies
             # Workers' own logs stay quiet: a failed partition reaches the build through its
             # future, and closing the cluster makes them log lost heartbeats as errors.
             LocalCluster(
@@ -157,7 +166,20 @@ def connect(address: str, workers: int | None = None) -> Iterator[Client]:
     except (OSError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
+        profiled = sorted(w for w, on in client.run(_profiling).items() if on)
+        if profiled:
+            log.warning(
+                "%d Dask worker(s) keep Dask's profiler, whose memory grows for 1000 s of work "
+                "(start them with %s)", len(profiled), PROFILER_ENV,
+            )  # fmt: skip
         yield client
+
+
+def _profiling() -> bool:
+    """On a worker: whether Dask's profiler runs there."""
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
 
 
 def _partitions(

@@ -130,6 +130,14 @@ class SparqlServer:
         self.update_url = _endpoint(update) if update else None
         self.graph_store_url = _endpoint(graph_store) if graph_store else None
         self.timeout = timeout
+        self.software = ""  # the Server header of its last answer to a query
+
+    @property
+    def takes_datasets(self) -> bool:
+        """Whether N-Quads POSTed to the graph store endpoint keep their graphs, in one
+        transaction: Oxigraph's server does (it names itself in each answer); the Graph Store
+        Protocol promises nothing of it, so other servers get a PUT per graph."""
+        return self.graph_store_url is not None and self.software.startswith("Oxigraph/")
 
     def __repr__(self) -> str:
         return f"SparqlServer({self.query_url!r})"
@@ -158,6 +166,7 @@ class SparqlServer:
         call = self.call(sparql, accept, **dataset)
         try:
             response = call.response()
+            self.software = response.getheader("Server", "")
             yield parse_answer(response, response.getheader("Content-Type", ""))
         except (OSError, http.client.HTTPException, SyntaxError) as exc:
             raise RemoteError(f"{call.endpoint}: the answer could not be read ({exc})") from None
@@ -250,6 +259,12 @@ class SparqlServer:
                 f"{data.decode()}}} }}"
             )
         return len(quads)
+
+    def add_dataset(self, nquads: bytes) -> None:
+        """Add N-Quads with their graphs in one request (see `takes_datasets`)."""
+        assert self.graph_store_url is not None
+        headers = {"Content-Type": "application/n-quads"}
+        Call("POST", self.graph_store_url, nquads, headers, self.timeout).read()
 
     def remove_document(self, doc_id: str) -> bool:
         """Drop a document's graph; whether the server held it."""
