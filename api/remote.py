@@ -6,8 +6,8 @@ works unchanged. A job is sent as `kg.sparqltext.portable` writes it, with the r
 dataset as the protocol's parameters; the server's answer is read as it arrives and written by
 the same code as a query worker's (api.results.answer), so formats, row caps and errors are the
 same. At most `size` requests are at the server at once. A query past its time limit has its
-connection cut; the server goes on until its own limit (set `oxigraph serve --timeout-s`, or
-the server's equivalent, no higher than the service's).
+connection cut and is answered 503; the server may go on computing it until it ends or a limit
+of the server's own stops it.
 
 No answer is cached: other processes (`kg build --target`) write to the server unseen.
 """
@@ -29,7 +29,7 @@ from api.common import POSITION
 from api.pool import Answer, Counts, QueryFailed, QueryTimeout
 from api.results import answer, rdf_term
 from kg.remote import RemoteError, SparqlServer, parse_answer
-from kg.sparqltext import portable
+from kg.sparqltext import portable, rewrite
 from kg.targets import SparqlTarget
 
 log = logging.getLogger("kg.service")
@@ -86,10 +86,9 @@ class RemotePool:
     async def run(self, job: msg.Job, deadline: float) -> Answer:
         """The job's answer from the server, within the deadline."""
         params = {name: rdf_term(value) for name, value in job.params.items()}
-        text = portable(job.query, params, job.base_iri)
-        # Characters put before the query's first line (no parameter: a caller's query), taken
-        # off the server's error positions.
-        shift = 0 if params else len(text) - len(job.query)
+        prologue, body = rewrite(job.query, params, job.base_iri)
+        text = f"{prologue} {body}" if prologue else body
+        shift = len(text) - len(body)  # taken off the server's error positions on line 1
         async with self._slot(deadline):
             call = self.server.call(
                 text,
@@ -102,14 +101,16 @@ class RemotePool:
             def work() -> None:
                 try:
                     response = call.response()
-                    found = parse_answer(response, response.getheader("Content-Type", ""))
-                    answer(found, job.format, job.cap, sent.append)
                 except RemoteError as exc:
                     sent[:] = [_refusal(exc, "query", shift)]
-                except (OSError, SyntaxError, ValueError) as exc:  # cut, or not SPARQL results
-                    sent[:] = [
-                        msg.Error(502, f"the SPARQL server's answer was cut or unreadable ({exc})")
-                    ]
+                    call.close()
+                    return
+                try:
+                    found = parse_answer(response, response.getheader("Content-Type", ""))
+                    answer(found, job.format, job.cap, sent.append)
+                except (RemoteError, OSError, SyntaxError, ValueError) as exc:  # cut, or no SPARQL
+                    unreadable = f"the SPARQL server's answer was cut or unreadable ({exc})"
+                    sent[:] = [msg.Error(502, unreadable[:500])]
                 finally:
                     call.close()
 

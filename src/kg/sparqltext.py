@@ -82,12 +82,23 @@ def portable(
     params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
     base: str | None = None,
 ) -> str:
-    """`query` for a SPARQL server that knows nothing of kg.
+    """`query` for a SPARQL server that knows nothing of kg (see `rewrite`)."""
+    prologue, body = rewrite(query, params, base)
+    return f"{prologue} {body}" if prologue else body
+
+
+def rewrite(
+    query: str,
+    params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    base: str | None = None,
+) -> tuple[str, str]:
+    """The declarations `query` needs on a SPARQL server that knows nothing of kg, and the query
+    with its parameters bound.
 
     Each call kg:param("name") becomes the bound term, written by Oxigraph's serializer (which
     escapes it: a value cannot end the term it is written in), or an unbound variable when the
     parameter is not given, as kg's store evaluates it. kg's prefixes the query uses without
-    declaring them, and the base IRI where the query has a relative IRI, are declared in front of
+    declaring them, and the base IRI where the query has a relative IRI, are declared: in front of
     it on its first line, so that the server's error positions keep their line numbers.
     """
     params = params or {}
@@ -123,4 +134,4 @@ def portable(
         for prefix, iri in PREFIX_MAP.items()
         if prefix not in declared and f"{prefix}:" in used
     ]
-    return " ".join([*prologue, used]) if prologue else used
+    return " ".join(prologue), used
