@@ -13,6 +13,7 @@ from kg.build import build_paths
 from kg.evaluate import score, source_matches
 from kg.settings import get_settings
 from kg.store import KGStore
+from kg.vocab import PREFIX_MAP
 
 from .conftest import SHARED
 
@@ -120,3 +121,79 @@ def test_held_out_articles_written_for_the_project() -> None:
         assert scores[measure]["f1"] >= 0.95, measure
     for measure in ("speaker_accuracy", "category_accuracy", "qualifier_accuracy"):
         assert scores[measure] >= 0.95, measure
+
+
+def test_bcubed_on_clusterings_worked_by_hand() -> None:
+    from kg.evaluate import bcubed
+
+    gold = {1: "a", 2: "a", 3: "a", 4: "b", 5: "b"}
+    perfect = bcubed(gold, {1: "x", 2: "x", 3: "x", 4: "y", 5: "y"})
+    assert (perfect.precision, perfect.recall, perfect.f1) == (1.0, 1.0, 1.0)
+    one = bcubed(gold, dict.fromkeys(gold, "x"))  # everything merged
+    assert one.recall == 1.0 and one.precision == pytest.approx((3 * 3 / 5 + 2 * 2 / 5) / 5)
+    alone = bcubed(gold, {})  # nothing linked: each item a cluster of its own
+    assert alone.precision == 1.0 and alone.recall == pytest.approx((3 * 1 / 3 + 2 * 1 / 2) / 5)
+    # 3 split off from its incident and put with 4 and 5; an unknown item's label does not count.
+    mixed = bcubed(gold, {1: "x", 2: "x", 3: "y", 4: "y", 5: "y", 6: "y"})
+    assert mixed.precision == pytest.approx((1 + 1 + 1 / 3 + 2 / 3 + 2 / 3) / 5)
+    assert mixed.recall == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1 + 1) / 5)
+    assert bcubed({}, {}).items == 0
+
+
+def test_incident_linking_is_scored_where_the_gold_has_incidents(tmp_path: Path) -> None:
+    """Claims and documents over incidents, with kg's links written into the store by hand
+    (what the linker will write), scored against gold in incidents-dev's format."""
+    corpus, gold = tmp_path / "corpus", tmp_path / "gold"
+    corpus.mkdir()
+    gold.mkdir()
+    texts = {
+        "a.txt": "The mayor said 14 people were killed when a missile hit the depot on Monday.",
+        "b.txt": "Officials said 16 people were killed in the missile strike on the depot.",
+        "c.txt": "The army said 40 fighters were killed in clashes near the river.",
+    }
+    for name, text in texts.items():
+        (corpus / name).write_text(text + "\n", encoding="utf-8")
+    claims = [
+        {"doc": "a.txt", "sentence": texts["a.txt"], "figure": "14", "value": 14,
+         "qualifier": "exact", "measure": "people killed", "category": "killed",
+         "source": "mayor", "source_canonical": "mayor", "source_aliases": [], "cue": "said",
+         "incident": "depot"},
+        {"doc": "b.txt", "sentence": texts["b.txt"], "figure": "16", "value": 16,
+         "qualifier": "exact", "measure": "people killed", "category": "killed",
+         "source": "Officials", "source_canonical": "officials", "source_aliases": [],
+         "cue": "said", "incident": "depot"},
+        {"doc": "c.txt", "sentence": texts["c.txt"], "figure": "40", "value": 40,
+         "qualifier": "exact", "measure": "fighters killed", "category": "killed",
+         "source": "army", "source_canonical": "army", "source_aliases": [], "cue": "said",
+         "incident": "river"},
+    ]  # fmt: skip
+    (gold / "claims.jsonl").write_text("".join(json.dumps(c) + "\n" for c in claims))
+    incidents = [{"incident": "depot", "docs": ["a.txt", "b.txt"]},
+                 {"incident": "river", "docs": ["c.txt"]}]  # fmt: skip
+    (gold / "incidents.jsonl").write_text("".join(json.dumps(i) + "\n" for i in incidents))
+    store = KGStore(tmp_path / "store")
+    build_paths([corpus], store, get_settings().pipeline)
+
+    unlinked = score(store, gold, corpus).scores()["incidents"]
+    assert unlinked["claims"] == {"precision": 1.0, "recall": 0.667, "f1": 0.8, "items": 3}
+    assert unlinked["documents"]["recall"] == 0.667
+
+    inc = "http://example.org/incident/"
+    store.ox.update(
+        "PREFIX kg: <https://w3id.org/conflict-kg/ontology#> "
+        f"INSERT {{ GRAPH <{inc}> {{ ?c kg:incident <{inc}one> . ?d kg:incident <{inc}one> }} }} "
+        f"WHERE {{ GRAPH ?d {{ ?c a kg:FigureClaim }} }}"
+    )  # everything in one incident: the river clash wrongly merged with the depot strike
+    merged = score(store, gold, corpus).scores()["incidents"]
+    assert merged["claims"]["recall"] == 1.0 and merged["claims"]["precision"] == 0.556
+    assert merged["documents"] == merged["claims"] | {"items": 3}
+    store.ox.update(
+        f"DELETE {{ GRAPH <{inc}> {{ ?x kg:incident <{inc}one> }} }} "
+        f"INSERT {{ GRAPH <{inc}> {{ ?x kg:incident <{inc}two> }} }} "
+        f"WHERE {{ GRAPH ?d {{ ?d schema:identifier 'c.txt' . ?x a ?type }} "
+        f"GRAPH <{inc}> {{ ?x kg:incident <{inc}one> }} }}",
+        prefixes=PREFIX_MAP,
+    )  # the river clash on its own: right
+    right = score(store, gold, corpus).scores()["incidents"]
+    assert right["claims"]["f1"] == 1.0 and right["documents"]["f1"] == 1.0
+    store.close()

@@ -469,15 +469,15 @@ def evaluate(
     import tempfile
 
     from kg.build import build_paths
-    from kg.evaluate import score
+    from kg.evaluate import GOLD_FILES, score
     from kg.store import KGStore
 
     # A gold set may carry its articles (eval/real-dev/corpus) or be about the shared corpus
     # (eval/seeds, about corpus/ two levels up).
     beside = gold / "corpus"
     corpus = corpus or (beside if beside.is_dir() else gold.resolve().parent.parent / "corpus")
-    if not (gold / "figures.jsonl").exists() and not (gold / "quotes.jsonl").exists():
-        raise fail(f"no figures.jsonl or quotes.jsonl in {gold}")
+    if not any((gold / name).exists() for name in GOLD_FILES):
+        raise fail(f"no {', '.join(GOLD_FILES[:-1])} or {GOLD_FILES[-1]} in {gold}")
     if not corpus.is_dir():
         raise fail(f"no corpus folder {corpus} (pass --corpus)")
     with tempfile.TemporaryDirectory(prefix="kg-eval-", ignore_cleanup_errors=True) as tmp:
@@ -504,6 +504,12 @@ def evaluate(
         f"F1 {s['f1']:.3f})",
         highlight=False,
     )
+    for name, s in scores.get("incidents", {}).items():
+        out.print(
+            f"{'incident ' + name:>20}  B-cubed P {s['precision']:.3f}  R {s['recall']:.3f}  "
+            f"F1 {s['f1']:.3f}  ({s['items']} gold {name})",
+            highlight=False,
+        )
     out.print(
         "\n[bold]by document[/bold] (F1 of figures, attributed figures, quotes; speaker accuracy)",
     )

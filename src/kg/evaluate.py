@@ -3,13 +3,17 @@
 Figures match when document and value agree and the sentences overlap; a source is right when,
 lower-cased and without a leading "the", it equals the gold canonical name or an alias, or one
 contains the other's last (surname-like) token. Quotes match on document and their first words.
+
+Where the gold has incidents (incidents.jsonl, and an `incident` key on each figure record, as in
+../shared/eval/incidents-dev), the linking of claims and documents across articles is scored by
+B-cubed precision, recall and F1 (`bcubed`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +54,47 @@ class PRF:
         }
 
 
+@dataclass(frozen=True)
+class BCubed:
+    precision: float
+    recall: float
+    items: int
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3),
+                "f1": round(self.f1, 3), "items": self.items}  # fmt: skip
+
+
+def bcubed(gold: Mapping[Hashable, str], predicted: Mapping[Hashable, str | None]) -> BCubed:
+    """B-cubed precision and recall of a clustering of the gold's items (Bagga and Baldwin).
+
+    For each item, precision is the share of its predicted cluster that shares its gold
+    cluster, recall the share of its gold cluster that shares its predicted cluster; both are
+    averaged over the items. Only the gold's items count: an item predicted in no cluster (or
+    not predicted at all: a claim not extracted) is a cluster of its own.
+    """
+    if not gold:
+        return BCubed(0.0, 0.0, 0)
+    label = {item: predicted.get(item) or ("alone", item) for item in gold}
+    by_gold: dict[object, set[Hashable]] = {}
+    by_predicted: dict[object, set[Hashable]] = {}
+    for item, cluster in gold.items():
+        by_gold.setdefault(cluster, set()).add(item)
+        by_predicted.setdefault(label[item], set()).add(item)
+    precision = recall = 0.0
+    for item, cluster in gold.items():
+        mine, right = by_predicted[label[item]], by_gold[cluster]
+        shared = len(mine & right)
+        precision += shared / len(mine)
+        recall += shared / len(right)
+    return BCubed(precision / len(gold), recall / len(gold), len(gold))
+
+
 @dataclass
 class Report:
     figures: PRF = field(default_factory=PRF)
@@ -74,13 +119,17 @@ class Report:
     documents: dict[str, Report] = field(default_factory=dict)  # the same measures per document
     # Wrong sources by kind: none given, another source, one given where the gold has none.
     source_misses: dict[str, int] = field(default_factory=dict)
+    # Incident linking, where the gold has incidents: claims and documents (see bcubed).
+    incidents: dict[str, BCubed] = field(default_factory=dict)
 
     def accuracy(self, right: int, total: int) -> float:
         return round(right / total, 3) if total else 0.0
 
     def scores(self) -> dict[str, Any]:
+        linking = {name: b.as_dict() for name, b in self.incidents.items()}
         return {
             **self._measures(),
+            **({"incidents": linking} if linking else {}),
             "documents": {doc: r._measures() for doc, r in sorted(self.documents.items())},
         }
 
@@ -165,18 +214,56 @@ def _count(
     return pairs, unmatched
 
 
-def load_gold(gold_dir: Path) -> tuple[list[dict], list[dict]]:
-    def read(name: str) -> list[dict]:
-        path = gold_dir / name
-        if not path.exists():
-            return []
-        return [
-            json.loads(line)
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
+def _records(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
-    return read("figures.jsonl"), read("quotes.jsonl")
+
+GOLD_FILES = ("figures.jsonl", "claims.jsonl", "quotes.jsonl")  # a gold set has one at least
+
+
+def load_gold(gold_dir: Path) -> tuple[list[dict], list[dict]]:
+    """Figure and quotation records; an incident set's figure records are its claims.jsonl."""
+    figures = _records(gold_dir / "figures.jsonl") or _records(gold_dir / "claims.jsonl")
+    return figures, _records(gold_dir / "quotes.jsonl")
+
+
+# Which incident kg links each figure claim, and each document, to.
+_CLAIM_INCIDENTS = """SELECT ?document ?start ?end ?incident WHERE {
+  GRAPH ?d { ?claim a kg:FigureClaim ; nif:beginIndex ?start ; nif:endIndex ?end .
+             ?d schema:identifier ?document }
+  ?claim kg:incident ?incident }"""
+_DOCUMENT_INCIDENTS = """SELECT ?document ?incident WHERE {
+  GRAPH ?d { ?d a kg:Document ; schema:identifier ?document } ?d kg:incident ?incident }"""
+
+
+def _score_incidents(
+    report: Report, store: KGStore, gold_dir: Path, gold: list[dict], predicted: list[dict],
+    texts: dict[str, str],
+) -> None:  # fmt: skip
+    """B-cubed of claims over incidents (gold claims of no incident left out; a claim kg did
+    not find, or linked to none, alone) and of documents over the incidents they are about."""
+    incidents = _records(gold_dir / "incidents.jsonl")
+    if not incidents:
+        return
+    linked = {
+        (r["document"], r["start"], r["end"]): r["incident"] for r in store.select(_CLAIM_INCIDENTS)
+    }
+    pairs, _ = _pair(gold, predicted, _figure_fits(texts))
+    claims = {i: g["incident"] for i, (g, _) in enumerate(pairs) if g.get("incident")}
+    found = {
+        i: linked.get((p["document"], p["start"], p["end"]))
+        for i, (_, p) in enumerate(pairs)
+        if p is not None
+    }
+    report.incidents["claims"] = bcubed(claims, found)
+    about: dict[str, str] = {}
+    for r in store.select(_DOCUMENT_INCIDENTS):
+        about[r["document"]] = min(about.get(r["document"], r["incident"]), r["incident"])
+    documents = {doc: i["incident"] for i in incidents for doc in i["docs"]}
+    report.incidents["documents"] = bcubed(documents, about)
 
 
 def score(store: KGStore, gold_dir: Path, corpus_dir: Path) -> Report:
@@ -189,6 +276,7 @@ def score(store: KGStore, gold_dir: Path, corpus_dir: Path) -> Report:
     predicted = [r for r in run(store, queries["figure-attributions"], {}) if r["document"] in docs]
     rows = [r for r in run(store, queries["quotes"], {}) if r["document"] in docs]
     report = _report(gold_figures, gold_quotes, predicted, rows, texts)
+    _score_incidents(report, store, gold_dir, gold_figures, predicted, texts)
     for doc in sorted(docs):
         report.documents[doc] = _report(
             [g for g in gold_figures if g["doc"] == doc],
@@ -215,9 +303,9 @@ def _report(
     return report
 
 
-def _score_figures(report: Report, gold: list[dict], predicted: list[dict], texts: dict) -> None:
-    report.attributed.gold = sum(1 for g in gold if g["source"])
-    report.attributed.predicted = sum(1 for p in predicted if p["source_iri"])
+def _figure_fits(texts: dict[str, str]) -> Callable[[dict, dict], bool]:
+    """Whether a predicted figure is a gold one: same document and value, overlapping
+    sentences."""
 
     def fits(g: dict, p: dict) -> bool:
         if p["document"] != g["doc"] or float(p["value"]) != float(g["value"]):
@@ -227,7 +315,14 @@ def _score_figures(report: Report, gold: list[dict], predicted: list[dict], text
             _spans(text, g["sentence"]), [(p["start"], p["end"]), *_spans(text, p["sentence"])]
         )
 
-    pairs, unmatched = _count(report.figures, gold, predicted, fits)
+    return fits
+
+
+def _score_figures(report: Report, gold: list[dict], predicted: list[dict], texts: dict) -> None:
+    report.attributed.gold = sum(1 for g in gold if g["source"])
+    report.attributed.predicted = sum(1 for p in predicted if p["source_iri"])
+
+    pairs, unmatched = _count(report.figures, gold, predicted, _figure_fits(texts))
     for g, p in pairs:
         where = f"{g['doc']} {g['figure']!r} ({g['category']})"
         if p is None:
