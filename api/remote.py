@@ -2,7 +2,7 @@
 
 `RemotePool` stands where `api.pool.WorkerPool` stands and answers the same jobs, so every route
 (canned queries, JSON endpoints, /sparql with its guard, limits and errors, exports, writes)
-works unchanged. A job is sent as `kg.sparqltext.portable` writes it, with the request's
+works unchanged. A job is sent as `kg.sparqltext.rewrite` writes it, with the request's
 dataset as the protocol's parameters; the server's answer is read as it arrives and written by
 the same code as a query worker's (api.results.answer), so formats, row caps and errors are the
 same. At most `size` requests are at the server at once. A query past its time limit has its
@@ -29,7 +29,7 @@ from api.common import POSITION
 from api.pool import Answer, Counts, QueryFailed, QueryTimeout
 from api.results import answer, rdf_term
 from kg.remote import RemoteError, SparqlServer, parse_answer
-from kg.sparqltext import portable, rewrite
+from kg.sparqltext import rewrite
 from kg.targets import SparqlTarget
 
 log = logging.getLogger("kg.service")
@@ -86,9 +86,7 @@ class RemotePool:
     async def run(self, job: msg.Job, deadline: float) -> Answer:
         """The job's answer from the server, within the deadline."""
         params = {name: rdf_term(value) for name, value in job.params.items()}
-        prologue, body = rewrite(job.query, params, job.base_iri)
-        text = f"{prologue} {body}" if prologue else body
-        shift = len(text) - len(body)  # taken off the server's error positions on line 1
+        text, shift = rewrite(job.query, params, job.base_iri)
         async with self._slot(deadline):
             call = self.server.call(
                 text,
@@ -164,7 +162,7 @@ class RemotePool:
         """Run a caller's SPARQL Update on the server's update endpoint."""
         if self.server.update_url is None:
             raise QueryFailed(403, "this service has no update endpoint (--update-endpoint)")
-        text = portable(update, base=base_iri)
+        text, shift = rewrite(update, base=base_iri)
         async with self.exclusive():
             work = asyncio.get_running_loop().run_in_executor(
                 self.threads, lambda: self.server.update(text, timeout=seconds)
@@ -172,7 +170,7 @@ class RemotePool:
             try:
                 await work
             except RemoteError as exc:
-                refusal = _refusal(exc, "update", len(text) - len(update))
+                refusal = _refusal(exc, "update", shift)
                 raise QueryFailed(refusal.status, refusal.message) from None
 
     def health(self) -> dict[str, Any]:

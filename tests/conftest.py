@@ -113,27 +113,29 @@ def kg_serve(store: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[st
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"kg serve did not start: {server.stderr.read()[-2000:]}")
-            time.sleep(0.05)
+        wait_until_up(f"{url}/health", server, "kg serve")
         yield url, server
     finally:
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop([server])
 
 
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, what: str) -> None:
+    """Poll `url` until it answers 200; fail, naming `what` (with its stderr where it is read),
+    when the process ends first or a minute passes."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            log = process.stderr.read()[-2000:] if process.stderr else ""
+            raise RuntimeError(f"{what} did not start: {log}")
+        time.sleep(0.05)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:
             process.terminate()
@@ -156,14 +158,7 @@ def oxigraph_server(location: Path, union: bool = False) -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline and server.poll() is None, "no server"
-                time.sleep(0.05)
+        wait_until_up(f"{url}/query?query=ASK%7B%7D", server, "oxigraph serve")
         yield url
     finally:
         stop([server])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterator
@@ -148,7 +149,11 @@ def _rdf(store: GraphReader, fmt: str, out: BinaryIO, graphs: list[ox.NamedNode]
     rdf_format = RDF_FORMATS[fmt][0]
     assert rdf_format is not None
     if rdf_format.supports_datasets:
-        store.dump(out, rdf_format, graphs)
+        if graphs is None:
+            store.dump(out, rdf_format)
+        else:
+            quads = (store.quads(graph=g) for g in graphs)
+            ox.serialize(itertools.chain.from_iterable(quads), out, rdf_format)
     elif graphs is None or graphs:  # none kept: nothing to write
         store.triples(graphs, out, rdf_format)
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import itertools
 import socket
 import urllib.parse
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -126,9 +125,9 @@ class SparqlServer:
         graph_store: str | None = None,
         timeout: float = 60.0,
     ) -> None:
+        self.graph_store_url = _endpoint(graph_store) if graph_store else None
         self.query_url = _endpoint(query)
         self.update_url = _endpoint(update) if update else None
-        self.graph_store_url = _endpoint(graph_store) if graph_store else None
         self.timeout = timeout
         self.software = ""  # the Server header of its last answer to a query
 
@@ -203,14 +202,9 @@ class SparqlServer:
                     *(t if t is not None else row[n[1:]] for t, n in zip(fixed, names, strict=True))
                 )
 
-    def dump(
-        self, out: IO[bytes], fmt: ox.RdfFormat, graphs: Iterable[ox.NamedNode] | None
-    ) -> None:
-        """These named graphs (None: all of them) in a dataset format."""
-        quads = self.quads() if graphs is None else (
-            itertools.chain.from_iterable(self.quads(graph=g) for g in graphs)
-        )  # fmt: skip
-        ox.serialize(quads, out, fmt)
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
+        """Every named graph in a dataset format."""
+        ox.serialize(self.quads(), out, fmt)
 
     def triples(
         self, graphs: Sequence[ox.NamedNode] | None, out: IO[bytes], fmt: ox.RdfFormat

@@ -83,17 +83,16 @@ def portable(
     base: str | None = None,
 ) -> str:
     """`query` for a SPARQL server that knows nothing of kg (see `rewrite`)."""
-    prologue, body = rewrite(query, params, base)
-    return f"{prologue} {body}" if prologue else body
+    return rewrite(query, params, base)[0]
 
 
 def rewrite(
     query: str,
     params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
     base: str | None = None,
-) -> tuple[str, str]:
-    """The declarations `query` needs on a SPARQL server that knows nothing of kg, and the query
-    with its parameters bound.
+) -> tuple[str, int]:
+    """`query` for a SPARQL server that knows nothing of kg, and how many characters were put
+    in front of its first line (a server's error columns there are that many too far).
 
     Each call kg:param("name") becomes the bound term, written by Oxigraph's serializer (which
     escapes it: a value cannot end the term it is written in), or an unbound variable when the
@@ -134,4 +133,5 @@ def rewrite(
         for prefix, iri in PREFIX_MAP.items()
         if prefix not in declared and f"{prefix}:" in used
     ]
-    return " ".join(prologue), used
+    text = " ".join([*prologue, used])
+    return text, len(text) - len(used)

@@ -207,10 +207,8 @@ class GraphReader(Protocol):
         """The quads of named graphs that match the pattern (None: any)."""
         ...
 
-    def dump(
-        self, out: IO[bytes], fmt: ox.RdfFormat, graphs: Iterable[ox.NamedNode] | None
-    ) -> None:
-        """These named graphs (None: the whole store) in a dataset format."""
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
+        """The whole store in a dataset format."""
         ...
 
     def triples(
@@ -320,14 +318,8 @@ class KGStore:
     ) -> Iterable[ox.Quad]:
         return self.ox.quads_for_pattern(subject, predicate, obj, graph)
 
-    def dump(
-        self, out: IO[bytes], fmt: ox.RdfFormat, graphs: Iterable[ox.NamedNode] | None
-    ) -> None:
-        if graphs is None:
-            self.ox.dump(out, fmt)
-        else:
-            quads = (self.ox.quads_for_pattern(None, None, None, g) for g in graphs)
-            ox.serialize(itertools.chain.from_iterable(quads), out, fmt)
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat) -> None:
+        self.ox.dump(out, fmt)
 
     def triples(
         self, graphs: Sequence[ox.NamedNode] | None, out: IO[bytes], fmt: ox.RdfFormat

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, ExitStack
 
 import pyoxigraph as ox
 
-from kg.remote import RemoteError, SparqlServer
+from kg.remote import SparqlServer
 from kg.shards import graphs
 from kg.store import BULK_ATOMIC_QUADS, BulkWriter, KGStore
 from kg.vocab import KG, document_iri
@@ -129,9 +129,7 @@ class SparqlTarget(Target):
     @classmethod
     def at(cls, graph_store: str, query: str | None = None) -> SparqlTarget:
         """The server whose Graph Store endpoint is `graph_store` (its query endpoint `query`,
-        or the sibling one)."""
-        if urllib.parse.urlsplit(graph_store).scheme not in {"http", "https"}:
-            raise RemoteError(f"{graph_store}: a target must be an http(s) URL")
+        or the sibling one). RemoteError (one line) when it is no http(s) URL."""
         query = query or sibling_query_endpoint(graph_store)
         return cls(SparqlServer(query, graph_store=graph_store))
 
