@@ -17,7 +17,7 @@ from api.cache import AnswerCache
 from api.common import error, http_error
 from api.fastpath import KGApp
 from api.pool import WorkerPool
-from api.routers import documents, entities, export, health, page, queries, sparql
+from api.routers import documents, entities, export, health, incidents, page, queries, sparql
 from kg import __version__
 from kg.settings import Settings, get_settings
 from kg.store import KGStore, hold_serve_lock
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
-    for router in (page, sparql, queries, entities, documents, export, health):
+    for router in (page, sparql, queries, entities, incidents, documents, export, health):
         app.include_router(router.router)
 
     @app.exception_handler(StarletteHTTPException)

@@ -4,7 +4,7 @@ the service's bearer token."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, UploadFile
 from fastapi.responses import JSONResponse
@@ -17,6 +17,10 @@ from kg.document import Document
 from kg.ingest import IngestError, from_record, parse_html, parse_txt
 from kg.queries import load_queries
 from kg.vocab import document_iri
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
+    from kg.targets import Target
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -127,6 +131,14 @@ async def _build(pool: PoolDep, settings: SettingsDep, parsed: list) -> JSONResp
 @router.delete("/{doc_id:path}", status_code=204)
 async def delete_document(doc_id: str, _: WriterDep, pool: PoolDep, settings: SettingsDep) -> None:
     """Drop a document's graph."""
-    removed = await with_store(pool, lambda store: store.remove_document(doc_id))
+    from kg.incidents import relink
+
+    def drop(store: KGStore | Target) -> bool:
+        removed = store.remove_document(doc_id)
+        if removed:
+            relink(store, store)  # removing a report may split an incident
+        return removed
+
+    removed = await with_store(pool, drop)
     if not removed:
         raise HTTPException(404, f"no document {doc_id!r}")

@@ -239,8 +239,18 @@ def remove(
     kg_store = open_store(store)
     if not kg_store.remove_document(doc):
         raise fail(f"no document {doc!r} in {kg_store.path}")
+    from kg.incidents import relink
+
+    relink(kg_store, kg_store)  # removing a report may split an incident
     kg_store.flush()
     out.print(f"removed {doc}", highlight=False)
+
+
+def _cell(value: object) -> str:
+    """A value as a terminal table shows it: kg's own IRIs by their path ("incident/…")."""
+    from kg.namespaces import PREFIX_MAP
+
+    return "" if value is None else str(value).removeprefix(PREFIX_MAP["kgid"])
 
 
 def _print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
@@ -251,6 +261,8 @@ def _print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
         writer = csv.DictWriter(sys.stdout, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
+    elif rows and "incident_label" in rows[0] and "value" in rows[0]:
+        _print_tolls(rows)
     else:
         # A terminal table shows what a person reads; IRIs, sentences and offsets are in json/csv.
         hidden = {"sentence", "start", "end", "source_text", "speaker_text", "cue"}
@@ -263,9 +275,49 @@ def _print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+            table.add_row(*(_cell(row[c]) for c in columns))
         out.print(table)
         out.print(f"{len(rows)} row(s)")
+
+
+# How a hedge reads before its number (kg.extract.numbers.QUALIFIERS).
+_HEDGE_WORDS = {"exact": "", "approx": "about ", "at_least": "at least ",
+                "more_than": "more than ", "less_than": "less than ", "up_to": "up to ",
+                "nearly": "nearly "}  # fmt: skip
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def _print_tolls(rows: list[dict[str, Any]]) -> None:
+    """A toll timeline per incident and category: each figure in order of publication, with its
+    source and hedge, the sources' latest figures marked, their spread and any disagreement."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["incident"], row["category"]), []).append(row)
+    for (_, category), group in groups.items():
+        first = group[0]
+        spread = f"{_number(first['low'])}–{_number(first['high'])}"
+        if first["low"] == first["high"]:
+            spread = _number(first["low"])
+        verdict = "sources disagree" if first["disagree"] else "sources agree"
+        table = Table(
+            title=f"{first['incident_label']} · {category}: latest {spread} · {verdict}",
+            title_justify="left",
+        )
+        for column in ("date", "source", "figure", "latest", "found by", "document"):
+            table.add_column(column, overflow="fold")
+        for row in group:
+            figure = _HEDGE_WORDS.get(row["qualifier"], "") + _number(row["value"])
+            table.add_row(
+                row["date"] or "", row["source"] or "(the outlet)", figure,
+                "latest" if row["latest"] else "", row["source_basis"] or "", row["document"],
+            )  # fmt: skip
+        out.print(table)
+    out.print(f"{len(rows)} row(s)")
 
 
 @app.command()
@@ -433,6 +485,10 @@ def load(
             continue
         where = f" into <{target}>" if target else ""
         out.print(f"loaded {len(kg_store.ox) - before} quads from {path}{where}", highlight=False)
+    if failed < len(files):
+        from kg.incidents import relink
+
+        relink(kg_store, kg_store)  # documents brought in join the incidents of those held
     kg_store.flush()
     kg_store.optimize()
     if failed == len(files):

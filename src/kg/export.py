@@ -77,8 +77,8 @@ def to_networkx(net: Network) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for n in net.nodes.values():
         g.add_node(n.id, label=n.label, **({"start": n.start} if n.start else {}), **n.attributes())
-    for e in net.edges.values():
-        g.add_edge(e.source, e.target, key=e.kind, label=e.label, kind=e.kind, weight=float(e.shown_weight),
+    for (_, _, key), e in net.edges.items():  # parallel edges of one kind keep their own keys
+        g.add_edge(e.source, e.target, key=key.replace("\t", " "), label=e.label, kind=e.kind, weight=float(e.shown_weight),
                    **({"start": e.start} if e.start else {}))  # fmt: skip
     return g
 

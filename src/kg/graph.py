@@ -56,6 +56,8 @@ def _date(value: date) -> ox.Literal:
 
 
 Term = ox.NamedNode | ox.Literal
+_TRUE = ox.Literal("true", datatype=XSD.boolean)
+_FALSE = ox.Literal("false", datatype=XSD.boolean)
 
 
 class _Builder:
@@ -70,6 +72,7 @@ class _Builder:
         # Claims and quotes with their sentence's start: events link to those in their sentence.
         self.claims: list[tuple[ox.NamedNode, int]] = []
         self.quotes: list[tuple[ox.NamedNode, int]] = []
+        self.events_made: list[tuple[ox.NamedNode, int]] = []
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: Term | str | None) -> None:
         if o is None:
@@ -182,12 +185,45 @@ class _Builder:
             if f.as_of:
                 self.add(node, KG.asOf, _date(f.as_of))
         self.events()
+        self.occurrences()
         return list(self.quads)
+
+    def occurrences(self) -> None:
+        """What the article reports happened, and which facts are about what (kg.incidents
+        links these across documents)."""
+        nodes = []
+        for o in self.ex.occurrences:
+            node = self.span("occurrence", o.start, o.end)
+            nodes.append(node)
+            self.add(node, RDF.type, KG.Occurrence)
+            self.add(node, KG.reportedIn, self.doc)
+            if o.main:
+                self.add(self.doc, KG.mainOccurrence, node)
+            if o.type is not None:
+                self.add(node, KG.eventType, EVENT_TYPE[CONCEPTS[o.type]])
+            self.add(node, KG.countryCode, o.country)
+            for name in o.places:
+                self.add(node, KG.placeName, name)
+            for name in o.regions:
+                self.add(node, KG.regionName, name)
+            for name in o.sites:
+                self.add(node, KG.siteName, name)
+            for kind in o.site_kinds:
+                self.add(node, KG.siteKind, kind)
+            if o.earliest is not None and o.latest is not None:
+                self.add(node, KG.earliest, _date(o.earliest))
+                self.add(node, KG.latest, _date(o.latest))
+            self.add(node, KG.dated, _TRUE if o.dated else _FALSE)
+        for fact, sentence_start in self.claims + self.quotes + self.events_made:
+            index = self.ex.about.get(sentence_start)
+            if index is not None:
+                self.add(fact, KG.about, nodes[index])
 
     def events(self) -> None:
         reporting = self.claims + self.quotes
         for e in self.ex.events:
             node = self.fact("event", KG.Event, e.start, e.end, e.sentence)
+            self.events_made.append((node, e.sentence.start))
             self.add(node, KG.eventType, EVENT_TYPE[CONCEPTS[e.type]])
             self.add(node, NIF.anchorOf, e.text)
             if e.actor is not None:

@@ -79,6 +79,26 @@ class Event:
     date: date | None = None
 
 
+@dataclass(frozen=True)
+class Occurrence:
+    """What a report says happened, as it says it: the evidence incidents are linked from
+    across documents (kg.incidents). The main one is what the article is about; others are
+    earlier or other attacks it names in passing."""
+
+    start: int  # the sentence that tells it
+    end: int
+    main: bool
+    type: str | None  # an event-type notation
+    country: str | None  # ISO 3166 alpha-2
+    places: tuple[str, ...] = ()  # folded names of countries, towns and villages, as written
+    regions: tuple[str, ...] = ()  # folded names of regions ("sagaing" of "Sagaing region")
+    sites: tuple[str, ...] = ()  # folded names of the sites hit ("zamzam" of "Zamzam camp")
+    site_kinds: tuple[str, ...] = ()  # what was hit: "station", "hospital"
+    earliest: date | None = None  # when it happened, as closely as the text says
+    latest: date | None = None
+    dated: bool = False  # whether the text gives the date (else: some days before publication)
+
+
 @dataclass
 class Extraction:
     document: Document
@@ -87,6 +107,10 @@ class Extraction:
     quotes: list[Quote] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)
+    # Sentence start → the occurrence its figures, quotations and events are about (an index of
+    # `occurrences`); a sentence left out is about none (a war's running total).
+    about: dict[int, int] = field(default_factory=dict)
 
     def add_entity(self, entity: Entity) -> Entity:
         return merge_entity(self.entities, entity)

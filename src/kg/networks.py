@@ -1,9 +1,10 @@
 """Networks drawn from the graph, for Gephi and other graph tools.
 
-Three views: `entity` (people, organisations, armed forces, places and events, with co-mention,
-attribution, quote and event-participation edges), `attribution` (sources → figure claims →
-what they count, to compare the figures each source gives) and `comention` (entities named in
-the same sentence). Every node and edge knows the first publication date it appears on, so
+Three views: `entity` (people, organisations, armed forces, places, events and incidents, with
+co-mention, attribution, quote, event-participation edges, and an edge from a source to an
+incident for each day it gave figures about it), `attribution` (sources → figure claims → what
+they count and the incident they are about, to compare the figures each source gives) and
+`comention` (entities named in the same sentence). Every node and edge knows the first publication date it appears on, so
 Gephi's timeline can replay the war; filters keep a date range, a set of documents, a category.
 """
 
@@ -24,7 +25,7 @@ VIEWS = ("entity", "attribution", "comention")
 COLOURS = {
     "Person": (228, 87, 86), "Organisation": (76, 120, 168), "ArmedForce": (84, 160, 82),
     "Place": (242, 142, 43), "Source": (148, 103, 189), "Event": (183, 154, 32),
-    "FigureClaim": (118, 183, 178), "Category": (156, 117, 95),
+    "FigureClaim": (118, 183, 178), "Category": (156, 117, 95), "Incident": (214, 39, 40),
 }  # fmt: skip
 
 
@@ -112,9 +113,18 @@ class Network:
         return found
 
     def edge(
-        self, source: str, target: str, kind: str, label: str, weight: float, published: str | None
+        self,
+        source: str,
+        target: str,
+        kind: str,
+        label: str,
+        weight: float,
+        published: str | None,
+        apart: str = "",
     ) -> None:
-        key = (source, target, kind)
+        """Add to the edge of this kind between the two (`apart`: one of several parallel
+        edges of that kind, each its own)."""
+        key = (source, target, f"{kind}\t{apart}" if apart else kind)
         found = self.edges.get(key)
         if found is None:
             found = self.edges[key] = Edge(source, target, kind, label)
@@ -143,6 +153,15 @@ SELECT ?doc ?event ?concept ?trigger ?date ?actor ?alabel ?aclass ?place (COUNT(
     OPTIONAL { ?event sem:hasPlace ?place }
     OPTIONAL { ?c kg:reports ?event } }
 } GROUP BY ?doc ?event ?concept ?trigger ?date ?actor ?alabel ?aclass ?place"""
+_INCIDENT_CLAIMS = """
+SELECT ?doc ?claim ?incident ?ilabel ?idate ?category ?value ?qualifier ?source ?slabel ?sclass
+WHERE {
+  ?claim kg:incident ?incident . ?incident a kg:Incident ; rdfs:label ?ilabel .
+  OPTIONAL { ?incident sem:hasTimeStamp ?idate }
+  GRAPH ?doc { ?claim a kg:FigureClaim ; kg:category ?category ; kg:value ?value ;
+    kg:qualifier ?qualifier .
+    OPTIONAL { ?claim prov:wasAttributedTo ?source . ?source rdfs:label ?slabel ; a ?sclass } }
+}"""
 _CLAIMS = """
 SELECT ?doc ?claim ?figure ?value ?category ?measure ?source ?slabel ?sclass WHERE {
   GRAPH ?doc { ?claim a kg:FigureClaim ; nif:anchorOf ?figure ; kg:value ?value ;
@@ -218,7 +237,28 @@ def build(store: GraphReader, view: str = "entity", filters: Filters | None = No
             net.edge(
                 r["event"], r["place"], "location", "took place in", 1, r["date"] or kept[r["doc"]]
             )
+    _incidents(store, net, kept, filters, by_claim=False)
     return net
+
+
+def _incidents(
+    store: GraphReader, net: Network, kept: dict[str, str | None], filters: Filters, by_claim: bool
+) -> None:
+    """Incident nodes; from each figure claim about one (`by_claim`), or else from its source,
+    an edge that appears on the day the figure was published: a source that gave a toll on three
+    days has three edges, so Gephi's timeline shows the toll moving."""
+    for r in store.select(_INCIDENT_CLAIMS):
+        if r["doc"] not in kept or (filters.category and r["category"] != filters.category):
+            continue
+        published = kept[r["doc"]]
+        incident = net.node(r["incident"], r["ilabel"], "Incident")
+        incident.seen(r["doc"], r["idate"] or published)
+        if by_claim:
+            net.edge(r["claim"], r["incident"], "incident", "is about", 1, published)
+        elif r["source"]:
+            net.node(r["source"], r["slabel"], _type(r["sclass"])).seen(r["doc"], published, 0)
+            net.edge(r["source"], r["incident"], "toll", "gave figures about", 1, published,
+                     published or "")  # fmt: skip
 
 
 def _scan(store: GraphReader, predicate: str) -> Iterator[ox.Quad]:
@@ -287,6 +327,7 @@ def _attribution(
         if r["source"]:
             net.node(r["source"], r["slabel"], _type(r["sclass"])).seen(r["doc"], published)
             net.edge(r["source"], r["claim"], "attribution", "gave", 1, published)
+    _incidents(store, net, kept, filters, by_claim=True)
 
 
 def degree(net: Network) -> dict[str, int]:

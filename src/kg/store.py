@@ -262,6 +262,11 @@ class KGStore:
         finally:
             writer.write()
 
+    def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int:
+        """Make the named graph `graph` hold exactly `quads`, in one transaction."""
+        replace_atomically(self.ox, graph, quads)
+        return len(quads)
+
     def remove_document(self, doc_id: str) -> bool:
         """Drop a document's graph in one transaction: after a crash it is whole or gone."""
         return _drop_graph(self.ox, ox.NamedNode(str(document_iri(doc_id))))

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import urllib.parse
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
+from typing import Any
 
 import pyoxigraph as ox
 
+from kg.incidents import relink
 from kg.remote import SparqlServer
 from kg.shards import graphs
 from kg.store import BULK_ATOMIC_QUADS, BulkWriter, KGStore
@@ -42,7 +44,7 @@ def _hashes_query(doc_ids: Sequence[str]) -> tuple[str, dict[str, str]]:
 
 class Target(ABC):
     """A writer of document graphs, used inside a `with` block: what it holds is written when
-    the block ends."""
+    the block ends, and incidents are linked again (kg.incidents)."""
 
     @abstractmethod
     def _stored(self, query: str) -> Iterable[tuple[str, str]]:
@@ -91,6 +93,7 @@ class StoreTarget(Target):
         self._writer = None
         self.store.flush()
         if kind is None:
+            relink(self.store, self.store)
             self.store.optimize()
 
     def _stored(self, query: str) -> Iterable[tuple[str, str]]:
@@ -137,6 +140,10 @@ class SparqlTarget(Target):
         self._stored(_hashes_query([])[0])  # fail now, naming the server, not after extracting
         return self
 
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            relink(self.server, self.server)
+
     def _stored(self, query: str) -> Iterable[tuple[str, str]]:
         return [(row["doc"], row["hash"]) for row in self.server.select(query)]
 
@@ -154,3 +161,6 @@ class SparqlTarget(Target):
 
     def remove_document(self, doc_id: str) -> bool:
         return self.server.remove_document(doc_id)
+
+    def select(self, sparql: str, params: Mapping[str, Any] | None = None) -> list[dict]:
+        return self.server.select(sparql, params)

@@ -9,6 +9,8 @@ stages, each a function of the article and what the stages before it returned:
 4. `quotes.find_quotations`  quotations and their speakers
 5. `figures.find_figures`    counted numbers, what they count, who gives them and how
 6. `events.find_events`      events with actor, target, place and date
+7. `occurrences.find_occurrences`  what the article reports happened, and which sentences are
+                             about it (kg.incidents links these across documents)
 
 Their rules: `frames` (reporting clauses and what they govern), `counting` (number → counted
 noun → category), `numbers`, `marks` (quotation marks), `certainty`.
@@ -30,6 +32,7 @@ from kg.extract.coref import Resolver
 from kg.extract.events import find_events
 from kg.extract.figures import find_figures
 from kg.extract.mentions import find_mentions
+from kg.extract.occurrences import find_occurrences
 from kg.extract.quotes import find_quotations
 from kg.model import Extraction
 
@@ -48,7 +51,11 @@ def extract_parsed(
     quotes = find_quotations(article, resolver)
     figures = find_figures(article, resolver, quotes)
     events = find_events(article, resolver)
-    out = Extraction(doc, mentions=mentions.mentions, quotes=quotes, figures=figures, events=events)
+    occurrences, about = find_occurrences(article, mentions, figures)
+    out = Extraction(
+        doc, mentions=mentions.mentions, quotes=quotes, figures=figures, events=events,
+        occurrences=occurrences, about=about,
+    )  # fmt: skip
     for entity in mentions.entities.values():
         out.add_entity(entity)
     # One Entity object per key, holding every alias any stage saw for it.

@@ -39,8 +39,9 @@ _LEMMAS = {
     "battle": "armed-clash", "evacuate": "evacuation", "evacuation": "evacuation",
     "ceasefire": "ceasefire", "cease-fire": "ceasefire", "truce": "ceasefire",
     "talk": "negotiation", "negotiation": "negotiation", "negotiate": "negotiation",
-    "negotiator": "negotiation", "capture": "capture", "seize": "capture",
-    "surrender": "surrender",
+    "negotiator": "negotiation", "capture": "capture", "seize": "capture", "takeover": "capture",
+    "surrender": "surrender", "detonate": "bombing", "explode": "bombing", "bomber": "bombing",
+    "massacre": "attack", "shooting": "attack", "ambush": "attack", "airstrikes": "air-strike",
 }  # fmt: skip
 _SPECIFICITY = [
     "missile-strike", "air-strike", "drone-strike", "shelling", "bombing", "armed-clash", "attack",
@@ -58,7 +59,8 @@ class Trigger:
         return TOP[self.type]
 
 
-def _type_of(tok: Token) -> str | None:
+def type_of(tok: Token) -> str | None:
+    """The event type a word names, if it names one."""
     lemma, lower = tok.lemma_.lower(), tok.lower_
     if lower == "talks" or (lemma == "talk" and tok.pos_ == "NOUN" and tok.tag_ == "NNS"):
         return "negotiation"
@@ -100,6 +102,8 @@ def _type_of(tok: Token) -> str | None:
             }
             else None
         )
+    if lemma == "take" and any(c.dep_ == "prt" and c.lower_ == "over" for c in tok.children):
+        return "capture"  # "took over the camp"
     if lemma == "strike" and tok.pos_ == "VERB":
         return "attack"
     return _LEMMAS.get(lemma)
@@ -111,7 +115,7 @@ def triggers(sent: Span) -> list[Trigger]:
     for tok in sent:
         if tok.pos_ not in ("NOUN", "VERB", "PROPN"):
             continue
-        kind = _type_of(tok)
+        kind = type_of(tok)
         if kind is None:
             continue
         found = Trigger(tok, kind)
