@@ -6,7 +6,7 @@ STORE ?= .kg-store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format lock clean ui bench bench-extract bench-endpoint
+.PHONY: install run test lint format lock clean ui bench bench-extract bench-endpoint bench-incidents
 
 install: $(VENV)/.installed ui
 
@@ -67,10 +67,13 @@ format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 # Benchmarks (not tests): see bench/. The endpoint one needs wrk, Oxigraph's server and rdflib-endpoint.
-bench: bench-extract bench-endpoint
+bench: bench-extract bench-endpoint bench-incidents
 
 bench-extract: install
 	$(BIN)/python bench/extract_throughput.py
+
+bench-incidents: install
+	$(BIN)/python bench/incident_link.py
 
 bench-endpoint: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

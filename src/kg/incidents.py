@@ -11,12 +11,14 @@ set of documents, never of the order they came in: IRIs are made from what an in
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -75,6 +77,7 @@ class Writer(Protocol):
     def replace(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> int: ...
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(name: str) -> str:
     """A name as transliterations agree on it: no article, no vowels, no spaces ("Tabi'in",
     "Tabieen" and "Tabe'een" are all "tbn")."""
@@ -83,6 +86,7 @@ def _key(name: str) -> str:
     return (letters[:1] + letters[1:].translate(_VOWELS)) or name
 
 
+@lru_cache(maxsize=1 << 16)  # each report is compared with many
 def _specific(o: Occurrence) -> dict[str, float]:
     """Towns, villages and named sites, by key, with what sharing each is worth."""
     found: dict[str, float] = {}
@@ -97,9 +101,10 @@ def _specific(o: Occurrence) -> dict[str, float]:
     return found
 
 
-def _sure(o: Occurrence) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _sure(o: Occurrence) -> frozenset[str]:
     """The keys of the towns GeoNames holds and of the named sites."""
-    return {_key(t) for t in _towns(o)} | {_key(n) for n in o.sites}
+    return frozenset({_key(t) for t in _towns(o)} | {_key(n) for n in o.sites})
 
 
 def _towns(o: Occurrence) -> set[str]:
@@ -158,59 +163,125 @@ def evidence(a: Occurrence, b: Occurrence) -> float:
     return score
 
 
-def _average(a: list[int], b: list[int], scores: dict[tuple[int, int], float]) -> float:
-    total = 0.0
-    for i in a:
-        for j in b:
-            s = scores.get((min(i, j), max(i, j)), -math.inf)
-            if s == -math.inf:
-                return -math.inf  # one pair that cannot be one attack keeps the groups apart
-            total += s
-    return total / (len(a) * len(b))
+def _window(reach: float) -> int | None:
+    """The most days apart two reports can be and still link, when what they share can add at
+    most `reach` to their evidence besides SAME_DAY; None where they can never link."""
+    if reach >= LINK_AT:
+        return math.floor((reach - LINK_AT) / DAY_UNDATED + 1e-9)
+    return 0 if reach + SAME_DAY >= LINK_AT else None
+
+
+# What a shared key can add at most, with all else two reports might share but a town.
+_PLACE_WINDOW = _window(PLACE_CAP + REGION_CAP + SAME_TYPE + SHARED_KIND)
+_REGION_WINDOW = _window(REGION_CAP + SAME_TYPE + SHARED_KIND)
+_KIND_WINDOW = _window(SAME_TYPE + SHARED_KIND)
+
+
+def _blocking_keys(o: Occurrence) -> dict[str, int]:
+    """What two reports must share for their evidence to reach LINK_AT at all (a town, village,
+    site, region or kind of site), each with the most days apart it lets them be."""
+    keys: dict[str, int] = {}
+    for windows, names in (
+        (_KIND_WINDOW, [f"kind:{k}" for k in o.site_kinds]),
+        (_REGION_WINDOW, [_key(n) for n in o.regions]),
+        (_PLACE_WINDOW, list(_specific(o))),
+    ):
+        if windows is not None:
+            keys.update(dict.fromkeys(names, windows))
+    return keys
+
+
+class _Pairs:
+    """Evidence between reports, each pair computed once, when asked."""
+
+    def __init__(self, reports: list[Report]) -> None:
+        self.occurrences = [r.occurrence for r in reports]
+        self.known: dict[tuple[int, int], float] = {}
+
+    def __call__(self, i: int, j: int) -> float:
+        key = (i, j) if i < j else (j, i)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = evidence(self.occurrences[i], self.occurrences[j])
+        return found
+
+
+def _linked_components(reports: list[Report], pairs: _Pairs) -> list[list[int]]:
+    """Reports joined, directly or through others, by pairs whose evidence reaches LINK_AT.
+    Only reports that share a blocking key and are close in time are compared."""
+    parent = list(range(len(reports)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, report in enumerate(reports):
+        for key, window in _blocking_keys(report.occurrence).items():
+            index[key].append((i, window))
+    for members in index.values():
+        members.sort(key=lambda m: (reports[m[0]].occurrence.earliest or date.min, m[0]))
+        for x, (i, window) in enumerate(members):
+            latest = reports[i].occurrence.latest
+            for j, other in members[x + 1 :]:
+                earliest = reports[j].occurrence.earliest
+                if latest and earliest and (earliest - latest).days > window:
+                    break  # sorted by date: every later one is further still
+                if latest and earliest and (earliest - latest).days > other:
+                    continue
+                a, b = root(i), root(j)
+                if a != b and pairs(i, j) >= LINK_AT:
+                    parent[max(a, b)] = min(a, b)
+    components: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(reports)):
+        components[root(i)].append(i)
+    return list(components.values())
+
+
+def _average_linkage(members: list[int], pairs: _Pairs) -> list[list[int]]:
+    """Merge the two groups of highest average evidence while it reaches LINK_AT; a pair that
+    cannot be one attack (-inf) keeps its groups apart. A group is named by its first report,
+    ties go to the first names: the result depends on the set of reports, not their order."""
+    groups = {i: [i] for i in members}
+    totals: dict[tuple[int, int], float] = {}
+    heap: list[tuple[float, int, int]] = []
+    for x, i in enumerate(members):
+        for j in members[x + 1 :]:
+            totals[(i, j)] = pairs(i, j)
+            if totals[(i, j)] >= LINK_AT:
+                heapq.heappush(heap, (-totals[(i, j)], i, j))
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in groups or b not in groups:
+            continue
+        if -negative != totals[(a, b)] / (len(groups[a]) * len(groups[b])):
+            continue  # a stale entry: one of the groups has grown since
+        groups[a] = sorted(groups[a] + groups.pop(b))
+        for c in groups:
+            if c == a:
+                continue
+            ab = (min(b, c), max(b, c))
+            ac = (min(a, c), max(a, c))
+            totals[ac] = totals[ac] + totals.pop(ab)
+            average = totals[ac] / (len(groups[a]) * len(groups[c]))
+            if average >= LINK_AT:
+                heapq.heappush(heap, (-average, *ac))
+    return list(groups.values())
 
 
 def group(reports: list[Report]) -> list[list[Report]]:
-    """Average-linkage groups of reports whose evidence reaches LINK_AT; the same groups for any
-    order of `reports`."""
+    """Average-linkage groups of reports whose evidence reaches LINK_AT, found within the
+    components that linking pairs join; the same groups for any order of `reports`."""
     reports = sorted(reports, key=lambda r: r.iri)
-    n = len(reports)
-    order = sorted(range(n), key=lambda i: (reports[i].occurrence.earliest or date.min, i))
-    scores: dict[tuple[int, int], float] = {}
-    for x, i in enumerate(order):
-        oi = reports[i].occurrence
-        for j in order[x + 1 :]:
-            oj = reports[j].occurrence
-            if oi.latest and oj.earliest and (oj.earliest - oi.latest).days > MAX_GAP_DAYS:
-                break  # sorted by date: every later one is further still
-            s = evidence(oi, oj)
-            if s >= LINK_AT or s > -math.inf:
-                scores[(min(i, j), max(i, j))] = s
-    clusters: dict[int, list[int]] = {i: [i] for i in range(n)}
-    # Only groups joined by some pair that could link are candidates to merge.
-    while True:
-        best: tuple[float, int, int] | None = None
-        for (i, j), s in scores.items():
-            if s < LINK_AT:
-                continue
-            ci, cj = _find(clusters, i), _find(clusters, j)
-            if ci == cj:
-                continue
-            a, b = min(ci, cj), max(ci, cj)
-            avg = _average(clusters[a], clusters[b], scores)
-            if avg >= LINK_AT and (best is None or (-avg, a, b) < (-best[0], best[1], best[2])):
-                best = (avg, a, b)
-        if best is None:
-            break
-        _, a, b = best
-        clusters[a] = sorted(clusters[a] + clusters.pop(b))
-    return [[reports[i] for i in members] for _, members in sorted(clusters.items())]
-
-
-def _find(clusters: dict[int, list[int]], i: int) -> int:
-    for key, members in clusters.items():
-        if i in members:
-            return key
-    raise KeyError(i)
+    pairs = _Pairs(reports)
+    found = [
+        members
+        for component in _linked_components(reports, pairs)
+        for members in _average_linkage(sorted(component), pairs)
+    ]
+    return [[reports[i] for i in members] for members in sorted(found)]
 
 
 def _incident(members: list[Report]) -> Incident:
