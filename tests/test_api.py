@@ -96,17 +96,21 @@ def test_gexf_export_opens_in_networkx(client: httpx.Client) -> None:
     assert client.get("/export/pdf").status_code == 404
 
 
-def test_query_page_serves_its_own_editor(client: httpx.Client) -> None:
+def test_pages_serve_their_own_scripts(client: httpx.Client) -> None:
     import re
 
-    page = client.get("/")
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert "figure-attributions" in page.text and "/sparql" in page.text
-    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert all(s.startswith("/") for s in sources), sources  # nothing from a CDN
-    for s in sources:
-        if s.startswith("/static/"):
-            assert client.get(s).status_code == 200
+    editor = client.get("/editor")
+    assert "figure-attributions" in editor.text and "/sparql" in editor.text
+    app = client.get("/")
+    assert "/static/app/app.js" in app.text and "/editor" in app.text
+    for page in (editor, app):
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        local = [s for s in sources if not s.startswith(("#", "data:"))]
+        assert all(s.startswith("/") for s in local), sources  # nothing from a CDN
+        for s in local:
+            if s.startswith("/static/"):
+                assert client.get(s).status_code == 200
 
 
 def test_canned_query_files_run_as_plain_sparql(client: httpx.Client) -> None:

@@ -4,19 +4,21 @@ the service's bearer token."""
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, HTTPException, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from rdflib import URIRef
 
-from api.common import rows
+from api.common import Limit, Offset, rows
 from api.deps import PoolDep, SettingsDep, WriterDep
+from api.routers.queries import PAGE_HEADERS, page_headers, page_rows
 from api.writes import created, summary, with_store
 from kg.document import Document
 from kg.ingest import IngestError, from_record, parse_html, parse_txt
 from kg.queries import load_queries
-from kg.vocab import document_iri
+from kg.vocab import ID, document_iri
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -32,6 +34,24 @@ SELECT ?text ?title ?date ?url ?hash WHERE {
     OPTIONAL { ?doc schema:url ?url } }
 }"""
 
+# Page furniture (navigation, captions, links): kept in the text, kept out of extraction.
+_FURNITURE = """
+SELECT ?start ?end WHERE {
+  BIND(kg:param("doc") AS ?doc)
+  GRAPH ?doc { ?doc kg:furniture ?f . ?f nif:beginIndex ?start ; nif:endIndex ?end }
+} ORDER BY ?start ?end"""
+# Every mention of an entity, with what it refers to.
+_MENTIONS = """
+SELECT ?start ?end ?text ?entity ?label ?type WHERE {
+  BIND(kg:param("doc") AS ?doc)
+  GRAPH ?doc {
+    ?m a kg:Mention ; kg:refersTo ?entity ; nif:anchorOf ?text ;
+       nif:beginIndex ?start ; nif:endIndex ?end .
+    ?entity rdfs:label ?label ; a ?class .
+  }
+  BIND(STRAFTER(STR(?class), "#") AS ?type)
+} ORDER BY ?start ?end ?entity ?label ?type"""
+
 
 class NewDocument(BaseModel):
     id: str = Field(min_length=1, max_length=300)
@@ -41,17 +61,30 @@ class NewDocument(BaseModel):
     url: str | None = None
 
 
-@router.get("")
-async def list_documents(pool: PoolDep, settings: SettingsDep) -> list[dict[str, Any]]:
-    """Documents in the store, with title, date, URL and counts of figures and quotes."""
-    return (await rows(pool, settings, load_queries()["documents"].text))[0]
+@router.get("", responses={200: {"headers": PAGE_HEADERS}})
+async def list_documents(
+    request: Request,
+    response: Response,
+    pool: PoolDep,
+    settings: SettingsDep,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in the title or the id.")
+    ] = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    """Documents in the store, oldest first, with title, date, URL and counts of figures and
+    quotes."""
+    query = load_queries()["documents"]
+    bindings = query.bindings({"q": q} if q else {})
+    found, more = await page_rows(pool, settings, query.text, bindings, limit, offset)
+    response.headers.update(page_headers(request, offset, len(found), more))
+    return found
 
 
 @router.get("/{doc_id:path}")
 async def get_document(doc_id: str, pool: PoolDep, settings: SettingsDep) -> dict[str, Any]:
     """A document's text and metadata, and every figure, quote and mention with its offsets."""
-    from rdflib import URIRef
-
     found, _ = await rows(pool, settings, _TEXT, {"doc": URIRef(document_iri(doc_id))})
     if not found:
         raise HTTPException(404, f"no document {doc_id!r}")
@@ -62,7 +95,12 @@ async def get_document(doc_id: str, pool: PoolDep, settings: SettingsDep) -> dic
                            queries["quotes"].bindings({"document": doc_id}))  # fmt: skip
     events, _ = await rows(pool, settings, queries["events"].text,
                            queries["events"].bindings({"document": doc_id}))  # fmt: skip
-    return {"id": doc_id, **found[0], "figures": figures, "quotes": quotes, "events": events}
+    furniture, _ = await rows(pool, settings, _FURNITURE, {"doc": URIRef(document_iri(doc_id))})
+    mentions, _ = await rows(pool, settings, _MENTIONS, {"doc": URIRef(document_iri(doc_id))})
+    for row in mentions:
+        row["id"] = row["entity"].removeprefix(str(ID))
+    return {"id": doc_id, **found[0], "figures": figures, "quotes": quotes, "events": events,
+            "mentions": mentions, "furniture": [[r["start"], r["end"]] for r in furniture]}  # fmt: skip
 
 
 @router.post("", status_code=201)

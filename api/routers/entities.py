@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from rdflib import Literal as RDFLiteral
+from rdflib import URIRef
 
 from api.common import Limit, Offset, rows
 from api.deps import PoolDep, SettingsDep
@@ -70,6 +72,21 @@ async def search_entities(
     return found
 
 
+# Who else is named where this entity is: the small network on its page.
+NEIGHBOURS = 25
+_NEIGHBOURS = f"""
+SELECT ?entity ?label ?type (COUNT(DISTINCT ?s) AS ?sentences) (COUNT(DISTINCT ?doc) AS ?documents)
+WHERE {{
+  BIND(kg:param("entity") AS ?e)
+  GRAPH ?doc {{
+    ?m1 kg:refersTo ?e ; kg:inSentence ?s .
+    ?m2 kg:inSentence ?s ; kg:refersTo ?entity .
+    FILTER(?entity != ?e)
+    ?entity rdfs:label ?label ; a ?class .
+  }}
+  BIND(STRAFTER(STR(?class), "#") AS ?type)
+}} GROUP BY ?entity ?label ?type ORDER BY DESC(?sentences) ?label ?entity ?type LIMIT {NEIGHBOURS}"""
+
 EntityKind = Literal["person", "organisation", "armedforce", "place", "source"]
 EntityName = Annotated[str, Path(pattern=r"^[a-z0-9-]+(?:/[a-z0-9-]+)?$", max_length=300)]
 
@@ -88,13 +105,36 @@ async def get_entity(
     if not found:
         raise HTTPException(404, f"no entity {kind}/{name}")
     head = {k: found[0][k] for k in ("entity", "label", "type")}
+    neighbours, _ = await rows(pool, settings, _NEIGHBOURS, {"entity": URIRef(iri)})
+    for row in neighbours:
+        row["id"] = row["entity"].removeprefix(str(ID))
     return {
         **head,
+        "id": f"{kind}/{name}",
+        "neighbours": neighbours,
+        "queries": _queries_about(iri, head["label"]),
         "mentions": [r for r in found if r["relation"] == "mentioned"],
         "quotes": [r for r in found if r["relation"] == "quoted"],
         "figures": [r for r in found if r["relation"] == "gave figure"],
         "documents": sorted({r["document"] for r in found}),
     }
+
+
+def _queries_about(iri: str, label: str) -> list[dict[str, str]]:
+    """The canned queries that answer about this entity, as GET /queries/… paths."""
+    asked = {
+        "entity": {"name": iri},
+        "figure-attributions": {"source": iri},
+        "quotes": {"speaker": iri},
+        "co-mentions": {"entity": label},
+    }
+    known = load_queries()
+    return [
+        {"name": name, "description": known[name].description,
+         "path": f"/queries/{name}?{urlencode(params)}"}
+        for name, params in asked.items()
+        if name in known
+    ]  # fmt: skip
 
 
 @router.get("/figures", responses={200: {"headers": PAGE_HEADERS}})
@@ -116,6 +156,13 @@ async def figures(
             "label or an alias contains this text (any case), or the place's IRI.",
         ),
     ] = None,
+    country: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z]{2}$",
+            description="ISO 3166 alpha-2 code of the country the claim's document is about.",
+        ),
+    ] = None,
     basis: Annotated[Basis | None, _BASIS] = None,
     since: Annotated[date | None, Query(alias="from", description="Published on or after.")] = None,
     until: Annotated[date | None, Query(alias="to", description="Published on or before.")] = None,
@@ -126,7 +173,7 @@ async def figures(
     (whose parameters these are: /queries/figure-attributions gives the same rows)."""
     query = load_queries()["figure-attributions"]
     given = {"source": source, "category": category, "document": document, "place": place,
-             "basis": basis, "from": since and since.isoformat(),
+             "country": country, "basis": basis, "from": since and since.isoformat(),
              "to": until and until.isoformat()}  # fmt: skip
     bindings = query.bindings({k: v for k, v in given.items() if v})
     found, more = await page_rows(pool, settings, query.text, bindings, limit, offset)

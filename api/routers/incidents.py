@@ -38,6 +38,15 @@ async def list_incidents(
     pool: PoolDep,
     settings: SettingsDep,
     place: Annotated[str | None, _PLACE] = None,
+    event_type: Annotated[
+        str | None,
+        Query(
+            alias="type",
+            pattern=r"^[a-z-]+$",
+            max_length=60,
+            description="Event type contains this: drone-strike, strike, shelling.",
+        ),
+    ] = None,
     since: Annotated[date | None, Query(alias="from", description="On or after.")] = None,
     until: Annotated[date | None, Query(alias="to", description="On or before.")] = None,
     limit: Limit = 100,
@@ -46,7 +55,12 @@ async def list_incidents(
     """Incidents, latest first, with how many documents and figure claims report each; `id` is
     what GET /incidents/{id} takes."""
     query = load_queries()["incidents"]
-    given = {"place": place, "from": since and since.isoformat(), "to": until and until.isoformat()}
+    given = {
+        "place": place,
+        "type": event_type,
+        "from": since and since.isoformat(),
+        "to": until and until.isoformat(),
+    }
     bindings = query.bindings({k: v for k, v in given.items() if v})
     found, more = await page_rows(pool, settings, query.text, bindings, limit, offset)
     response.headers.update(page_headers(request, offset, len(found), more))

@@ -1,7 +1,9 @@
-"""The query page at / : a SPARQL editor with the canned queries as examples, results as a table.
+"""The pages: the app at / (api/static/app: incidents, compare, documents, entities, search,
+reading the same JSON endpoints as every client) and the SPARQL editor at /editor, with the
+canned queries as examples.
 
-YASGUI when the install vendored it (api/static/yasgui), else a plain editor; every script and
-style comes from this service, never from a CDN.
+YASGUI, Observable Plot and D3 when the install vendored them (api/static), else a plain editor
+and tables without charts; every script and style comes from this service, never from a CDN.
 """
 
 from __future__ import annotations
@@ -15,14 +17,32 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from kg.queries import load_queries
+from kg.vocab import ID
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 router = APIRouter(include_in_schema=False)
 
 
 @lru_cache(maxsize=1)
-def _page() -> str:
-    html = (STATIC / "index.html").read_text(encoding="utf-8")
+def _app() -> str:
+    html = (STATIC / "app" / "index.html").read_text(encoding="utf-8")
+    charts = all((STATIC / path).is_file() for path in _CHART_SCRIPTS)
+    scripts = "".join(f'<script src="/static/{path}"></script>' for path in _CHART_SCRIPTS)
+    html = html.replace("<!--CHARTS_JS-->", scripts if charts else "")
+    return html.replace("/*ID_BASE*/", json.dumps(str(ID)))
+
+
+_CHART_SCRIPTS = ("d3/d3.min.js", "plot/plot.umd.min.js")
+
+
+@router.api_route("/", methods=["GET", "HEAD"])
+def app() -> HTMLResponse:
+    return HTMLResponse(_app())
+
+
+@lru_cache(maxsize=1)
+def _editor() -> str:
+    html = (STATIC / "editor.html").read_text(encoding="utf-8")
     first = ("figure-attributions", "figures-compared", "quotes", "events")
     queries = sorted(
         load_queries().values(),
@@ -40,9 +60,9 @@ def _page() -> str:
     return html
 
 
-@router.api_route("/", methods=["GET", "HEAD"])
-def page() -> HTMLResponse:
-    return HTMLResponse(_page())
+@router.api_route("/editor", methods=["GET", "HEAD"])
+def editor() -> HTMLResponse:
+    return HTMLResponse(_editor())
 
 
 SWAGGER = STATIC / "swagger-ui"
