@@ -86,6 +86,13 @@ def _points(page: Page, category: str) -> list[str]:
     ).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
 
 
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] neither begins nor ends inside a word."""
+    return (start == 0 or not text[start - 1].isalnum()) and (
+        end == len(text) or not text[end].isalnum()
+    )
+
+
 def _number(label: str) -> float:
     """A point's value, from its label ("at least 9 killed: …")."""
     return float(re.match(r"(?:[a-z ]+ )?([\d,.]+) ", label).group(1).replace(",", ""))
@@ -112,7 +119,10 @@ def test_an_incident_from_the_list_charts_each_claim(page: Page, url: str) -> No
 
 def test_a_point_leads_to_its_figure_highlighted_in_the_document(page: Page, url: str) -> None:
     page.open(f"#/incidents/{INCIDENT}")
-    point = page.tab.locator("section[aria-labelledby='cat-killed'] svg a").first
+    # A figure a source is named for: the emergency service's.
+    point = page.tab.locator(
+        "section[aria-labelledby='cat-killed'] svg a:has([aria-label*='Emergency'])"
+    ).first
     href = point.get_attribute("href")
     point.click()
     page.shown()
@@ -149,6 +159,12 @@ def test_the_reader_highlights_every_fact_and_greys_furniture(page: Page, url: s
         "els => els.map(e => [+e.dataset.start, +e.dataset.end])"
     )
     assert greyed == document["furniture"] and greyed
+    # Sources as the sentence writes them, a role noun ("the service said") included.
+    said = page.tab.locator("article .said").evaluate_all(
+        "els => els.map(e => [+e.dataset.start, +e.dataset.end])"
+    )
+    assert "the service" in [text[s:e] for s, e in said]
+    assert all(_whole_words(text, s, e) for s, e in said)
     # The whole text is there, in order, whatever is highlighted.
     assert page.tab.locator("article .text").inner_text().split() == text.split()
     # From the keyboard: tab to a figure, its attribution shows.
@@ -217,15 +233,26 @@ def test_lists_page_and_filter(page: Page, url: str) -> None:
 
 def test_readable_on_a_phone(browser, url: str) -> None:
     phone = Page(browser, url, viewport={"width": 390, "height": 844}, is_mobile=True)
-    for route in (
-        "",
-        f"#/incidents/{INCIDENT}",
-        "#/documents/2024-10-15-dnipro-toll-rises.txt",
-        "#/compare",
-    ):
-        phone.open(route)
-        assert phone.tab.evaluate("document.body.scrollWidth <= window.innerWidth"), route
-    phone.close()
+    routes = ("", f"#/incidents/{INCIDENT}", "#/documents/2024-10-15-dnipro-toll-rises.txt")
+    try:
+        for route in (*routes, "#/compare"):
+            phone.open(route)
+            assert phone.tab.evaluate("document.body.scrollWidth <= window.innerWidth"), route
+    finally:
+        phone.close()
+
+
+def test_a_mangled_link_and_hurried_clicks(page: Page) -> None:
+    page.open("#/documents/%E0%A4%A")
+    assert page.heading() == "Not found"
+    # Routes asked one after another faster than they load: the last one asked is shown.
+    page.tab.evaluate(
+        f"""() => {{ location.hash = '#/incidents/{INCIDENT}';
+                     location.hash = '#/documents';
+                     location.hash = '#/compare'; }}"""
+    )
+    page.shown()
+    assert page.heading() == "Compare sources"
 
 
 def test_the_sparql_editor_has_its_own_page(page: Page) -> None:
@@ -261,4 +288,26 @@ def test_every_incident_and_document_of_real_reports(browser, tmp_path: Path) ->
             expected = sorted((f["start"], f["end"]) for f in document["figures"])
             assert sorted({(s, e) for s, e, _ in marks}) == sorted(set(expected)), row["document"]
             assert all(text == document["text"][s:e] for s, e, text in marks)
+            said = tab.tab.locator("article .said").evaluate_all(
+                "els => els.map(e => [+e.dataset.start, +e.dataset.end])"
+            )
+            sources = {f["source_text"] for f in document["figures"]}
+            text = document["text"]
+            assert all(text[s:e] in sources and _whole_words(text, s, e) for s, e in said)
         tab.close()
+
+
+def test_the_keyboard_reaches_a_chart_point_and_follows_it(page: Page) -> None:
+    page.open(f"#/incidents/{INCIDENT}")
+    for _ in range(200):
+        page.tab.keyboard.press("Tab")
+        if page.tab.evaluate("!!document.activeElement.closest('svg a')"):
+            break
+    else:
+        pytest.fail("Tab never reached a chart point")
+    href = page.tab.evaluate("document.activeElement.getAttribute('href')")
+    page.tab.keyboard.press("Enter")
+    page.shown()
+    assert page.tab.url.endswith(href) and "?start=" in href
+    assert page.tab.locator("mark.target").count() == 1
+    assert page.tab.evaluate("document.activeElement.classList.contains('target')")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from rdflib import URIRef
@@ -83,7 +83,9 @@ async def list_documents(
 
 
 @router.get("/{doc_id:path}")
-async def get_document(doc_id: str, pool: PoolDep, settings: SettingsDep) -> dict[str, Any]:
+async def get_document(
+    doc_id: Annotated[str, Path(max_length=300)], pool: PoolDep, settings: SettingsDep
+) -> dict[str, Any]:
     """A document's text and metadata, and every figure, quote and mention with its offsets."""
     found, _ = await rows(pool, settings, _TEXT, {"doc": URIRef(document_iri(doc_id))})
     if not found:

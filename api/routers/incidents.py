@@ -42,7 +42,7 @@ async def list_incidents(
         str | None,
         Query(
             alias="type",
-            pattern=r"^[a-z-]+$",
+            pattern=r"^[A-Za-z -]+$",
             max_length=60,
             description="Event type contains this: drone-strike, strike, shelling.",
         ),

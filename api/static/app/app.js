@@ -7,6 +7,7 @@ const BASE = window.KG_ID_BASE;
 const view = document.getElementById("view");
 const PAGE = 50; // rows per page of a list
 const COMPARE_PAGES = 5; // pages of figures a comparison reads at the most
+const MANY_POINTS = 60; // above this, chart points leave the Tab order to the table's links
 
 const CATEGORIES = ["killed", "injured", "displaced", "trapped", "captured", "troops",
   "equipment", "territory", "other"];
@@ -68,9 +69,22 @@ function hashParams() {
   return { path: path || "/", params: Object.fromEntries(new URLSearchParams(query)) };
 }
 
-function go(path, params = {}) {
+// A document id from the URL; null when the URL's escapes are broken (a mangled link).
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+function hashOf(path, params = {}) {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null));
-  location.hash = path + (query.toString() ? `?${query}` : "");
+  return `#${path}${query.toString() ? `?${query}` : ""}`;
+}
+
+function go(path, params = {}) {
+  location.hash = hashOf(path, params);
 }
 
 // A page as a handler makes it; route() shows it unless another route has started since.
@@ -83,6 +97,7 @@ function show({ title, children, after }) {
   const heading = h("h1", { tabindex: "-1" }, title);
   view.replaceChildren(heading, ...children.filter((c) => c !== null && c !== undefined && c !== false));
   heading.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
   if (after) after();
 }
 
@@ -95,8 +110,8 @@ function table(columns, rows, caption) {
 
 function pager(path, params, shown, more) {
   const offset = Number(params.offset || 0);
-  const prev = offset > 0 ? h("a", { href: "#", onclick: (e) => { e.preventDefault(); go(path, { ...params, offset: Math.max(0, offset - PAGE) }); } }, "← Previous") : null;
-  const next = more ? h("a", { href: "#", rel: "next", onclick: (e) => { e.preventDefault(); go(path, { ...params, offset: offset + shown }); } }, "Next →") : null;
+  const prev = offset > 0 ? h("a", { href: hashOf(path, { ...params, offset: Math.max(0, offset - PAGE) }), rel: "prev" }, "← Previous") : null;
+  const next = more ? h("a", { href: hashOf(path, { ...params, offset: offset + shown }), rel: "next" }, "Next →") : null;
   return h("nav", { class: "pager", "aria-label": "Pages" }, prev, h("span", {}, shown ? `${offset + 1}–${offset + shown}` : "none"), next);
 }
 
@@ -164,6 +179,10 @@ function chart(rows, { label, yLabel }) {
     ],
   });
   plot.classList.add("chart");
+  if (data.length > MANY_POINTS) {
+    // The table beneath holds the same links: keep the Tab order short.
+    for (const a of plot.querySelectorAll("a")) a.setAttribute("tabindex", "-1");
+  }
   return h("figure", { class: "chart-box" }, plot,
     h("figcaption", {}, "Each point is one reported figure, on the day its article was published; ",
       "a ring marks each source's latest figure; the shape shows the hedge. Follow a point to its sentence."));
@@ -200,8 +219,10 @@ function sourceCell(source, document) {
     : h("span", { class: "muted" }, UNATTRIBUTED);
 }
 
+const cut = (more) => (more ? h("p", { class: "flag", role: "note" }, "The service's row cap cut this page: some figures are not shown.") : null);
+
 async function incidentPage(id) {
-  const { data } = await api(`/incidents/${encodeURIComponent(id)}`);
+  const { data, more } = await api(`/incidents/${encodeURIComponent(id)}`);
   const sections = data.categories.map((cat) => {
     const rows = cat.sources.flatMap((s) => s.figures.map((f) => ({ ...f, category: cat.category,
       source: s.source, source_iri: s.source_iri, series: seriesOf({ ...f, source: s.source }) })));
@@ -221,9 +242,17 @@ async function incidentPage(id) {
         ["Sentence", (r) => link(documentHref(r.document, r.start, r.end), r.sentence, { class: "sentence" })],
       ], rows, `Every ${cat.category} figure, by source in order of publication`));
   });
+  const reports = new Map();
+  for (const cat of data.categories) {
+    for (const s of cat.sources) for (const f of s.figures) reports.set(f.document, day(f.date));
+  }
   return page(data.label,
     h("p", { class: "lede" }, data.date ? `On ${day(data.date)}. ` : "", "Every figure reported about this incident, per source, in order of publication."),
-    sections.length ? sections : h("p", {}, "No figures are linked to this incident."));
+    cut(more),
+    sections.length ? sections : h("p", {}, "No figures are linked to this incident."),
+    reports.size ? h("section", {}, h("h2", {}, "Reports"),
+      h("ul", {}, [...reports].sort((a, b) => a[1].localeCompare(b[1])).map(([doc, date]) =>
+        h("li", {}, link(documentHref(doc), doc), h("span", { class: "muted" }, ` ${date}`))))) : null);
 }
 
 async function comparePage(params) {
@@ -278,7 +307,26 @@ async function documentsPage(params) {
 
 // Highlights nest: furniture holds nothing, a quotation holds figures and mentions, a figure holds
 // mentions. A span that crosses its container's end is cut there.
-const RANK = { furniture: 0, quote: 1, figure: 2, mention: 3 };
+const RANK = { furniture: 0, quote: 1, figure: 2, said: 3, mention: 4 };
+
+// Where a figure's source is written in its own sentence ("the service said"): the claim keeps
+// the words, and the sentence is found back in the text before the figure.
+function saidBy(doc) {
+  const found = new Map();
+  for (const f of doc.figures) {
+    if (!f.source_text || !["sentence", "coreference"].includes(f.source_basis)) continue;
+    const from = doc.text.lastIndexOf(f.sentence, f.start);
+    if (from < 0) continue;
+    // The words whole ("He", never the "he" of "the"), first in the sentence.
+    const escaped = f.source_text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const words = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "u");
+    const match = words.exec(f.sentence);
+    if (!match) continue;
+    const at = from + match.index;
+    found.set(at, { kind: "said", start: at, end: at + f.source_text.length, row: f });
+  }
+  return [...found.values()];
+}
 
 function spans(doc) {
   const sources = new Set([...doc.figures.map((f) => f.source_iri), ...doc.quotes.map((q) => q.speaker_iri)].filter(Boolean));
@@ -286,7 +334,11 @@ function spans(doc) {
     ...doc.furniture.map(([start, end]) => ({ kind: "furniture", start, end })),
     ...doc.quotes.map((q) => ({ kind: "quote", start: q.start, end: q.end, row: q })),
     ...doc.figures.map((f) => ({ kind: "figure", start: f.start, end: f.end, row: f })),
-    ...doc.mentions.map((m) => ({ kind: "mention", start: m.start, end: m.end, row: m, source: sources.has(m.entity) })),
+    ...saidBy(doc),
+    ...doc.mentions.map((m) => ({ kind: "mention", start: m.start, end: m.end, row: m, source: sources.has(m.entity),
+      // A mention that holds a figure's start is no link: the figure inside it must stay
+      // focusable without leaving the page.
+      plain: doc.figures.some((f) => f.start >= m.start && f.start < m.end) })),
   ].sort((a, b) => a.start - b.start || b.end - a.end || RANK[a.kind] - RANK[b.kind]);
 }
 
@@ -300,18 +352,20 @@ function figureNote(f) {
 function highlight(span, panel) {
   const data = { start: span.start, end: span.end };
   if (span.kind === "furniture") return h("span", { class: "furniture", title: "page furniture: not read for facts", dataset: data });
+  if (span.kind === "said") {
+    return h("span", { class: "said", title: `the source of a figure: ${span.row.source}`, dataset: data });
+  }
   if (span.kind === "mention") {
-    const href = entityHref(span.row.entity);
+    const href = span.plain ? null : entityHref(span.row.entity);
     return h(href ? "a" : "span", { href, class: `mention${span.source ? " source" : ""}`,
       title: `${span.row.label} (${span.row.type})${span.source ? ": a source here" : ""}`, dataset: data });
   }
   const note = span.kind === "figure" ? figureNote(span.row) : `quotation; speaker: ${span.row.speaker || "unknown"}`;
   const el = h("mark", { class: span.kind === "figure" ? `figure cat-${span.row.category}` : "quote",
-    tabindex: "0", title: note, "aria-label": null, dataset: data });
+    tabindex: "0", title: note, dataset: span.kind === "figure" ? { ...data, category: span.row.category } : data });
   const show = () => showFact(panel, span);
   el.addEventListener("focus", show);
   el.addEventListener("click", show);
-  el.addEventListener("mouseenter", show);
   return el;
 }
 
@@ -359,7 +413,8 @@ async function documentPage(id, params) {
   const legend = h("ul", { class: "legend", "aria-label": "Highlights" },
     [...new Set(doc.figures.map((f) => f.category))].map((c) => h("li", {}, h("mark", { class: `figure cat-${c}` }, c))),
     h("li", {}, h("mark", { class: "quote" }, "quotation")),
-    h("li", {}, h("span", { class: "mention source" }, "source")),
+    h("li", {}, h("span", { class: "said" }, "source, as written")),
+    h("li", {}, h("span", { class: "mention source" }, "source entity")),
     h("li", {}, h("span", { class: "furniture" }, "page furniture")));
   const text = h("div", { class: "text" }, render(doc.text, spans(doc), 0, doc.text.length, panel));
   const shown = page(doc.title || doc.id,
@@ -389,7 +444,7 @@ function network(entity, neighbours) {
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
   svg.setAttribute("class", "network");
-  svg.setAttribute("role", "img");
+  svg.setAttribute("role", "group");
   svg.setAttribute("aria-label", `${entity.label} and the entities named in the same sentences`);
   const el = (tag, attrs) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); return e; };
   neighbours.forEach((n, i) => {
@@ -410,9 +465,10 @@ function network(entity, neighbours) {
 }
 
 async function entityPage(id) {
-  const { data } = await api(`/entities/${id.split("/").map(encodeURIComponent).join("/")}`);
-  const figures = data.figures.map((f) => ({ ...f, series: f.category, qualifier: "exact" }));
+  const { data, more } = await api(`/entities/${id.split("/").map(encodeURIComponent).join("/")}`);
+  const figures = data.figures.map((f) => ({ ...f, series: f.category }));
   return page(data.label,
+    cut(more),
     h("p", { class: "lede" }, `${data.type} · ${data.documents.length} documents · ${data.figures.length} figures · ${data.quotes.length} quotations`),
     h("section", {}, h("h2", {}, "Figures given"),
       chart(figures, { label: `figures ${data.label} gave, by category`, yLabel: "figure" }),
@@ -451,10 +507,12 @@ const ROUTES = [
   [/^\/incidents\/([a-z0-9-]+)$/, (m) => incidentPage(m[1])],
   [/^\/compare$/, (m, p) => comparePage(p)],
   [/^\/documents$/, (m, p) => documentsPage(p)],
-  [/^\/documents\/(.+)$/, (m, p) => documentPage(decodeURIComponent(m[1]), p)],
+  [/^\/documents\/(.+)$/, (m, p) => (decoded(m[1]) === null ? notFound() : documentPage(decoded(m[1]), p))],
   [/^\/entities\/([a-z0-9-]+(?:\/[a-z0-9-]+)+)$/, (m) => entityPage(m[1])],
   [/^\/search$/, (m, p) => searchPage(p)],
 ];
+
+const notFound = () => page("Not found", h("p", {}, "No such page. ", h("a", { href: "#/" }, "Incidents")));
 
 let latestRoute = 0;
 
@@ -466,12 +524,11 @@ async function route() {
   let made;
   try {
     const found = ROUTES.find(([pattern]) => pattern.test(path));
-    made = found
-      ? await found[1](path.match(found[0]), params)
-      : page("Not found", h("p", {}, "No such page. ", h("a", { href: "#/" }, "Incidents")));
+    made = found ? await found[1](path.match(found[0]), params) : notFound();
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    made = page("Not available", h("p", { role: "alert" }, error.message));
+    if (!(error instanceof ApiError)) console.error(error); // a fault of the app's: tests fail on it
+    made = page("Not available", h("p", { role: "alert" },
+      error instanceof ApiError ? error.message : "The service could not be reached, or sent what this page cannot read."));
   }
   if (ticket !== latestRoute) return; // a later route is on its way
   show(made);
