@@ -104,3 +104,8 @@ def test_wheel_carries_queries_and_ontology(tmp_path: Path) -> None:
     assert "kg/_resources/ontology/shapes.ttl" in names
     assert "api/routers/sparql.py" in names and "kg/data/gazetteer.json" in names
     assert "kg/data/lexicon.toml" in names
+    assert {"api/static/app/index.html", "api/static/app/app.js", "api/static/editor.html"} <= set(
+        names
+    )
+    for vendored in ("plot/plot.umd.min.js", "d3/d3.min.js"):  # when this install fetched them
+        assert (f"api/static/{vendored}" in names) == (ROOT / "api" / "static" / vendored).is_file()

@@ -643,7 +643,7 @@ def serve(
     application = create_app(settings)
     out.print(
         f"kg serving {serving} at http://{settings.host}:{settings.port}/ "
-        f"(API docs at /docs, SPARQL at /sparql)",
+        f"(the app at /, the SPARQL editor at /editor, API docs at /docs, SPARQL at /sparql)",
         highlight=False,
     )
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled

@@ -165,7 +165,7 @@ function chart(rows, { label, yLabel }) {
     ariaLabel: label,
     x: { type: "utc", label: "Published", domain: [new Date(first), new Date(last)],
       ticks: days <= 10 ? d3.utcDay.every(1) : Math.min(days, 8), tickFormat: days > 400 ? "%Y-%m" : "%b %-d" },
-    y: { label: yLabel, grid: true, zero: true },
+    y: { label: yLabel, grid: true, zero: true, nice: true },
     color: { legend: true, type: "categorical" },
     symbol: { legend: true, domain: hedges.map((q) => (q === "exact" ? "exact" : HEDGES[q] || q)),
       range: hedges.map((q) => SYMBOLS[q] || "circle") },
@@ -461,6 +461,9 @@ function network(entity, neighbours) {
     svg.append(a);
   });
   svg.append(el("circle", { cx: c, cy: c, r: 9, class: "node centre" }));
+  const centre = el("text", { x: c, y: c + 24, "text-anchor": "middle", class: "centre-label" });
+  centre.textContent = entity.label;
+  svg.append(centre);
   return svg;
 }
 
