@@ -45,10 +45,13 @@ $(PLOT)/plot.umd.min.js:
 $(D3)/d3.min.js:
 	$(call vendor,d3@7.9.2,f0c1d2c2479907a6e3265370d0fd715f7aef0f561cdd2b415df385ba7df9d1aa,$(D3),dist/d3.min.js LICENSE,the pages show tables without charts)
 
-# The browser the app's tests drive: Debian's Chromium, where apt is at hand and it is missing.
+# The browser the app's tests drive: Debian's Chromium, where apt is at hand (as root) and it is
+# missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "no Chromium and not root: the browser tests will be skipped (apt-get install chromium)"; fi
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
