@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from api.messages import Job, Term
 from api.pool import Answer, QueryFailed, QueryPool, QueryTimeout
 from kg.settings import Settings
+from kg.vocab import ID
 
 log = logging.getLogger("kg.service")
 POSITION = re.compile(r"\bat (\d+):(\d+)")  # where a parse error says it stopped
@@ -56,6 +57,13 @@ class StreamWithin(StreamingResponse):
             closing = getattr(self.body_iterator, "aclose", None)
             if closing is not None:
                 await closing()
+
+
+def with_ids(found: list[dict[str, Any]], column: str, base: str = str(ID)) -> None:
+    """Give each row the `id` the routes take: its `column` IRI without `base`
+    ("person/tomas-brekel" of an entity, the name of an incident under its own base)."""
+    for row in found:
+        row["id"] = row[column].removeprefix(base)
 
 
 def error_body(status: int, message: str, **extra: object) -> dict[str, Any]:

@@ -11,14 +11,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from rdflib import URIRef
 
-from api.common import Limit, Offset, rows
+from api.common import Limit, Offset, rows, with_ids
 from api.deps import PoolDep, SettingsDep, WriterDep
 from api.routers.queries import PAGE_HEADERS, page_headers, page_rows
 from api.writes import created, summary, with_store
 from kg.document import Document
 from kg.ingest import IngestError, from_record, parse_html, parse_txt
 from kg.queries import load_queries
-from kg.vocab import ID, document_iri
+from kg.vocab import document_iri
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -87,20 +87,19 @@ async def get_document(
     doc_id: Annotated[str, Path(max_length=300)], pool: PoolDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """A document's text and metadata, and every figure, quote and mention with its offsets."""
-    found, _ = await rows(pool, settings, _TEXT, {"doc": URIRef(document_iri(doc_id))})
+    doc = {"doc": URIRef(document_iri(doc_id))}
+    found, _ = await rows(pool, settings, _TEXT, doc)
     if not found:
         raise HTTPException(404, f"no document {doc_id!r}")
     queries = load_queries()
-    figures, _ = await rows(pool, settings, queries["figure-attributions"].text,
-                            queries["figure-attributions"].bindings({"document": doc_id}))  # fmt: skip
-    quotes, _ = await rows(pool, settings, queries["quotes"].text,
-                           queries["quotes"].bindings({"document": doc_id}))  # fmt: skip
-    events, _ = await rows(pool, settings, queries["events"].text,
-                           queries["events"].bindings({"document": doc_id}))  # fmt: skip
-    furniture, _ = await rows(pool, settings, _FURNITURE, {"doc": URIRef(document_iri(doc_id))})
-    mentions, _ = await rows(pool, settings, _MENTIONS, {"doc": URIRef(document_iri(doc_id))})
-    for row in mentions:
-        row["id"] = row["entity"].removeprefix(str(ID))
+    # The rest does not depend on each other: asked together, answered by several workers.
+    (figures, _), (quotes, _), (events, _), (furniture, _), (mentions, _) = await asyncio.gather(
+        *(rows(pool, settings, queries[name].text, queries[name].bindings({"document": doc_id}))
+          for name in ("figure-attributions", "quotes", "events")),
+        rows(pool, settings, _FURNITURE, doc),
+        rows(pool, settings, _MENTIONS, doc),
+    )  # fmt: skip
+    with_ids(mentions, "entity")
     return {"id": doc_id, **found[0], "figures": figures, "quotes": quotes, "events": events,
             "mentions": mentions, "furniture": [[r["start"], r["end"]] for r in furniture]}  # fmt: skip
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from rdflib import Literal as RDFLiteral
 from rdflib import URIRef
 
-from api.common import Limit, Offset, rows
+from api.common import Limit, Offset, rows, with_ids
 from api.deps import PoolDep, SettingsDep
 from api.routers.queries import PAGE_HEADERS, page_headers, page_rows
 from kg.model import BASES
@@ -66,8 +66,8 @@ async def search_entities(
     bindings = {"q": RDFLiteral(q)} if q else {}
     found, more = await page_rows(pool, settings, _SEARCH, bindings, limit, offset)
     response.headers.update(page_headers(request, offset, len(found), more))
+    with_ids(found, "entity")
     for row in found:
-        row["id"] = row["entity"].removeprefix(str(ID))
         row["aliases"] = sorted(a for a in (row.get("aliases") or "").split("|") if a)
     return found
 
@@ -106,8 +106,7 @@ async def get_entity(
         raise HTTPException(404, f"no entity {kind}/{name}")
     head = {k: found[0][k] for k in ("entity", "label", "type")}
     neighbours, _ = await rows(pool, settings, _NEIGHBOURS, {"entity": URIRef(iri)})
-    for row in neighbours:
-        row["id"] = row["entity"].removeprefix(str(ID))
+    with_ids(neighbours, "entity")
     return {
         **head,
         "id": f"{kind}/{name}",

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from rdflib import URIRef
 
-from api.common import Limit, Offset, rows
+from api.common import Limit, Offset, rows, with_ids
 from api.deps import PoolDep, SettingsDep
 from api.routers.entities import Category
 from api.routers.queries import PAGE_HEADERS, page_headers, page_rows
@@ -64,8 +64,7 @@ async def list_incidents(
     bindings = query.bindings({k: v for k, v in given.items() if v})
     found, more = await page_rows(pool, settings, query.text, bindings, limit, offset)
     response.headers.update(page_headers(request, offset, len(found), more))
-    for row in found:
-        row["id"] = row["incident"].removeprefix(str(ID["incident/"]))
+    with_ids(found, "incident", str(ID["incident/"]))
     return found
 
 

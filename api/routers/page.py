@@ -23,6 +23,9 @@ STATIC = Path(__file__).resolve().parents[1] / "static"
 router = APIRouter(include_in_schema=False)
 
 
+_CHART_SCRIPTS = ("d3/d3.min.js", "plot/plot.umd.min.js")
+
+
 @lru_cache(maxsize=1)
 def _app() -> str:
     html = (STATIC / "app" / "index.html").read_text(encoding="utf-8")
@@ -30,9 +33,6 @@ def _app() -> str:
     scripts = "".join(f'<script src="/static/{path}"></script>' for path in _CHART_SCRIPTS)
     html = html.replace("<!--CHARTS_JS-->", scripts if charts else "")
     return html.replace("/*ID_BASE*/", json.dumps(str(ID)))
-
-
-_CHART_SCRIPTS = ("d3/d3.min.js", "plot/plot.umd.min.js")
 
 
 @router.api_route("/", methods=["GET", "HEAD"])

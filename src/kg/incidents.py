@@ -227,9 +227,10 @@ def _linked_components(reports: list[Report], pairs: _Pairs) -> list[list[int]]:
             latest = reports[i].occurrence.latest
             for j, other in members[x + 1 :]:
                 earliest = reports[j].occurrence.earliest
-                if latest and earliest and (earliest - latest).days > window:
+                gap = (earliest - latest).days if latest and earliest else None
+                if gap is not None and gap > window:
                     break  # sorted by date: every later one is further still
-                if latest and earliest and (earliest - latest).days > other:
+                if gap is not None and gap > other:
                     continue
                 a, b = root(i), root(j)
                 if a != b and pairs(i, j) >= LINK_AT:

@@ -213,7 +213,7 @@ async function incidentsPage(params) {
     pager("/incidents", params, data.length, more));
 }
 
-function sourceCell(source, document) {
+function sourceCell(source) {
   return source.source_iri
     ? link(entityHref(source.source_iri), source.source, { class: "source-link" })
     : h("span", { class: "muted" }, UNATTRIBUTED);
